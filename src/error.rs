@@ -1,0 +1,83 @@
+//! Errors of loading a vertex file, each naming the file and the numbers that went wrong.
+
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+use crate::format::ViewError;
+
+/// Why a vertex file could not be loaded.
+#[derive(Debug, Error)]
+pub enum LoadError {
+    /// The path could not be opened or read: missing, unreadable, a device that fails.
+    #[error("{}: cannot read: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The path names a directory or something else that is not a regular file.
+    #[error("{}: is a directory, not a vertex file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The length is not `0`, `20·n` or `20·n − 2` bytes.
+    #[error("{}: {len} bytes is not a whole number of {stride}-byte vertices ({whole} vertices, then {stray} stray bytes at offset {offset})", path.display())]
+    Length {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        len: u64,
+        /// Bytes per vertex.
+        stride: usize,
+        /// Whole vertices before the stray bytes.
+        whole: u64,
+        /// Bytes left over.
+        stray: u64,
+        /// Byte offset of the first stray byte.
+        offset: u64,
+    },
+    /// Another process changed the file's length while it was being read.
+    #[error("{}: changed while being read (expected {expected} bytes, found {found})", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+        /// Length when opened.
+        expected: u64,
+        /// Length seen while reading.
+        found: u64,
+    },
+    /// The file does not fit in this process's address space.
+    #[error("{}: {len} bytes is too large to load on this platform", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its length in bytes.
+        len: u64,
+    },
+    /// The bytes could not be viewed as vertices (an alignment the loader did not expect).
+    #[error("{}: {source}", path.display())]
+    View {
+        /// The file.
+        path: PathBuf,
+        /// The refused cast.
+        source: ViewError,
+    },
+}
+
+impl LoadError {
+    /// The file the error is about.
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            LoadError::Io { path, .. }
+            | LoadError::NotAFile { path }
+            | LoadError::Length { path, .. }
+            | LoadError::Changed { path, .. }
+            | LoadError::TooLarge { path, .. }
+            | LoadError::View { path, .. } => path,
+        }
+    }
+}

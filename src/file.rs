@@ -1,0 +1,323 @@
+//! [`VertexFile`]: a validated vertex file, its vertices viewed in place and its statistics.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use memmap2::{Mmap, MmapOptions};
+
+use crate::error::LoadError;
+use crate::format::View;
+use crate::stats::{StatsAccumulator, VertexStats};
+use crate::vertex::{Vertex, FORMAT, STRIDE, UNPADDED_SIZE};
+
+/// Vertices read per step: about 1 MiB, so statistics run while the piece is still in cache.
+const PIECE_VERTICES: usize = 52_428;
+
+enum Storage {
+    /// Read into memory; always whole 20-byte vertices (an unpadded last vertex gets zero padding).
+    Owned(Vec<Vertex>),
+    /// Mapped from the file; see [`VertexFile::open_mapped`].
+    Mapped(Mmap),
+}
+
+/// A validated vertex file: its vertices viewed in place, and statistics from the same pass.
+///
+/// ```
+/// use vertexview::{Vertex, VertexFile};
+/// use glam::Vec3;
+///
+/// let vertices = [Vertex::new(Vec3::new(1.0, 2.0, 3.0), [65535, 0, 0])];
+/// let file = VertexFile::from_bytes(bytemuck::cast_slice(&vertices))?;
+/// assert_eq!(file.len(), 1);
+/// assert_eq!(file.vertices()[0].color, [65535, 0, 0]);
+/// assert_eq!(file.stats().bounds.unwrap().max, Vec3::new(1.0, 2.0, 3.0));
+/// # Ok::<(), vertexview::LoadError>(())
+/// ```
+pub struct VertexFile {
+    path: PathBuf,
+    storage: Storage,
+    file_len: u64,
+    unpadded_last: bool,
+    stats: VertexStats,
+}
+
+impl std::fmt::Debug for VertexFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VertexFile")
+            .field("path", &self.path)
+            .field("file_len", &self.file_len)
+            .field("mapped", &matches!(self.storage, Storage::Mapped(_)))
+            .field("stats", &self.stats)
+            .finish()
+    }
+}
+
+/// Number of vertices in a file of `len` bytes, and whether the last one lacks its padding; an
+/// error for any other length.
+pub fn vertex_count(path: &Path, len: u64) -> Result<(usize, bool), LoadError> {
+    let stride = STRIDE as u64;
+    let (count, unpadded) = match len % stride {
+        0 => (len / stride, false),
+        r if r == UNPADDED_SIZE as u64 => (len / stride + 1, true),
+        stray => {
+            return Err(LoadError::Length {
+                path: path.to_owned(),
+                len,
+                stride: STRIDE,
+                whole: len / stride,
+                stray,
+                offset: len - stray,
+            })
+        }
+    };
+    let count = usize::try_from(count)
+        .ok()
+        .filter(|n| n.checked_mul(STRIDE).is_some())
+        .ok_or_else(|| LoadError::TooLarge {
+            path: path.to_owned(),
+            len,
+        })?;
+    Ok((count, unpadded))
+}
+
+impl VertexFile {
+    /// Reads and validates the file at `path`.
+    ///
+    /// The bytes are copied into memory (at page-cache speed), so another process may truncate or
+    /// rewrite the file at any time without harm: this is the safe default, and what the viewer's
+    /// live reload relies on. [`open_mapped`](Self::open_mapped) avoids the copy.
+    pub fn open(path: impl AsRef<Path>) -> Result<VertexFile, LoadError> {
+        Self::open_with_progress(path, |_, _| {})
+    }
+
+    /// [`open`](Self::open), calling `progress(bytes_read, total_bytes)` after each megabyte.
+    pub fn open_with_progress(
+        path: impl AsRef<Path>,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<VertexFile, LoadError> {
+        let path = path.as_ref();
+        let (mut file, len) = open_regular(path)?;
+        let (count, unpadded_last) = vertex_count(path, len)?;
+        let io = |source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut vertices = bytemuck::zeroed_vec::<Vertex>(count);
+        let mut acc = StatsAccumulator::default();
+        let mut remaining = len;
+        for piece in vertices.chunks_mut(PIECE_VERTICES) {
+            let bytes: &mut [u8] = bytemuck::cast_slice_mut(piece);
+            let want = bytes.len().min(remaining as usize);
+            read_exactly(&mut file, &mut bytes[..want]).map_err(|e| match e {
+                ReadError::Io(source) => io(source),
+                ReadError::Short(got) => LoadError::Changed {
+                    path: path.to_owned(),
+                    expected: len,
+                    found: len - remaining + got as u64,
+                },
+            })?;
+            remaining -= want as u64;
+            acc.add(piece);
+            progress(len - remaining, len);
+        }
+        let mut probe = [0u8; 1];
+        if file.read(&mut probe).map_err(io)? != 0 {
+            let found = file.metadata().map(|m| m.len()).unwrap_or(len + 1);
+            return Err(LoadError::Changed {
+                path: path.to_owned(),
+                expected: len,
+                found,
+            });
+        }
+        Ok(VertexFile {
+            path: path.to_owned(),
+            storage: Storage::Owned(vertices),
+            file_len: len,
+            unpadded_last,
+            stats: acc.finish(),
+        })
+    }
+
+    /// Maps the file at `path` and validates it, without copying its bytes.
+    ///
+    /// # Safety
+    ///
+    /// The caller must guarantee that no process truncates the file while the returned
+    /// `VertexFile` lives. On Linux, touching a mapped page past a truncated end kills the process
+    /// with `SIGBUS`; no Rust code can catch that. Writes that keep the length only change what is
+    /// drawn. Files that an engine rewrites while they are viewed belong with [`open`](Self::open).
+    pub unsafe fn open_mapped(path: impl AsRef<Path>) -> Result<VertexFile, LoadError> {
+        let path = path.as_ref();
+        let (file, len) = open_regular(path)?;
+        let (count, unpadded_last) = vertex_count(path, len)?;
+        if count == 0 {
+            return Ok(Self::owned(path.to_owned(), Vec::new(), len, false));
+        }
+        // A length of 20·n − 2 is 2 mod 4 and so never ends on a page boundary: the two padding
+        // bytes of an unpadded last vertex lie in the file's last page, which the kernel fills
+        // with zeros past the end. Mapping `count * STRIDE` bytes is therefore always valid.
+        //
+        // SAFETY: the caller promises the file is not truncated while mapped (see above).
+        let map = unsafe {
+            MmapOptions::new()
+                .len(count * STRIDE)
+                .populate()
+                .map(&file)
+                .map_err(|source| LoadError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?
+        };
+        let stats = VertexStats::of(cast_vertices(path, &map)?);
+        Ok(VertexFile {
+            path: path.to_owned(),
+            storage: Storage::Mapped(map),
+            file_len: len,
+            unpadded_last,
+            stats,
+        })
+    }
+
+    /// Validates vertex bytes already in memory (copied once, to own them with the alignment
+    /// `&[Vertex]` needs). The file name in errors is `<memory>`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<VertexFile, LoadError> {
+        Self::from_named_bytes("<memory>", bytes)
+    }
+
+    /// [`from_bytes`](Self::from_bytes) with a name for messages, such as `colors.bin (built in)`.
+    pub fn from_named_bytes(
+        name: impl Into<PathBuf>,
+        bytes: &[u8],
+    ) -> Result<VertexFile, LoadError> {
+        let path = name.into();
+        let len = bytes.len() as u64;
+        let (count, unpadded_last) = vertex_count(&path, len)?;
+        let mut vertices = bytemuck::zeroed_vec::<Vertex>(count);
+        bytemuck::cast_slice_mut::<Vertex, u8>(&mut vertices)[..bytes.len()].copy_from_slice(bytes);
+        Ok(Self::owned(path, vertices, len, unpadded_last))
+    }
+
+    /// Wraps vertices made in memory (by a generator, say) as if loaded from a file of their bytes.
+    pub fn from_vertices(name: impl Into<PathBuf>, vertices: Vec<Vertex>) -> VertexFile {
+        let len = (vertices.len() * STRIDE) as u64;
+        Self::owned(name.into(), vertices, len, false)
+    }
+
+    fn owned(
+        path: PathBuf,
+        vertices: Vec<Vertex>,
+        file_len: u64,
+        unpadded_last: bool,
+    ) -> VertexFile {
+        let stats = VertexStats::of(&vertices);
+        VertexFile {
+            path,
+            storage: Storage::Owned(vertices),
+            file_len,
+            unpadded_last,
+            stats,
+        }
+    }
+
+    /// The path (or name) the vertices came from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Length of the file in bytes.
+    pub fn file_len(&self) -> u64 {
+        self.file_len
+    }
+
+    /// Number of vertices.
+    pub fn len(&self) -> usize {
+        self.stats.count
+    }
+
+    /// Whether the file holds no vertices.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the last vertex was stored without its 2 padding bytes.
+    pub fn unpadded_last(&self) -> bool {
+        self.unpadded_last
+    }
+
+    /// Whether the bytes are mapped from the file rather than copied.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.storage, Storage::Mapped(_))
+    }
+
+    /// The vertices, in place.
+    pub fn vertices(&self) -> &[Vertex] {
+        match &self.storage {
+            Storage::Owned(v) => v,
+            // Validated when mapped; the mapping is page-aligned and a whole number of vertices.
+            Storage::Mapped(map) => bytemuck::try_cast_slice(map).unwrap_or_default(),
+        }
+    }
+
+    /// The vertex bytes as the GPU takes them: `len() * 20` bytes, an unpadded last vertex padded
+    /// with zeros.
+    pub fn bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(self.vertices())
+    }
+
+    /// The bytes as a memoryview-style [`View`] of format `<3f3H2x`.
+    pub fn view(&self) -> View<'_> {
+        View::new(self.bytes())
+            .cast(FORMAT)
+            .unwrap_or_else(|_| View::new(&[]))
+    }
+
+    /// Statistics gathered while loading.
+    pub fn stats(&self) -> &VertexStats {
+        &self.stats
+    }
+}
+
+fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile {
+            path: path.to_owned(),
+        });
+    }
+    Ok((file, meta.len()))
+}
+
+/// The file's bytes as vertices, through the same memoryview-style cast users get.
+fn cast_vertices<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [Vertex], LoadError> {
+    View::new(bytes)
+        .cast(FORMAT)
+        .and_then(|v| v.as_slice::<Vertex>())
+        .map_err(|source| LoadError::View {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+enum ReadError {
+    Io(io::Error),
+    Short(usize),
+}
+
+fn read_exactly(file: &mut File, mut buf: &mut [u8]) -> Result<(), ReadError> {
+    let total = buf.len();
+    while !buf.is_empty() {
+        match file.read(buf) {
+            Ok(0) => return Err(ReadError::Short(total - buf.len())),
+            Ok(n) => buf = &mut buf[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    Ok(())
+}

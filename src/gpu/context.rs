@@ -1,0 +1,108 @@
+//! [`GpuContext`]: an adapter, device and queue with errors routed to values instead of panics.
+
+use std::sync::{Arc, Mutex};
+
+use super::error::GpuError;
+
+/// A device and queue for vertexview's own uses (the CLI, headless tests, the viewer). Engines
+/// that own a device do not need one: every drawing type takes a `&wgpu::Device`.
+pub struct GpuContext {
+    /// The instance the adapter came from (a window's surface is created from it).
+    pub instance: wgpu::Instance,
+    /// The adapter.
+    pub adapter: wgpu::Adapter,
+    /// The device.
+    pub device: wgpu::Device,
+    /// The device's queue.
+    pub queue: wgpu::Queue,
+    errors: Arc<Mutex<Option<GpuError>>>,
+}
+
+impl GpuContext {
+    /// A context with no surface, honouring `WGPU_BACKEND` and friends. Blocks until ready.
+    pub fn headless() -> Result<GpuContext, GpuError> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        Self::with_instance(instance, None)
+    }
+
+    /// A context on `instance`, with an adapter able to present to `surface` if given. Blocks.
+    pub fn with_instance(
+        instance: wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<GpuContext, GpuError> {
+        let adapter =
+            pollster::block_on(
+                instance.request_adapter(&wgpu::RequestAdapterOptions {
+                    power_preference: wgpu::PowerPreference::from_env()
+                        .unwrap_or(wgpu::PowerPreference::HighPerformance),
+                    force_fallback_adapter: false,
+                    compatible_surface: surface,
+                    apply_limit_buckets: false,
+                }),
+            )
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        // Ask for what the adapter has, not wgpu's defaults: big files need the adapter's full
+        // buffer size, not 256 MiB.
+        let mut features = wgpu::Features::empty();
+        if super::upload::maps_directly(&adapter.get_info()) {
+            features |= adapter.features() & wgpu::Features::MAPPABLE_PRIMARY_BUFFERS;
+        }
+        let (device, queue) =
+            pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+                label: Some("vertexview"),
+                required_features: features,
+                required_limits: adapter.limits(),
+                ..Default::default()
+            }))?;
+        let errors: Arc<Mutex<Option<GpuError>>> = Arc::default();
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            let mut slot = sink.lock().unwrap_or_else(|poison| poison.into_inner());
+            slot.get_or_insert(GpuError::from_wgpu(error));
+        }));
+        let sink = errors.clone();
+        device.set_device_lost_callback(move |reason, message| {
+            // Dropping the device on purpose is not an error worth reporting.
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                let mut slot = sink.lock().unwrap_or_else(|poison| poison.into_inner());
+                slot.get_or_insert(GpuError::DeviceLost(message));
+            }
+        });
+        Ok(GpuContext {
+            instance,
+            adapter,
+            device,
+            queue,
+            errors,
+        })
+    }
+
+    /// The first GPU error not caught by an error scope since the last call, if any.
+    pub fn take_error(&self) -> Option<GpuError> {
+        self.errors
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .take()
+    }
+
+    /// The adapter's name and backend, such as `llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan)`.
+    pub fn adapter_name(&self) -> String {
+        let info = self.adapter.get_info();
+        format!("{} ({:?})", info.name, info.backend)
+    }
+}
+
+/// Runs `work` inside validation and out-of-memory error scopes, and turns what they catch into
+/// a [`GpuError`]. Blocks until the scopes are popped.
+pub fn catch_errors<T>(device: &wgpu::Device, work: impl FnOnce() -> T) -> Result<T, GpuError> {
+    let oom = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let value = work();
+    let validation = pollster::block_on(validation.pop());
+    let oom = pollster::block_on(oom.pop());
+    match oom.or(validation) {
+        Some(error) => Err(GpuError::from_wgpu(error)),
+        None => Ok(value),
+    }
+}

@@ -1,0 +1,68 @@
+//! Putting vertex bytes on the GPU and drawing them as points (feature `gpu`).
+//!
+//! Every type here is created from a `&wgpu::Device` the caller owns; [`GpuContext`] is only a
+//! convenience for callers without one (the CLI, headless tests).
+
+mod context;
+mod error;
+mod layout;
+mod offscreen;
+mod renderer;
+mod upload;
+
+pub use context::{catch_errors, GpuContext};
+pub use error::GpuError;
+pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
+pub use offscreen::{
+    OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
+};
+pub use renderer::{
+    ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat, DEPTH_COMPARE, SHADER_SOURCE,
+};
+pub use upload::{maps_directly, VertexBuffers};
+
+use crate::file::VertexFile;
+use crate::image::RgbaImage;
+
+/// Renders `file` headless: creates a device, uploads, draws with `settings` and reads the image
+/// back. Blocks. For repeated renders keep a [`GpuContext`], [`PointRenderer`] and
+/// [`OffscreenTarget`] instead.
+///
+/// ```no_run
+/// use vertexview::{gpu::{self, RenderSettings}, VertexFile};
+///
+/// let file = VertexFile::open("assets/colors.bin")?;
+/// let image = gpu::render_file(&file, &RenderSettings::default())?;
+/// image.write_png("colors.png")?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render_file(file: &VertexFile, settings: &RenderSettings) -> Result<RgbaImage, GpuError> {
+    let gpu = GpuContext::headless()?;
+    let vertices = VertexBuffers::upload(&gpu.device, file.vertices())?;
+    render_uploaded(&gpu, &vertices, file.stats().bounds, settings)
+}
+
+/// Renders already uploaded `vertices` (whose finite positions lie within `bounds`) on `gpu`.
+pub fn render_uploaded(
+    gpu: &GpuContext,
+    vertices: &VertexBuffers,
+    bounds: Option<crate::Bounds>,
+    settings: &RenderSettings,
+) -> Result<RgbaImage, GpuError> {
+    let target = OffscreenTarget::new(&gpu.device, settings.size)?;
+    let mut renderer = catch_errors(&gpu.device, || {
+        PointRenderer::new(&gpu.device, OFFSCREEN_TARGET)
+    })?;
+    let image = target.render(
+        &gpu.device,
+        &gpu.queue,
+        &mut renderer,
+        vertices,
+        &settings.frame_params(bounds),
+        settings.background,
+    );
+    match gpu.take_error() {
+        Some(error) => Err(error),
+        None => image,
+    }
+}

@@ -1,0 +1,242 @@
+//! Rendering without a window: into a texture, read back as an [`RgbaImage`].
+
+use std::sync::mpsc;
+
+use crate::camera::CameraMode;
+use crate::image::RgbaImage;
+use crate::stats::Bounds;
+
+use super::context::catch_errors;
+use super::error::GpuError;
+use super::renderer::{ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat};
+use super::upload::VertexBuffers;
+
+/// Colour format of offscreen renders: plain 8-bit RGBA with no sRGB re-encoding, so a stored
+/// colour `v` becomes the byte `round(v · 255 / 65535)`.
+pub const COLOR_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+/// Depth format of offscreen renders and the viewer.
+pub const DEPTH_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Depth32Float;
+
+/// The target format of [`OffscreenTarget`], for building its [`PointRenderer`].
+pub const OFFSCREEN_TARGET: TargetFormat = TargetFormat {
+    color: COLOR_FORMAT,
+    depth: Some(DEPTH_FORMAT),
+    sample_count: 1,
+};
+
+/// Everything about a picture except the data: what `vertexview render` takes as flags.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RenderSettings {
+    /// Width and height in pixels.
+    pub size: [u32; 2],
+    /// Camera.
+    pub camera: CameraMode,
+    /// Width of a point in pixels.
+    pub point_size: f32,
+    /// Shape of points larger than one pixel.
+    pub shape: PointShape,
+    /// Colouring.
+    pub color_mode: ColorMode,
+    /// Background colour, RGB.
+    pub background: [u8; 3],
+}
+
+impl Default for RenderSettings {
+    fn default() -> Self {
+        RenderSettings {
+            size: [1280, 720],
+            camera: CameraMode::default(),
+            point_size: 1.0,
+            shape: PointShape::Square,
+            color_mode: ColorMode::File,
+            background: [0, 0, 0],
+        }
+    }
+}
+
+impl RenderSettings {
+    /// The frame parameters for data within `bounds`.
+    pub fn frame_params(&self, bounds: Option<Bounds>) -> FrameParams {
+        let aspect = self.size[0] as f32 / self.size[1].max(1) as f32;
+        FrameParams {
+            view_proj: self.camera.view_proj(bounds, aspect),
+            viewport: self.size,
+            point_size: self.point_size,
+            shape: self.shape,
+            color_mode: self.color_mode,
+        }
+    }
+}
+
+/// A colour and depth texture pair plus a readback buffer, reused from frame to frame.
+#[derive(Debug)]
+pub struct OffscreenTarget {
+    color: wgpu::Texture,
+    depth: wgpu::Texture,
+    readback: wgpu::Buffer,
+    size: [u32; 2],
+    padded_row: u32,
+}
+
+impl OffscreenTarget {
+    /// Textures of `size` pixels on `device`.
+    pub fn new(device: &wgpu::Device, size: [u32; 2]) -> Result<OffscreenTarget, GpuError> {
+        let max = device.limits().max_texture_dimension_2d;
+        for side in size {
+            if side == 0 || side > max {
+                return Err(GpuError::Limit {
+                    what: "an image side",
+                    size: u64::from(side),
+                    limit: u64::from(max),
+                });
+            }
+        }
+        let extent = wgpu::Extent3d {
+            width: size[0],
+            height: size[1],
+            depth_or_array_layers: 1,
+        };
+        let texture = |label, format, usage| {
+            device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size: extent,
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format,
+                usage,
+                view_formats: &[],
+            })
+        };
+        let padded_row = (size[0] * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+        catch_errors(device, || OffscreenTarget {
+            color: texture(
+                "vertexview offscreen colour",
+                COLOR_FORMAT,
+                wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            ),
+            depth: texture(
+                "vertexview offscreen depth",
+                DEPTH_FORMAT,
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+            ),
+            readback: device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("vertexview readback"),
+                size: u64::from(padded_row) * u64::from(size[1]),
+                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+                mapped_at_creation: false,
+            }),
+            size,
+            padded_row,
+        })
+    }
+
+    /// Size in pixels.
+    pub fn size(&self) -> [u32; 2] {
+        self.size
+    }
+
+    /// Clears to `background`, draws `vertices` with `renderer` (built for [`OFFSCREEN_TARGET`])
+    /// and reads the picture back. Blocks until the GPU is done.
+    pub fn render(
+        &self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        renderer: &mut PointRenderer,
+        vertices: &VertexBuffers,
+        params: &FrameParams,
+        background: [u8; 3],
+    ) -> Result<RgbaImage, GpuError> {
+        let params = FrameParams {
+            viewport: self.size,
+            ..*params
+        };
+        catch_errors(device, || {
+            renderer.prepare(queue, &params);
+            let mut encoder = device.create_command_encoder(&Default::default());
+            {
+                let color_view = self.color.create_view(&Default::default());
+                let depth_view = self.depth.create_view(&Default::default());
+                let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
+                let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                    label: Some("vertexview offscreen"),
+                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                        view: &color_view,
+                        depth_slice: None,
+                        resolve_target: None,
+                        ops: wgpu::Operations {
+                            load: wgpu::LoadOp::Clear(wgpu::Color { r, g, b, a: 1.0 }),
+                            store: wgpu::StoreOp::Store,
+                        },
+                    })],
+                    depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                        view: &depth_view,
+                        depth_ops: Some(wgpu::Operations {
+                            load: wgpu::LoadOp::Clear(1.0),
+                            store: wgpu::StoreOp::Discard,
+                        }),
+                        stencil_ops: None,
+                    }),
+                    timestamp_writes: None,
+                    occlusion_query_set: None,
+                    multiview_mask: None,
+                });
+                renderer.draw(&mut pass, vertices);
+            }
+            encoder.copy_texture_to_buffer(
+                wgpu::TexelCopyTextureInfo {
+                    texture: &self.color,
+                    mip_level: 0,
+                    origin: wgpu::Origin3d::ZERO,
+                    aspect: wgpu::TextureAspect::All,
+                },
+                wgpu::TexelCopyBufferInfo {
+                    buffer: &self.readback,
+                    layout: wgpu::TexelCopyBufferLayout {
+                        offset: 0,
+                        bytes_per_row: Some(self.padded_row),
+                        rows_per_image: Some(self.size[1]),
+                    },
+                },
+                wgpu::Extent3d {
+                    width: self.size[0],
+                    height: self.size[1],
+                    depth_or_array_layers: 1,
+                },
+            );
+            queue.submit([encoder.finish()]);
+        })?;
+        self.read_back(device)
+    }
+
+    fn read_back(&self, device: &wgpu::Device) -> Result<RgbaImage, GpuError> {
+        let (sender, receiver) = mpsc::channel();
+        self.readback
+            .map_async(wgpu::MapMode::Read, .., move |result| {
+                // The receiver outlives the poll below; a failed send only means it gave up.
+                let _ = sender.send(result);
+            });
+        device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        receiver
+            .recv()
+            .map_err(|e| GpuError::Readback(e.to_string()))?
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        let row = self.size[0] as usize * 4;
+        let pixels = {
+            let mapped = self
+                .readback
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Readback(e.to_string()))?;
+            let mut pixels = Vec::with_capacity(row * self.size[1] as usize);
+            for line in mapped.chunks_exact(self.padded_row as usize) {
+                pixels.extend_from_slice(&line[..row]);
+            }
+            pixels
+        };
+        self.readback.unmap();
+        RgbaImage::new(self.size[0], self.size[1], pixels)
+            .ok_or_else(|| GpuError::Readback("readback has the wrong size".into()))
+    }
+}

@@ -1,0 +1,96 @@
+//! [`VertexBuffers`]: a file's bytes on the GPU, unchanged, split where the device requires.
+
+use crate::vertex::{Vertex, STRIDE};
+
+use super::context::catch_errors;
+use super::error::GpuError;
+
+/// Whether an adapter's memory is the CPU's, so a vertex buffer can be mapped and written in
+/// place (with `MAPPABLE_PRIMARY_BUFFERS`) instead of through a staging copy.
+pub fn maps_directly(info: &wgpu::AdapterInfo) -> bool {
+    matches!(
+        info.device_type,
+        wgpu::DeviceType::Cpu | wgpu::DeviceType::IntegratedGpu
+    )
+}
+
+/// Vertex buffers holding a file's vertices, byte for byte, in as many pieces as the device's
+/// `max_buffer_size` requires (each a whole number of vertices).
+#[derive(Debug)]
+pub struct VertexBuffers {
+    pieces: Vec<(wgpu::Buffer, u32)>,
+    count: u64,
+}
+
+impl VertexBuffers {
+    /// Uploads `vertices` (such as [`VertexFile::vertices`](crate::VertexFile::vertices)), copying
+    /// their bytes once into buffers with `VERTEX` usage created mapped. With a device that has
+    /// `MAPPABLE_PRIMARY_BUFFERS` the buffers are mapped in place; otherwise wgpu stages the copy.
+    pub fn upload(device: &wgpu::Device, vertices: &[Vertex]) -> Result<VertexBuffers, GpuError> {
+        Self::upload_with_limit(device, vertices, device.limits().max_buffer_size)
+    }
+
+    /// [`upload`](Self::upload) with buffers of at most `max_buffer_size` bytes (clamped to the
+    /// device's limit), to test splitting or to keep allocations small.
+    pub fn upload_with_limit(
+        device: &wgpu::Device,
+        vertices: &[Vertex],
+        max_buffer_size: u64,
+    ) -> Result<VertexBuffers, GpuError> {
+        let limit = max_buffer_size.min(device.limits().max_buffer_size);
+        let per_piece = (limit / STRIDE as u64).min(u64::from(u32::MAX)) as usize;
+        if per_piece == 0 && !vertices.is_empty() {
+            return Err(GpuError::Limit {
+                what: "a vertex buffer",
+                size: STRIDE as u64,
+                limit,
+            });
+        }
+        let mut usage = wgpu::BufferUsages::VERTEX;
+        if device
+            .features()
+            .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
+        {
+            usage |= wgpu::BufferUsages::MAP_WRITE;
+        }
+        let pieces = catch_errors(device, || {
+            vertices
+                .chunks(per_piece.max(1))
+                .map(|piece| {
+                    let bytes: &[u8] = bytemuck::cast_slice(piece);
+                    let buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                        label: Some("vertexview vertices"),
+                        size: bytes.len() as u64,
+                        usage,
+                        mapped_at_creation: true,
+                    });
+                    // A buffer that failed validation has no mapping: the scope reports why.
+                    if let Ok(mut range) = buffer.get_mapped_range_mut(..) {
+                        range.copy_from_slice(bytes);
+                    }
+                    buffer.unmap();
+                    (buffer, piece.len() as u32)
+                })
+                .collect::<Vec<_>>()
+        })?;
+        Ok(VertexBuffers {
+            pieces,
+            count: vertices.len() as u64,
+        })
+    }
+
+    /// Number of vertices in all buffers.
+    pub fn vertex_count(&self) -> u64 {
+        self.count
+    }
+
+    /// Whether there is nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The buffers in file order, with the number of vertices each holds.
+    pub fn buffers(&self) -> impl Iterator<Item = (&wgpu::Buffer, u32)> {
+        self.pieces.iter().map(|(b, n)| (b, *n))
+    }
+}

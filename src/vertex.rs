@@ -1,0 +1,121 @@
+//! The vertex record of the default file layout, and that layout described as data.
+
+use bytemuck::{Pod, Zeroable};
+use glam::Vec3;
+
+use crate::format::{Code, Element};
+
+/// Bytes from one vertex to the next.
+pub const STRIDE: usize = 20;
+
+/// Bytes of a vertex without its trailing padding: a file may end with one such vertex.
+pub const UNPADDED_SIZE: usize = 18;
+
+/// The record format of one vertex, in `struct`-module spelling.
+pub const FORMAT: &str = "<3f3H2x";
+
+/// What a field of the vertex means to a renderer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Position x, y, z.
+    Position,
+    /// Red and green channels.
+    RedGreen,
+    /// Blue channel.
+    Blue,
+}
+
+/// One vertex attribute: where it lives in the record, what it holds, which shader input it feeds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attribute {
+    /// What the attribute means.
+    pub role: Role,
+    /// Byte offset within the vertex.
+    pub offset: usize,
+    /// Type of each component.
+    pub code: Code,
+    /// Number of components.
+    pub components: usize,
+    /// `@location` in the vertex shader.
+    pub shader_location: u32,
+}
+
+/// The attributes of the default layout. The colour is split in two because no vertex format has
+/// three 16-bit components; the GPU layout, the docs table and the tests all derive from this.
+pub const ATTRIBUTES: [Attribute; 3] = [
+    Attribute {
+        role: Role::Position,
+        offset: 0,
+        code: Code::F32,
+        components: 3,
+        shader_location: 0,
+    },
+    Attribute {
+        role: Role::RedGreen,
+        offset: 12,
+        code: Code::U16,
+        components: 2,
+        shader_location: 1,
+    },
+    Attribute {
+        role: Role::Blue,
+        offset: 16,
+        code: Code::U16,
+        components: 1,
+        shader_location: 2,
+    },
+];
+
+/// One vertex exactly as stored in the file: 20 bytes, little-endian.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Pod, Zeroable)]
+pub struct Vertex {
+    /// Position in model space (or clip space, for dumps taken after a transform).
+    pub position: Vec3,
+    /// Red, green, blue; 0 is black and 65535 full intensity.
+    pub color: [u16; 3],
+    padding: u16,
+}
+
+impl Vertex {
+    /// A vertex with zero padding.
+    pub const fn new(position: Vec3, color: [u16; 3]) -> Vertex {
+        Vertex {
+            position,
+            color,
+            padding: 0,
+        }
+    }
+
+    /// Whether all three coordinates are finite.
+    pub fn is_finite(&self) -> bool {
+        self.position.is_finite()
+    }
+}
+
+impl Element for Vertex {
+    const FORMAT: &'static str = FORMAT;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+
+    #[test]
+    fn layout_matches_the_struct_and_the_format() {
+        assert_eq!(std::mem::size_of::<Vertex>(), STRIDE);
+        assert_eq!(std::mem::align_of::<Vertex>(), 4);
+        assert_eq!(std::mem::offset_of!(Vertex, position), ATTRIBUTES[0].offset);
+        assert_eq!(std::mem::offset_of!(Vertex, color), ATTRIBUTES[1].offset);
+        let format = Format::parse(FORMAT).unwrap();
+        assert_eq!(format.itemsize(), STRIDE);
+        let spelled_out: String = ATTRIBUTES
+            .iter()
+            .map(|a| format!("{}{}", a.components, a.code.as_char()))
+            .collect::<String>()
+            + "2x";
+        assert!(format.same_layout(&Format::parse(&format!("<{spelled_out}")).unwrap()));
+        assert_eq!(ATTRIBUTES[2].offset + 2, UNPADDED_SIZE);
+    }
+}
