@@ -108,7 +108,9 @@ impl OrbitCamera {
 
     /// World to view space.
     pub fn view(&self) -> Mat4 {
-        Mat4::look_at_rh(self.eye(), self.target, Vec3::Y)
+        // look_to, not look_at: look_at normalises eye − target, whose squared length overflows
+        // f32 for data near 1e30. The direction is a unit vector already.
+        Mat4::look_to_rh(self.eye(), -self.direction(), Vec3::Y)
     }
 
     /// View to clip space (depth 0 near, 1 far), planes hugging the data's sphere.
@@ -118,7 +120,7 @@ impl OrbitCamera {
         } else {
             1.0
         };
-        let to_center = (self.eye() - self.scene_center).length();
+        let to_center = length(self.eye() - self.scene_center);
         let far = (to_center + self.scene_radius).max(f32::MIN_POSITIVE * 1e6);
         let near = (to_center - self.scene_radius).max(far * 1e-4);
         Mat4::perspective_rh(FOV_Y.to_radians(), aspect, near, far * 1.001)
@@ -175,19 +177,23 @@ impl OrbitCamera {
     }
 }
 
+/// Length of `v` without overflow: `Vec3::length` squares first, which overflows f32 from 1e19.
+fn length(v: Vec3) -> f32 {
+    let scale = v.abs().max_element();
+    if scale > 0.0 && scale.is_finite() {
+        (v / scale).length() * scale
+    } else {
+        v.length()
+    }
+}
+
 /// Centre and radius of a sphere around `bounds`, finite even for boxes near ±f32::MAX.
 fn sphere_around(bounds: Option<Bounds>) -> (Vec3, f32) {
     let Some(b) = bounds else {
         return (Vec3::ZERO, 3f32.sqrt());
     };
     let center = b.center();
-    let half = b.max * 0.5 - b.min * 0.5;
-    let scale = half.max_element();
-    let radius = if scale > 0.0 {
-        (half / scale).length() * scale
-    } else {
-        0.0
-    };
+    let radius = length(b.max * 0.5 - b.min * 0.5);
     // One point, or all points equal: any radius frames it; keep it relative to where it is so
     // that f32 can still tell the eye from the target.
     let floor = (center.abs().max_element() * 1e-4).max(1e-3);

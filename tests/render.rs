@@ -1,0 +1,274 @@
+//! Pixel tests on a real adapter (Mesa's lavapipe in CI): exact in clip space, golden images for
+//! the fit camera.
+
+mod common;
+
+use common::*;
+use glam::{Mat4, Vec3};
+use vertexview::camera::CameraMode;
+use vertexview::gen::{self, Shape};
+use vertexview::gpu::{self, ColorMode, FrameParams, PointShape, RenderSettings, VertexBuffers};
+use vertexview::{Vertex, VertexFile};
+
+const W: u32 = 64;
+const H: u32 = 48;
+const BG: [u8; 3] = [10, 20, 30];
+
+fn ndc_params(point_size: f32, shape: PointShape) -> FrameParams {
+    FrameParams {
+        view_proj: Mat4::IDENTITY,
+        viewport: [W, H],
+        point_size,
+        shape,
+        color_mode: ColorMode::File,
+    }
+}
+
+fn at_pixel(px: u32, py: u32, z: f32, color: [u16; 3]) -> Vertex {
+    let (x, y) = pixel_center(px, py, W, H);
+    Vertex::new(Vec3::new(x, y, z), color)
+}
+
+#[test]
+fn ndc_points_land_on_their_pixels_with_exact_colours() {
+    let gpu = gpu();
+    let colours: [[u16; 3]; 6] = [
+        [65535, 0, 0],
+        [0, 65535, 0],
+        [0, 0, 65535],
+        [32768, 257, 12345],
+        [1, 65534, 40000],
+        [65535, 65535, 65535],
+    ];
+    let pixels = [
+        (0, 0),
+        (W - 1, 0),
+        (0, H - 1),
+        (W - 1, H - 1),
+        (17, 9),
+        (40, 31),
+    ];
+    let mut vertices: Vec<Vertex> = pixels
+        .iter()
+        .zip(colours)
+        .map(|(&(px, py), c)| at_pixel(px, py, 0.5, c))
+        .collect();
+    // Outside the clip volume: never drawn.
+    vertices.push(Vertex::new(Vec3::new(1.5, 0.0, 0.5), [65535, 65535, 0]));
+    vertices.push(Vertex::new(Vec3::new(0.0, -1.2, 0.5), [65535, 65535, 0]));
+    vertices.push(Vertex::new(Vec3::new(0.1, 0.1, 1.5), [65535, 65535, 0]));
+    vertices.push(Vertex::new(Vec3::new(0.1, 0.1, -0.5), [65535, 65535, 0]));
+    vertices.push(Vertex::new(
+        Vec3::new(f32::NAN, 0.1, 0.5),
+        [65535, 65535, 0],
+    ));
+    let image = render(
+        &gpu,
+        &upload(&gpu, &vertices),
+        &ndc_params(1.0, PointShape::Square),
+        BG,
+    );
+
+    for (&(px, py), c) in pixels.iter().zip(colours) {
+        assert_close(
+            image.pixel(px, py).unwrap(),
+            c.map(expected_byte),
+            &format!("pixel ({px}, {py})"),
+        );
+    }
+    let mut lit = lit_pixels(&image, BG);
+    lit.sort();
+    let mut want = pixels.to_vec();
+    want.sort();
+    assert_eq!(lit, want, "exactly the six points, one pixel each");
+    assert_eq!(
+        image.pixel(5, 5).unwrap(),
+        [10, 20, 30, 255],
+        "background as given"
+    );
+}
+
+#[test]
+fn the_nearer_point_wins_whatever_the_order() {
+    let gpu = gpu();
+    let near = [65535, 0, 0];
+    let far = [0, 0, 65535];
+    let vertices = [
+        at_pixel(5, 5, 0.8, far),
+        at_pixel(5, 5, 0.2, near),
+        at_pixel(9, 5, 0.2, near),
+        at_pixel(9, 5, 0.8, far),
+    ];
+    for size in [1.0, 3.0] {
+        let image = render(
+            &gpu,
+            &upload(&gpu, &vertices),
+            &ndc_params(size, PointShape::Square),
+            BG,
+        );
+        assert_close(image.pixel(5, 5).unwrap(), [255, 0, 0], "far drawn first");
+        assert_close(image.pixel(9, 5).unwrap(), [255, 0, 0], "near drawn first");
+    }
+}
+
+#[test]
+fn large_points_are_squares_and_discs_of_that_many_pixels() {
+    let gpu = gpu();
+    let white = [65535; 3];
+    let vertices = upload(&gpu, &[at_pixel(20, 20, 0.5, white)]);
+    for (size, shape, count) in [
+        (1.0, PointShape::Square, 1),
+        (3.0, PointShape::Square, 9),
+        (4.0, PointShape::Square, 16),
+        (7.0, PointShape::Square, 49),
+        (5.0, PointShape::Round, 21),
+        (3.0, PointShape::Round, 9),
+    ] {
+        let image = render(&gpu, &vertices, &ndc_params(size, shape), BG);
+        let lit = lit_pixels(&image, BG);
+        assert_eq!(lit.len(), count, "size {size} {shape:?}");
+        for &(x, y) in &lit {
+            assert_eq!(image.pixel(x, y).unwrap(), [255, 255, 255, 255]);
+            let reach = (size / 2.0).ceil() as u32;
+            assert!(
+                x.abs_diff(20) <= reach && y.abs_diff(20) <= reach,
+                "size {size}: ({x}, {y})"
+            );
+        }
+        if size as u32 % 2 == 1 {
+            let half = size as u32 / 2;
+            assert!(
+                lit.contains(&(20 - half, 20 - half)) && lit.contains(&(20 + half, 20 + half))
+                    || shape == PointShape::Round
+            );
+        }
+    }
+}
+
+#[test]
+fn a_file_split_across_buffers_draws_every_vertex() {
+    let gpu = gpu();
+    let vertices: Vec<Vertex> = (0..10)
+        .map(|i| at_pixel(3 + 5 * i, 10 + i, 0.5, [65535, 6553 * i as u16, 0]))
+        .collect();
+    // Three vertices per buffer: four buffers, the last holding one.
+    let split = VertexBuffers::upload_with_limit(&gpu.device, &vertices, 3 * 20 + 7).unwrap();
+    assert_eq!(
+        split.buffers().map(|(_, n)| n).collect::<Vec<_>>(),
+        [3, 3, 3, 1]
+    );
+    assert_eq!(split.vertex_count(), 10);
+    for (buffer, n) in split.buffers() {
+        assert_eq!(buffer.size(), u64::from(n) * 20);
+    }
+    let image = render(&gpu, &split, &ndc_params(1.0, PointShape::Square), BG);
+    assert_eq!(lit_pixels(&image, BG).len(), 10);
+    for (i, v) in vertices.iter().enumerate() {
+        let (px, py) = (3 + 5 * i as u32, 10 + i as u32);
+        assert_close(
+            image.pixel(px, py).unwrap(),
+            v.color.map(expected_byte),
+            &format!("vertex {i}"),
+        );
+    }
+    assert!(VertexBuffers::upload_with_limit(&gpu.device, &vertices, 19).is_err());
+}
+
+#[test]
+fn an_unpadded_last_vertex_is_drawn_with_its_colour() {
+    let gpu = gpu();
+    let vertices = [
+        at_pixel(1, 1, 0.5, [100, 200, 300]),
+        at_pixel(30, 20, 0.5, [65535, 32768, 4096]),
+    ];
+    let bytes: &[u8] = bytemuck::cast_slice(&vertices);
+    let file = VertexFile::from_bytes(&bytes[..38]).unwrap();
+    assert!(file.unpadded_last());
+    let buffers = upload(&gpu, file.vertices());
+    let image = render(&gpu, &buffers, &ndc_params(1.0, PointShape::Square), BG);
+    assert_close(
+        image.pixel(30, 20).unwrap(),
+        [255, 128, 16],
+        "unpadded last vertex",
+    );
+    assert_eq!(lit_pixels(&image, BG).len(), 2);
+}
+
+#[test]
+fn height_colours_follow_the_ramp() {
+    let gpu = gpu();
+    let vertices = [at_pixel(2, 2, 0.5, [0; 3]), at_pixel(4, 2, 0.5, [0; 3])];
+    let (_, y_low) = pixel_center(2, 2, W, H);
+    let params = FrameParams {
+        color_mode: ColorMode::Height {
+            min: y_low,
+            max: y_low + 1.0,
+        },
+        ..ndc_params(1.0, PointShape::Square)
+    };
+    let image = render(&gpu, &upload(&gpu, &vertices), &params, BG);
+    // Both at the bottom of the ramp: its first colour, not the file's black.
+    assert_close(image.pixel(2, 2).unwrap(), [46, 0, 115], "ramp start");
+    assert_eq!(image.pixel(2, 2), image.pixel(4, 2));
+}
+
+fn render_shape(shape: Shape, settings: RenderSettings) -> vertexview::image::RgbaImage {
+    let vertices = gen::generate(shape, 20_000, 1);
+    let file = VertexFile::from_vertices(shape.name(), vertices);
+    gpu::render_file(&file, &settings).unwrap()
+}
+
+#[test]
+fn fit_camera_matches_the_golden_images() {
+    let base = RenderSettings {
+        size: [256, 192],
+        background: [16, 16, 20],
+        ..RenderSettings::default()
+    };
+    check_golden("helix", &render_shape(Shape::Helix, base), 0.02);
+    check_golden("cube", &render_shape(Shape::Cube, base), 0.02);
+    check_golden(
+        "torus-top-round",
+        &render_shape(
+            Shape::Torus,
+            RenderSettings {
+                camera: CameraMode::Fit {
+                    yaw: 0.0,
+                    pitch: 60.0,
+                },
+                point_size: 3.0,
+                shape: PointShape::Round,
+                ..base
+            },
+        ),
+        0.02,
+    );
+}
+
+#[test]
+fn fit_camera_centres_degenerate_data() {
+    let settings = RenderSettings {
+        size: [33, 33],
+        ..RenderSettings::default()
+    };
+    for p in [
+        Vec3::ZERO,
+        Vec3::new(1e30, 1e30, -1e30),
+        Vec3::new(-3.0, 4.0, 5.0),
+    ] {
+        let file = VertexFile::from_vertices("one", vec![Vertex::new(p, [65535, 0, 0]); 3]);
+        let image = gpu::render_file(&file, &settings).unwrap();
+        assert_eq!(lit_pixels(&image, [0, 0, 0]), [(16, 16)], "{p}");
+    }
+    let spread = vec![
+        Vertex::new(Vec3::splat(-1e30), [65535; 3]),
+        Vertex::new(Vec3::splat(1e30), [65535; 3]),
+        Vertex::new(Vec3::splat(f32::NAN), [65535; 3]),
+    ];
+    let image = gpu::render_file(&VertexFile::from_vertices("far", spread), &settings).unwrap();
+    assert_eq!(
+        lit_pixels(&image, [0, 0, 0]).len(),
+        2,
+        "both extremes in view, NaN not drawn"
+    );
+}
