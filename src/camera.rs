@@ -22,6 +22,18 @@ pub enum CameraMode {
         /// Degrees above the horizon.
         pitch: f32,
     },
+    /// A camera placed by hand (as the viewer's `P` key prints it): looking at `target` from
+    /// `distance` away, at `yaw` and `pitch` degrees.
+    Orbit {
+        /// The point looked at.
+        target: Vec3,
+        /// Distance from the target to the eye.
+        distance: f32,
+        /// Degrees around the vertical axis.
+        yaw: f32,
+        /// Degrees above the horizon.
+        pitch: f32,
+    },
     /// Positions already are clip-space coordinates with w = 1 (x right, y up, z 0 nearest to 1).
     Ndc,
 }
@@ -42,6 +54,17 @@ impl CameraMode {
             CameraMode::Fit { yaw, pitch } => {
                 OrbitCamera::fit(bounds, yaw, pitch, aspect).view_proj(aspect)
             }
+            CameraMode::Orbit {
+                target,
+                distance,
+                yaw,
+                pitch,
+            } => OrbitCamera {
+                target,
+                distance,
+                ..OrbitCamera::fit(bounds, yaw, pitch, aspect)
+            }
+            .view_proj(aspect),
             CameraMode::Ndc => Mat4::IDENTITY,
         }
     }
@@ -135,6 +158,16 @@ impl OrbitCamera {
     pub fn orbit(&mut self, yaw: f32, pitch: f32) {
         self.yaw = (self.yaw + yaw).rem_euclid(360.0);
         self.pitch = (self.pitch + pitch).clamp(-MAX_PITCH, MAX_PITCH);
+    }
+
+    /// This camera as a [`CameraMode`] that `render` reproduces.
+    pub fn mode(&self) -> CameraMode {
+        CameraMode::Orbit {
+            target: self.target,
+            distance: self.distance,
+            yaw: self.yaw,
+            pitch: self.pitch,
+        }
     }
 
     /// Moves target and eye together so the data follows a drag of `pixels` (x right, y down) on

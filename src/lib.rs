@@ -21,3 +21,5 @@ pub mod camera;
 pub mod gpu;
 #[cfg(feature = "gpu")]
 pub mod image;
+#[cfg(feature = "viewer")]
+pub mod viewer;

@@ -2,6 +2,7 @@
 
 mod gen;
 mod inspect;
+mod look;
 mod render;
 mod view;
 

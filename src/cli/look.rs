@@ -1,0 +1,164 @@
+//! The flags that say how a picture looks, shared by `render` and `view`.
+
+use clap::ValueEnum;
+use glam::Vec3;
+use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
+use vertexview::gpu::{ColorMode, PointShape, RenderSettings};
+use vertexview::VertexFile;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct LookArgs {
+    /// Image size in pixels, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    pub size: [u32; 2],
+    /// fit: perspective view of the whole data; ndc: positions are clip-space coordinates.
+    #[arg(long, value_enum, default_value_t = CameraArg::Fit)]
+    pub camera: CameraArg,
+    /// Degrees around the vertical axis (fit camera); 0 looks from +z.
+    #[arg(long, default_value_t = DEFAULT_YAW, allow_negative_numbers = true)]
+    pub yaw: f32,
+    /// Degrees above the horizon (fit camera), -89 to 89.
+    #[arg(long, default_value_t = DEFAULT_PITCH, allow_negative_numbers = true)]
+    pub pitch: f32,
+    /// Point width in pixels; 1 draws one pixel per vertex.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_point_size)]
+    pub point_size: f32,
+    /// Draw points wider than 1 pixel as round discs instead of squares.
+    #[arg(long)]
+    pub round: bool,
+    /// Colour by height (a ramp over y) instead of the file's colours.
+    #[arg(long)]
+    pub height_colors: bool,
+    /// Look at this point instead of the data's centre (fit camera), X,Y,Z.
+    #[arg(long, value_parser = parse_vec3, allow_hyphen_values = true)]
+    pub target: Option<Vec3>,
+    /// Eye distance from the target instead of the fitted one (fit camera).
+    #[arg(long, value_parser = parse_distance)]
+    pub distance: Option<f32>,
+    /// Background colour, '#RRGGBB'.
+    #[arg(long, default_value = "#000000", value_parser = parse_color)]
+    pub background: [u8; 3],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CameraArg {
+    Fit,
+    Ndc,
+}
+
+impl LookArgs {
+    pub fn camera_mode(&self, file: &VertexFile) -> CameraMode {
+        match (self.camera, self.target, self.distance) {
+            (CameraArg::Ndc, _, _) => CameraMode::Ndc,
+            (CameraArg::Fit, None, None) => CameraMode::Fit {
+                yaw: self.yaw,
+                pitch: self.pitch,
+            },
+            (CameraArg::Fit, target, distance) => {
+                let aspect = self.size[0] as f32 / self.size[1] as f32;
+                let fit = OrbitCamera::fit(file.stats().bounds, self.yaw, self.pitch, aspect);
+                CameraMode::Orbit {
+                    target: target.unwrap_or(fit.target),
+                    distance: distance.unwrap_or(fit.distance),
+                    yaw: self.yaw,
+                    pitch: self.pitch,
+                }
+            }
+        }
+    }
+
+    pub fn settings(&self, file: &VertexFile) -> RenderSettings {
+        RenderSettings {
+            size: self.size,
+            camera: self.camera_mode(file),
+            point_size: self.point_size,
+            shape: if self.round {
+                PointShape::Round
+            } else {
+                PointShape::Square
+            },
+            color_mode: if self.height_colors {
+                height_ramp(file)
+            } else {
+                ColorMode::File
+            },
+            background: self.background,
+        }
+    }
+}
+
+/// The height ramp over the file's y range.
+pub fn height_ramp(file: &VertexFile) -> ColorMode {
+    match file.stats().bounds {
+        Some(b) => ColorMode::Height {
+            min: b.min.y,
+            max: b.max.y,
+        },
+        None => ColorMode::Height { min: 0.0, max: 1.0 },
+    }
+}
+
+fn parse_size(s: &str) -> Result<[u32; 2], String> {
+    let bad = || format!("'{s}' is not WIDTHxHEIGHT, such as 1920x1080");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let side = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| (1..=16384).contains(&n))
+    };
+    Ok([side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?])
+}
+
+fn parse_point_size(s: &str) -> Result<f32, String> {
+    s.parse::<f32>()
+        .ok()
+        .filter(|v| (1.0..=256.0).contains(v))
+        .ok_or_else(|| format!("'{s}' is not a point size from 1 to 256"))
+}
+
+fn parse_color(s: &str) -> Result<[u8; 3], String> {
+    let hex = s.strip_prefix('#').unwrap_or(s);
+    let bad = || format!("'{s}' is not a colour like '#1e1e2e'");
+    if hex.len() != 6 || !hex.is_ascii() {
+        return Err(bad());
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| bad());
+    Ok([byte(0)?, byte(2)?, byte(4)?])
+}
+
+fn parse_vec3(s: &str) -> Result<Vec3, String> {
+    let parts: Vec<f32> = s.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+    match parts[..] {
+        [x, y, z] if x.is_finite() && y.is_finite() && z.is_finite() => Ok(Vec3::new(x, y, z)),
+        _ => Err(format!("'{s}' is not three finite numbers X,Y,Z")),
+    }
+}
+
+fn parse_distance(s: &str) -> Result<f32, String> {
+    s.parse::<f32>()
+        .ok()
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .ok_or_else(|| format!("'{s}' is not a positive distance"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_parsers() {
+        assert_eq!(parse_size("1920x1080"), Ok([1920, 1080]));
+        assert!(parse_size("0x10").is_err());
+        assert!(parse_size("wide").is_err());
+        assert_eq!(parse_color("#1E1e2e"), Ok([0x1e, 0x1e, 0x2e]));
+        assert!(parse_color("#12345").is_err());
+        assert!(parse_color("#ééé").is_err());
+        assert!(parse_point_size("0.5").is_err());
+        assert!(parse_point_size("NaN").is_err());
+        assert_eq!(parse_vec3("1,-2.5,3"), Ok(Vec3::new(1.0, -2.5, 3.0)));
+        assert!(parse_vec3("1,2").is_err());
+        assert!(parse_vec3("1,2,inf").is_err());
+        assert!(parse_distance("-1").is_err());
+    }
+}

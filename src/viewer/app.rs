@@ -1,0 +1,589 @@
+//! The event loop: input, reloads and redraws.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use glam::{Mat4, Vec2};
+use notify_debouncer_mini::Debouncer;
+use winit::application::ApplicationHandler;
+use winit::dpi::PhysicalSize;
+use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
+use winit::keyboard::ModifiersState;
+use winit::window::{Window, WindowId};
+
+use super::controls::{self, Action};
+use super::reload::{self, ViewerEvent};
+use super::surface::{FrameOutcome, WindowSurface};
+use super::{pick, ViewerError, ViewerOptions};
+use crate::camera::{CameraMode, OrbitCamera};
+use crate::gpu::{
+    ColorMode, FrameParams, GpuContext, OffscreenTarget, PointRenderer, PointShape, RenderSettings,
+    VertexBuffers, OFFSCREEN_TARGET,
+};
+use crate::VertexFile;
+
+/// Files up to this many vertices are picked on hover; larger ones only on click.
+const HOVER_PICK_LIMIT: usize = 2_000_000;
+const PICK_RADIUS: f32 = 5.0;
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
+pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
+    let event_loop = EventLoop::<ViewerEvent>::with_user_event()
+        .build()
+        .map_err(|e| ViewerError::NoDisplay(e.to_string()))?;
+    let mut app = App::new(options, event_loop.create_proxy());
+    event_loop
+        .run_app(&mut app)
+        .map_err(|e| ViewerError::NoDisplay(e.to_string()))?;
+    app.error.map_or(Ok(()), Err)
+}
+
+#[derive(Default)]
+struct Pointer {
+    position: Vec2,
+    orbiting: bool,
+    panning: bool,
+    pressed_at: Option<Vec2>,
+    last_click: Option<Instant>,
+}
+
+struct App {
+    proxy: EventLoopProxy<ViewerEvent>,
+    gpu: Option<GpuContext>,
+    window: Option<WindowSurface>,
+    file: VertexFile,
+    vertices: Option<VertexBuffers>,
+    settings: RenderSettings,
+    start_camera: CameraMode,
+    camera: OrbitCamera,
+    colors_chosen: bool,
+    frames_left: Option<u64>,
+    watch: bool,
+    watcher: Option<Debouncer<notify::RecommendedWatcher>>,
+    pointer: Pointer,
+    modifiers: ModifiersState,
+    readout: Option<String>,
+    status: Option<String>,
+    frame_ms: f32,
+    screenshot: Option<(OffscreenTarget, PointRenderer)>,
+    screenshots: u32,
+    error: Option<ViewerError>,
+}
+
+impl App {
+    fn new(options: ViewerOptions, proxy: EventLoopProxy<ViewerEvent>) -> App {
+        let mut app = App {
+            proxy,
+            gpu: None,
+            window: None,
+            camera: OrbitCamera::fit(None, 0.0, 0.0, 1.0),
+            start_camera: options.settings.camera,
+            settings: options.settings,
+            file: options.file,
+            vertices: None,
+            colors_chosen: options.colors_chosen,
+            frames_left: options.frames,
+            watch: options.watch,
+            watcher: None,
+            pointer: Pointer::default(),
+            modifiers: ModifiersState::default(),
+            readout: None,
+            status: None,
+            frame_ms: 0.0,
+            screenshot: None,
+            screenshots: 0,
+            error: None,
+        };
+        app.reset_view();
+        app.pick_color_mode();
+        app
+    }
+
+    fn aspect(&self) -> f32 {
+        let [w, h] = self
+            .window
+            .as_ref()
+            .map_or(self.settings.size, |w| w.size());
+        w.max(1) as f32 / h.max(1) as f32
+    }
+
+    fn view_proj(&self) -> Mat4 {
+        match self.start_camera {
+            CameraMode::Ndc => Mat4::IDENTITY,
+            _ => self.camera.view_proj(self.aspect()),
+        }
+    }
+
+    fn frame_params(&self) -> FrameParams {
+        FrameParams {
+            view_proj: self.view_proj(),
+            viewport: self
+                .window
+                .as_ref()
+                .map_or(self.settings.size, |w| w.size()),
+            point_size: self.settings.point_size,
+            shape: self.settings.shape,
+            color_mode: self.settings.color_mode,
+        }
+    }
+
+    /// The camera the view started with (R).
+    fn reset_view(&mut self) {
+        let bounds = self.file.stats().bounds;
+        let aspect = self.aspect();
+        self.camera = match self.start_camera {
+            CameraMode::Fit { yaw, pitch } => OrbitCamera::fit(bounds, yaw, pitch, aspect),
+            CameraMode::Orbit {
+                target,
+                distance,
+                yaw,
+                pitch,
+            } => OrbitCamera {
+                target,
+                distance,
+                ..OrbitCamera::fit(bounds, yaw, pitch, aspect)
+            },
+            CameraMode::Ndc => OrbitCamera::fit(bounds, 0.0, 0.0, aspect),
+        };
+    }
+
+    /// Fits the data again from the current direction (F, double click).
+    fn fit_view(&mut self) {
+        self.camera = OrbitCamera::fit(
+            self.file.stats().bounds,
+            self.camera.yaw,
+            self.camera.pitch,
+            self.aspect(),
+        );
+    }
+
+    /// Files whose colours are all zero would be black: start them on the height ramp.
+    fn pick_color_mode(&mut self) {
+        let stats = self.file.stats();
+        let colorless = stats.count > 0 && stats.color_max == [0, 0, 0];
+        if !self.colors_chosen || matches!(self.settings.color_mode, ColorMode::Height { .. }) {
+            self.settings.color_mode =
+                if colorless || matches!(self.settings.color_mode, ColorMode::Height { .. }) {
+                    self.height_ramp()
+                } else {
+                    ColorMode::File
+                };
+        }
+    }
+
+    fn height_ramp(&self) -> ColorMode {
+        match self.file.stats().bounds {
+            Some(b) => ColorMode::Height {
+                min: b.min.y,
+                max: b.max.y,
+            },
+            None => ColorMode::Height { min: 0.0, max: 1.0 },
+        }
+    }
+
+    fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<(), ViewerError> {
+        let [w, h] = self.settings.size;
+        let attributes = Window::default_attributes()
+            .with_title(self.title())
+            .with_inner_size(PhysicalSize::new(w, h));
+        let window = Arc::new(
+            event_loop
+                .create_window(attributes)
+                .map_err(|e| ViewerError::NoDisplay(e.to_string()))?,
+        );
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_with_display_handle_from_env(
+                Box::new(event_loop.owned_display_handle()),
+            ));
+        let surface = instance
+            .create_surface(window.clone())
+            .map_err(|e| ViewerError::NoDisplay(format!("cannot create a surface: {e}")))?;
+        let gpu = GpuContext::with_instance(instance, Some(&surface))?;
+        let surface = WindowSurface::new(&gpu, window, surface)?;
+        self.vertices = Some(VertexBuffers::upload(&gpu.device, self.file.vertices())?);
+        self.gpu = Some(gpu);
+        self.window = Some(surface);
+        self.reset_view();
+        self.start_watching()?;
+        self.redraw();
+        Ok(())
+    }
+
+    fn start_watching(&mut self) -> Result<(), ViewerError> {
+        self.watcher = None;
+        let path = self.file.path().to_owned();
+        if !self.watch || !path.is_file() {
+            return Ok(());
+        }
+        let watcher = reload::watch(self.proxy.clone(), &path).map_err(|e| ViewerError::Watch {
+            path,
+            message: e.to_string(),
+        })?;
+        self.watcher = Some(watcher);
+        Ok(())
+    }
+
+    fn redraw(&self) {
+        if let Some(w) = &self.window {
+            w.window.request_redraw();
+        }
+    }
+
+    fn title(&self) -> String {
+        let name = self
+            .file
+            .path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.file.path().display().to_string());
+        let mut title = format!(
+            "{name} — {} vertices — {:.1} ms — vertexview",
+            self.file.len(),
+            self.frame_ms
+        );
+        if let Some(readout) = &self.readout {
+            title = format!("{readout} — {title}");
+        }
+        if let Some(status) = &self.status {
+            title = format!("{status} — {title}");
+        }
+        title
+    }
+
+    fn update_title(&self) {
+        if let Some(w) = &self.window {
+            w.window.set_title(&self.title());
+        }
+    }
+
+    fn draw(&mut self, event_loop: &ActiveEventLoop) {
+        let params = self.frame_params();
+        let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) else {
+            return;
+        };
+        let started = Instant::now();
+        let outcome = window.draw(
+            gpu,
+            self.vertices.as_ref(),
+            &params,
+            self.settings.background,
+        );
+        if let Some(error) = gpu.take_error() {
+            self.error = Some(error.into());
+            event_loop.exit();
+            return;
+        }
+        if let FrameOutcome::Presented = outcome {
+            self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+            self.update_title();
+        }
+        if let Some(left) = &mut self.frames_left {
+            if matches!(outcome, FrameOutcome::Presented) {
+                *left = left.saturating_sub(1);
+            }
+            if *left == 0 {
+                event_loop.exit();
+            } else {
+                self.redraw();
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action, event_loop: &ActiveEventLoop) {
+        match action {
+            Action::Quit => event_loop.exit(),
+            Action::Fit => self.fit_view(),
+            Action::Reset => self.reset_view(),
+            Action::ScalePoints(factor) => {
+                let old = self.settings.point_size;
+                let mut new = (old * factor).round().clamp(1.0, 64.0);
+                if new == old && factor > 1.0 {
+                    new = (old + 1.0).min(64.0);
+                }
+                self.settings.point_size = new;
+            }
+            Action::CycleBackground => {
+                self.settings.background = controls::next_background(self.settings.background)
+            }
+            Action::ToggleColors => {
+                self.colors_chosen = true;
+                self.settings.color_mode = match self.settings.color_mode {
+                    ColorMode::File => self.height_ramp(),
+                    ColorMode::Height { .. } => ColorMode::File,
+                };
+            }
+            Action::Screenshot => match self.screenshot() {
+                Ok(path) => eprintln!("saved {}", path.display()),
+                Err(e) => eprintln!("vertexview: screenshot failed: {e}"),
+            },
+            Action::PrintCamera => println!("{}", self.render_command()),
+            Action::OpenSibling(step) => match reload::sibling(self.file.path(), step) {
+                Some(path) => reload::load_in_background(self.proxy.clone(), path, false),
+                None => eprintln!(
+                    "vertexview: no other .bin files beside {}",
+                    self.file.path().display()
+                ),
+            },
+        }
+        self.redraw();
+    }
+
+    /// The `vertexview render` command that gives the pixels now on screen.
+    fn render_command(&self) -> String {
+        let [w, h] = self.frame_params().viewport;
+        let camera = match self.start_camera {
+            CameraMode::Ndc => "--camera ndc".to_owned(),
+            _ => {
+                let c = &self.camera;
+                format!(
+                    "--yaw {} --pitch {} --target {},{},{} --distance {}",
+                    c.yaw, c.pitch, c.target.x, c.target.y, c.target.z, c.distance
+                )
+            }
+        };
+        let [r, g, b] = self.settings.background;
+        let mut command = format!(
+            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}'",
+            self.file.path().display(),
+            self.settings.point_size
+        );
+        if self.settings.shape == PointShape::Round {
+            command.push_str(" --round");
+        }
+        if matches!(self.settings.color_mode, ColorMode::Height { .. }) {
+            command.push_str(" --height-colors");
+        }
+        command
+    }
+
+    /// Renders the current view offscreen, exactly as `render` would, and writes a PNG.
+    fn screenshot(&mut self) -> Result<PathBuf, Box<dyn std::error::Error>> {
+        let params = self.frame_params();
+        let (Some(gpu), Some(vertices)) = (&self.gpu, &self.vertices) else {
+            return Err("nothing to capture yet".into());
+        };
+        if self
+            .screenshot
+            .as_ref()
+            .is_none_or(|(t, _)| t.size() != params.viewport)
+        {
+            let target = OffscreenTarget::new(&gpu.device, params.viewport)?;
+            let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+            self.screenshot = Some((target, renderer));
+        }
+        let Some((target, renderer)) = &mut self.screenshot else {
+            return Err("no offscreen target".into());
+        };
+        let image = target.render(
+            &gpu.device,
+            &gpu.queue,
+            renderer,
+            vertices,
+            &params,
+            self.settings.background,
+        )?;
+        let stem = self
+            .file
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "view".into());
+        let stem: String = stem.chars().take_while(|c| !c.is_whitespace()).collect();
+        self.screenshots += 1;
+        let path = PathBuf::from(format!("vertexview-{stem}-{}.png", self.screenshots));
+        image.write_png(&path)?;
+        Ok(path)
+    }
+
+    fn pick_at(&mut self, cursor: Vec2) {
+        let [w, h] = self.frame_params().viewport;
+        let vertices = self.file.vertices();
+        self.readout = pick::pick(
+            vertices,
+            self.view_proj(),
+            cursor,
+            Vec2::new(w as f32, h as f32),
+            PICK_RADIUS,
+        )
+        .map(|i| pick::describe(i, &vertices[i]));
+        self.update_title();
+    }
+
+    fn loaded(&mut self, result: Result<VertexFile, crate::LoadError>, reload: bool) {
+        let file = match result {
+            Ok(file) => file,
+            Err(e) => {
+                // Keep the last good data on screen, and keep watching.
+                eprintln!("vertexview: {e}");
+                self.status = Some(format!("error: {e}"));
+                self.update_title();
+                return;
+            }
+        };
+        let Some(gpu) = &self.gpu else { return };
+        match VertexBuffers::upload(&gpu.device, file.vertices()) {
+            Ok(vertices) => self.vertices = Some(vertices),
+            Err(e) => {
+                eprintln!("vertexview: {e}");
+                self.status = Some(format!("error: {e}"));
+                self.update_title();
+                return;
+            }
+        }
+        let new_path = file.path() != self.file.path();
+        self.file = file;
+        self.status = None;
+        self.readout = None;
+        if file_is_empty_notice(&self.file) {
+            self.status = Some("empty file".into());
+        }
+        if !reload {
+            self.pick_color_mode();
+            self.reset_view();
+        }
+        if new_path {
+            if let Err(e) = self.start_watching() {
+                eprintln!("vertexview: {e}");
+            }
+        }
+        self.update_title();
+        self.redraw();
+    }
+}
+
+fn file_is_empty_notice(file: &VertexFile) -> bool {
+    if file.is_empty() {
+        eprintln!(
+            "vertexview: {} holds 0 vertices (empty file)",
+            file.path().display()
+        );
+    }
+    file.is_empty()
+}
+
+impl ApplicationHandler<ViewerEvent> for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.window.is_some() {
+            return;
+        }
+        if let Err(e) = self.start(event_loop) {
+            self.error = Some(e);
+            event_loop.exit();
+        }
+    }
+
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: ViewerEvent) {
+        match event {
+            ViewerEvent::Changed => {
+                reload::load_in_background(self.proxy.clone(), self.file.path().to_owned(), true);
+            }
+            ViewerEvent::Loaded { result, reload } => self.loaded(*result, reload),
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                if let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) {
+                    window.resize(gpu, size.width, size.height);
+                }
+                self.redraw();
+            }
+            WindowEvent::RedrawRequested => self.draw(event_loop),
+            WindowEvent::Occluded(false) => self.redraw(),
+            WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
+            WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
+                if let Some(action) =
+                    controls::key_action(&event.logical_key, self.modifiers.shift_key())
+                {
+                    self.act(action, event_loop);
+                }
+            }
+            WindowEvent::DroppedFile(path) => {
+                reload::load_in_background(self.proxy.clone(), path, false)
+            }
+            WindowEvent::MouseInput { state, button, .. } => self.mouse_button(state, button),
+            WindowEvent::CursorMoved { position, .. } => {
+                let position = Vec2::new(position.x as f32, position.y as f32);
+                self.cursor_moved(position);
+            }
+            WindowEvent::MouseWheel { delta, .. } => {
+                let lines = match delta {
+                    MouseScrollDelta::LineDelta(_, y) => y,
+                    MouseScrollDelta::PixelDelta(p) => p.y as f32 / 40.0,
+                };
+                let [w, h] = self.frame_params().viewport;
+                let anchor = self
+                    .camera
+                    .point_under(self.pointer.position, Vec2::new(w as f32, h as f32));
+                self.camera
+                    .zoom(controls::ZOOM_PER_LINE.powf(lines), Some(anchor));
+                self.redraw();
+            }
+            _ => {}
+        }
+    }
+}
+
+impl App {
+    fn mouse_button(&mut self, state: ElementState, button: MouseButton) {
+        let pressed = state == ElementState::Pressed;
+        match button {
+            MouseButton::Left => {
+                self.pointer.orbiting = pressed;
+                if pressed {
+                    let now = Instant::now();
+                    if self
+                        .pointer
+                        .last_click
+                        .is_some_and(|t| now - t < DOUBLE_CLICK)
+                    {
+                        self.pointer.last_click = None;
+                        self.fit_view();
+                        self.redraw();
+                    } else {
+                        self.pointer.last_click = Some(now);
+                    }
+                    self.pointer.pressed_at = Some(self.pointer.position);
+                } else if self
+                    .pointer
+                    .pressed_at
+                    .take()
+                    .is_some_and(|p| p.distance(self.pointer.position) < 3.0)
+                {
+                    // A click without a drag: pick even where hovering does not.
+                    self.pick_at(self.pointer.position);
+                }
+            }
+            MouseButton::Right | MouseButton::Middle => self.pointer.panning = pressed,
+            _ => {}
+        }
+    }
+
+    fn cursor_moved(&mut self, position: Vec2) {
+        let delta = position - self.pointer.position;
+        self.pointer.position = position;
+        if self
+            .pointer
+            .pressed_at
+            .is_some_and(|p| p.distance(position) >= 3.0)
+        {
+            self.pointer.last_click = None;
+        }
+        if self.start_camera != CameraMode::Ndc && (self.pointer.orbiting || self.pointer.panning) {
+            if self.pointer.orbiting {
+                let speed = controls::ORBIT_DEGREES_PER_PIXEL;
+                self.camera.orbit(-delta.x * speed, delta.y * speed);
+            } else {
+                let h = self.frame_params().viewport[1] as f32;
+                self.camera.pan(delta, h);
+            }
+            self.redraw();
+        } else if self.file.len() <= HOVER_PICK_LIMIT {
+            self.pick_at(position);
+        }
+    }
+}

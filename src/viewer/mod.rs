@@ -1,0 +1,86 @@
+//! The interactive window (feature `viewer`): winit 0.30 and a wgpu surface, drawing with the same
+//! [`PointRenderer`](crate::gpu::PointRenderer) as headless renders.
+
+mod app;
+mod controls;
+mod pick;
+mod reload;
+mod surface;
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+pub use controls::{key_action, Action, CONTROLS};
+pub use pick::{describe, pick};
+pub use reload::load_with_progress;
+
+use crate::gpu::{GpuError, RenderSettings};
+use crate::{LoadError, VertexFile};
+
+/// The sample shown when no file is given (`assets/colors.bin`, built into the binary).
+pub const BUILT_IN_SAMPLE: &[u8] = include_bytes!("../../assets/colors.bin");
+
+/// Name of the built-in sample in titles and messages.
+pub const BUILT_IN_NAME: &str = "colors.bin (built in)";
+
+/// The built-in sample, loaded.
+pub fn built_in_sample() -> Result<VertexFile, LoadError> {
+    VertexFile::from_named_bytes(BUILT_IN_NAME, BUILT_IN_SAMPLE)
+}
+
+/// What the window shows and how.
+#[derive(Debug)]
+pub struct ViewerOptions {
+    /// The file, loaded; its path is watched when it names a real file.
+    pub file: VertexFile,
+    /// Point size, camera, colours and background; `size` is the window's starting inner size.
+    pub settings: RenderSettings,
+    /// Whether the colour mode was chosen by the user (otherwise files whose colours are all zero
+    /// start with the height ramp).
+    pub colors_chosen: bool,
+    /// Render this many frames, then exit (for smoke tests).
+    pub frames: Option<u64>,
+    /// Reload the file when it changes on disk.
+    pub watch: bool,
+}
+
+/// Why the viewer could not run.
+#[derive(Debug, Error)]
+pub enum ViewerError {
+    /// No display to open a window on.
+    #[error("cannot open a window: {0}; to render without a display use `vertexview render FILE -o out.png`")]
+    NoDisplay(String),
+    /// The GPU failed.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    /// Watching the file failed.
+    #[error("cannot watch {}: {message}", path.display())]
+    Watch {
+        /// The file.
+        path: PathBuf,
+        /// What the watcher said.
+        message: String,
+    },
+}
+
+/// Whether the environment names a display (`DISPLAY` or `WAYLAND_DISPLAY`) on platforms that
+/// need one.
+pub fn display_available() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+}
+
+/// Opens the window and runs until it is closed (or `frames` have been drawn).
+pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
+    if !display_available() {
+        return Err(ViewerError::NoDisplay(
+            "no display (DISPLAY and WAYLAND_DISPLAY are unset)".into(),
+        ));
+    }
+    app::run(options)
+}

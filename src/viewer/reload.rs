@@ -1,0 +1,120 @@
+//! Loading off the event loop's thread, and watching a file for changes.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use winit::event_loop::EventLoopProxy;
+
+use crate::{LoadError, VertexFile};
+
+/// What background work tells the event loop.
+#[derive(Debug)]
+pub enum ViewerEvent {
+    /// The watched file changed on disk.
+    Changed,
+    /// A load finished; `reload` is true when it is the same file read again.
+    Loaded {
+        /// The file, or why it failed.
+        result: Box<Result<VertexFile, LoadError>>,
+        /// Whether the camera should stay where it is.
+        reload: bool,
+    },
+}
+
+/// Loads `path` with a progress bar on stderr (hidden when stderr is not a terminal).
+pub fn load_with_progress(path: &Path) -> Result<VertexFile, LoadError> {
+    let bar = ProgressBar::new(0).with_message(format!("loading {}", path.display()));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let result = VertexFile::open_with_progress(path, |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    result
+}
+
+/// Loads `path` on another thread and posts the result to the event loop.
+pub fn load_in_background(proxy: EventLoopProxy<ViewerEvent>, path: PathBuf, reload: bool) {
+    std::thread::spawn(move || {
+        let result = Box::new(load_with_progress(&path));
+        // The event loop has gone if this fails: nobody is left to tell.
+        let _ = proxy.send_event(ViewerEvent::Loaded { result, reload });
+    });
+}
+
+/// Watches one file (through its folder, so that replacing the file by a rename counts) and posts
+/// [`ViewerEvent::Changed`] once writes settle for 150 ms.
+pub fn watch(
+    proxy: EventLoopProxy<ViewerEvent>,
+    path: &Path,
+) -> notify::Result<Debouncer<notify::RecommendedWatcher>> {
+    let target = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+    let folder = target
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(150),
+        move |events: DebounceEventResult| {
+            if let Ok(events) = events {
+                if events.iter().any(|e| e.path == target) {
+                    let _ = proxy.send_event(ViewerEvent::Changed);
+                }
+            }
+        },
+    )?;
+    debouncer
+        .watcher()
+        .watch(&folder, notify::RecursiveMode::NonRecursive)?;
+    Ok(debouncer)
+}
+
+/// The vertex file after (or before, with `step` −1) `current` in its folder, by name: files
+/// ending in `.bin` or `.vtx`.
+pub fn sibling(current: &Path, step: i32) -> Option<PathBuf> {
+    let folder = current
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("bin" | "vtx"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return None;
+    }
+    let name = current.file_name();
+    let at = files.iter().position(|f| f.file_name() == name);
+    let n = files.len() as i64;
+    let next = match at {
+        Some(i) => (i as i64 + i64::from(step)).rem_euclid(n),
+        None => 0,
+    };
+    files.into_iter().nth(next as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siblings_cycle_through_vertex_files_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.bin", "a.bin", "c.vtx", "notes.txt"] {
+            std::fs::write(dir.path().join(name), []).unwrap();
+        }
+        let a = dir.path().join("a.bin");
+        assert_eq!(sibling(&a, 1), Some(dir.path().join("b.bin")));
+        assert_eq!(sibling(&a, -1), Some(dir.path().join("c.vtx")));
+        assert_eq!(sibling(&dir.path().join("c.vtx"), 1), Some(a));
+    }
+}

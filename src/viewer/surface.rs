@@ -1,0 +1,207 @@
+//! The window's surface: configuration, depth buffer, and drawing a frame.
+
+use std::sync::Arc;
+
+use winit::window::Window;
+
+use crate::gpu::{
+    FrameParams, GpuContext, GpuError, PointRenderer, TargetFormat, VertexBuffers, DEPTH_FORMAT,
+};
+
+/// A window with a configured surface and a renderer for it.
+pub struct WindowSurface {
+    pub window: Arc<Window>,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    depth: Option<wgpu::TextureView>,
+    pub renderer: PointRenderer,
+}
+
+/// What became of a frame.
+pub enum FrameOutcome {
+    /// Drawn and presented.
+    Presented,
+    /// Nothing drawn (minimised, occluded, timed out, or the surface had to be rebuilt); try again
+    /// on the next redraw.
+    Skipped,
+}
+
+impl WindowSurface {
+    /// A surface for `window` on `gpu`'s adapter.
+    pub fn new(
+        gpu: &GpuContext,
+        window: Arc<Window>,
+        surface: wgpu::Surface<'static>,
+    ) -> Result<WindowSurface, GpuError> {
+        let caps = surface.get_capabilities(&gpu.adapter);
+        // Prefer a format that does not re-encode to sRGB, so stored colours are shown as they are;
+        // with only sRGB formats the shader undoes the encoding instead.
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| !f.is_srgb())
+            .or_else(|| caps.formats.first().copied())
+            .ok_or_else(|| {
+                GpuError::Validation("the surface supports no formats on this adapter".into())
+            })?;
+        let size = window.inner_size();
+        let config = wgpu::SurfaceConfiguration {
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            format,
+            color_space: Default::default(),
+            width: size.width,
+            height: size.height,
+            present_mode: wgpu::PresentMode::AutoVsync,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: caps
+                .alpha_modes
+                .first()
+                .copied()
+                .unwrap_or(wgpu::CompositeAlphaMode::Auto),
+            view_formats: vec![],
+        };
+        let renderer = crate::gpu::catch_errors(&gpu.device, || {
+            PointRenderer::new(
+                &gpu.device,
+                TargetFormat {
+                    color: format,
+                    depth: Some(DEPTH_FORMAT),
+                    sample_count: 1,
+                },
+            )
+        })?;
+        let mut this = WindowSurface {
+            window,
+            surface,
+            config,
+            depth: None,
+            renderer,
+        };
+        this.resize(gpu, size.width, size.height);
+        Ok(this)
+    }
+
+    /// Size of the drawable area in pixels.
+    pub fn size(&self) -> [u32; 2] {
+        [self.config.width, self.config.height]
+    }
+
+    /// Reconfigures for a new size; a zero size (minimised) is remembered but not configured,
+    /// since wgpu refuses it.
+    pub fn resize(&mut self, gpu: &GpuContext, width: u32, height: u32) {
+        self.config.width = width;
+        self.config.height = height;
+        if width == 0 || height == 0 {
+            self.depth = None;
+            return;
+        }
+        self.surface.configure(&gpu.device, &self.config);
+        let depth = gpu.device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("vertexview window depth"),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: DEPTH_FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            view_formats: &[],
+        });
+        self.depth = Some(depth.create_view(&Default::default()));
+    }
+
+    /// Draws one frame of `vertices` (or just the background) and presents it.
+    pub fn draw(
+        &mut self,
+        gpu: &GpuContext,
+        vertices: Option<&VertexBuffers>,
+        params: &FrameParams,
+        background: [u8; 3],
+    ) -> FrameOutcome {
+        let Some(depth) = &self.depth else {
+            return FrameOutcome::Skipped;
+        };
+        let (frame, suboptimal) = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(frame) => (frame, false),
+            wgpu::CurrentSurfaceTexture::Suboptimal(frame) => (frame, true),
+            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
+                return FrameOutcome::Skipped;
+            }
+            wgpu::CurrentSurfaceTexture::Lost => {
+                if let Ok(surface) = gpu.instance.create_surface(self.window.clone()) {
+                    self.surface = surface;
+                }
+                let [w, h] = self.size();
+                self.resize(gpu, w, h);
+                return FrameOutcome::Skipped;
+            }
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Validation => {
+                let [w, h] = self.size();
+                self.resize(gpu, w, h);
+                return FrameOutcome::Skipped;
+            }
+        };
+        let view = frame.texture.create_view(&Default::default());
+        self.renderer.prepare(&gpu.queue, params);
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        {
+            let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
+            // The clear colour is linear: on an sRGB surface encode it so it shows as given.
+            let clear = if self.config.format.is_srgb() {
+                let lin = |c: f64| {
+                    if c <= 0.04045 {
+                        c / 12.92
+                    } else {
+                        ((c + 0.055) / 1.055).powf(2.4)
+                    }
+                };
+                wgpu::Color {
+                    r: lin(r),
+                    g: lin(g),
+                    b: lin(b),
+                    a: 1.0,
+                }
+            } else {
+                wgpu::Color { r, g, b, a: 1.0 }
+            };
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("vertexview window"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(clear),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                    view: depth,
+                    depth_ops: Some(wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(1.0),
+                        store: wgpu::StoreOp::Discard,
+                    }),
+                    stencil_ops: None,
+                }),
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            if let Some(vertices) = vertices {
+                self.renderer.draw(&mut pass, vertices);
+            }
+        }
+        gpu.queue.submit([encoder.finish()]);
+        self.window.pre_present_notify();
+        gpu.queue.present(frame);
+        if suboptimal {
+            let [w, h] = self.size();
+            self.resize(gpu, w, h);
+        }
+        FrameOutcome::Presented
+    }
+}
