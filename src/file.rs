@@ -1,22 +1,22 @@
 //! [`VertexFile`]: a validated vertex file, its vertices viewed in place and its statistics.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use memmap2::{Mmap, MmapOptions};
+use memmap2::{Mmap, MmapMut, MmapOptions};
 
 use crate::error::LoadError;
 use crate::format::View;
-use crate::stats::{StatsAccumulator, VertexStats};
+use crate::reader::{read_vertices, ReadError};
+use crate::stats::VertexStats;
 use crate::vertex::{Vertex, FORMAT, STRIDE, UNPADDED_SIZE};
 
-/// Vertices read per step: about 1 MiB, so statistics run while the piece is still in cache.
-const PIECE_VERTICES: usize = 52_428;
-
 enum Storage {
-    /// Read into memory; always whole 20-byte vertices (an unpadded last vertex gets zero padding).
+    /// Made in memory; always whole 20-byte vertices (an unpadded last vertex gets zero padding).
     Owned(Vec<Vertex>),
+    /// Read from a file into anonymous memory, padded the same way.
+    Read(MmapMut),
     /// Mapped from the file; see [`VertexFile::open_mapped`].
     Mapped(Mmap),
 }
@@ -91,48 +91,59 @@ impl VertexFile {
         Self::open_with_progress(path, |_, _| {})
     }
 
-    /// [`open`](Self::open), calling `progress(bytes_read, total_bytes)` after each megabyte.
+    /// [`open`](Self::open), calling `progress(bytes_read, total_bytes)` as pieces arrive.
     pub fn open_with_progress(
         path: impl AsRef<Path>,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<VertexFile, LoadError> {
         let path = path.as_ref();
-        let (mut file, len) = open_regular(path)?;
+        let (file, len) = open_regular(path)?;
         let (count, unpadded_last) = vertex_count(path, len)?;
         let io = |source| LoadError::Io {
             path: path.to_owned(),
             source,
         };
-        let mut vertices = bytemuck::zeroed_vec::<Vertex>(count);
-        let mut acc = StatsAccumulator::default();
-        let mut remaining = len;
-        for piece in vertices.chunks_mut(PIECE_VERTICES) {
-            let bytes: &mut [u8] = bytemuck::cast_slice_mut(piece);
-            let want = bytes.len().min(remaining as usize);
-            read_exactly(&mut file, &mut bytes[..want]).map_err(|e| match e {
-                ReadError::Io(source) => io(source),
-                ReadError::Short(got) => LoadError::Changed {
-                    path: path.to_owned(),
-                    expected: len,
-                    found: len - remaining + got as u64,
+        let mut memory = match count {
+            0 => None,
+            _ => Some(zeroed_memory(count * STRIDE).map_err(io)?),
+        };
+        let vertices: &mut [Vertex] = match &mut memory {
+            Some(m) => bytemuck::try_cast_slice_mut(&mut m[..]).map_err(|_| LoadError::View {
+                path: path.to_owned(),
+                source: crate::format::ViewError::Misaligned {
+                    // Anonymous mappings start on a page boundary; this cannot happen.
+                    misalignment: 0,
+                    align: 4,
+                    wanted: FORMAT,
                 },
-            })?;
-            remaining -= want as u64;
-            acc.add(piece);
-            progress(len - remaining, len);
-        }
-        let mut probe = [0u8; 1];
-        if file.read(&mut probe).map_err(io)? != 0 {
-            let found = file.metadata().map(|m| m.len()).unwrap_or(len + 1);
-            return Err(LoadError::Changed {
+            })?,
+            None => &mut [],
+        };
+        let acc = read_vertices(&file, vertices, len, &mut progress).map_err(|e| match e {
+            ReadError::Io(source) => io(source),
+            ReadError::Short(found) => LoadError::Changed {
                 path: path.to_owned(),
                 expected: len,
                 found,
+            },
+        })?;
+        // A file that grew while it was read is as suspect as one that shrank.
+        let mut probe = [0u8; 1];
+        if (&file)
+            .seek(SeekFrom::Start(len))
+            .and_then(|_| (&file).read(&mut probe))
+            .map_err(io)?
+            != 0
+        {
+            return Err(LoadError::Changed {
+                path: path.to_owned(),
+                expected: len,
+                found: file.metadata().map_or(len + 1, |m| m.len()),
             });
         }
         Ok(VertexFile {
             path: path.to_owned(),
-            storage: Storage::Owned(vertices),
+            storage: memory.map_or(Storage::Owned(Vec::new()), Storage::Read),
             file_len: len,
             unpadded_last,
             stats: acc.finish(),
@@ -254,6 +265,7 @@ impl VertexFile {
     pub fn vertices(&self) -> &[Vertex] {
         match &self.storage {
             Storage::Owned(v) => v,
+            Storage::Read(map) => bytemuck::try_cast_slice(map).unwrap_or_default(),
             // Validated when mapped; the mapping is page-aligned and a whole number of vertices.
             Storage::Mapped(map) => bytemuck::try_cast_slice(map).unwrap_or_default(),
         }
@@ -276,6 +288,18 @@ impl VertexFile {
     pub fn stats(&self) -> &VertexStats {
         &self.stats
     }
+}
+
+/// `len` zeroed bytes, page-aligned. Anonymous memory rather than a `Vec` so that it can ask for
+/// huge pages: faulting in 4 KiB pages one by one costs more than the copy from the page cache.
+fn zeroed_memory(len: usize) -> io::Result<MmapMut> {
+    let memory = MmapOptions::new().len(len).map_anon()?;
+    #[cfg(target_os = "linux")]
+    {
+        // Only a hint: without transparent huge pages the memory is simply slower to fill.
+        let _ = memory.advise(memmap2::Advice::HugePage);
+    }
+    Ok(memory)
 }
 
 fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
@@ -302,22 +326,4 @@ fn cast_vertices<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [Vertex], LoadE
             path: path.to_owned(),
             source,
         })
-}
-
-enum ReadError {
-    Io(io::Error),
-    Short(usize),
-}
-
-fn read_exactly(file: &mut File, mut buf: &mut [u8]) -> Result<(), ReadError> {
-    let total = buf.len();
-    while !buf.is_empty() {
-        match file.read(buf) {
-            Ok(0) => return Err(ReadError::Short(total - buf.len())),
-            Ok(n) => buf = &mut buf[n..],
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ReadError::Io(e)),
-        }
-    }
-    Ok(())
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod file;
 pub mod format;
 pub mod gen;
+mod reader;
 pub mod stats;
 pub mod vertex;
 

@@ -116,6 +116,27 @@ fn unpadded_last_vertex_is_read_and_padded_for_the_gpu() {
 }
 
 #[test]
+fn files_of_many_pieces_load_exactly_with_progress() {
+    // 60 000 vertices: several 256 KiB pieces, read by more than one thread where there are cores.
+    let vertices = gen::generate(Shape::Galaxy, 60_000, 5);
+    let bytes: &[u8] = bytemuck::cast_slice(&vertices);
+    let f = temp_file(&bytes[..bytes.len() - 2]);
+    let mut calls = Vec::new();
+    let file =
+        VertexFile::open_with_progress(f.path(), |done, total| calls.push((done, total))).unwrap();
+    assert_eq!(file.vertices(), &vertices[..]);
+    assert_eq!(*file.stats(), vertexview::VertexStats::of(&vertices));
+    assert!(calls.len() >= 2, "{calls:?}");
+    assert!(calls
+        .iter()
+        .all(|&(_, total)| total == bytes.len() as u64 - 2));
+    assert!(
+        calls.windows(2).all(|w| w[0].0 < w[1].0),
+        "progress only grows: {calls:?}"
+    );
+}
+
+#[test]
 fn stats_cover_non_finite_positions_and_colour_ranges() {
     let vertices = [
         Vertex::new(Vec3::new(1.0, 2.0, 3.0), [1, 2, 3]),

@@ -1,0 +1,292 @@
+//! The viewer for real: a window on Xvfb, drawn by Mesa's software Vulkan driver, photographed
+//! from outside the program with `xwd -root`. Needs `Xvfb` and `xwd` (Debian: xvfb, x11-apps);
+//! `.ci/run` installs them. Missing tools fail the test rather than skip it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const W: u32 = 320;
+const H: u32 = 240;
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private X server on a free display number.
+fn xvfb() -> (Killed, String) {
+    for n in 140..200 {
+        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([
+                format!(":{n}").as_str(),
+                "-screen",
+                "0",
+                "640x480x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is needed for this test (apt-get install xvfb x11-apps)");
+        let mut server = Killed(child);
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if Path::new(&socket).exists() {
+                return (server, format!(":{n}"));
+            }
+            if let Ok(Some(_)) = server.0.try_wait() {
+                break; // lost a race for this number: try the next
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    panic!("could not start Xvfb on any display from :140 to :199");
+}
+
+/// The whole screen as RGB pixels, via `xwd -root` (an XWD file: big-endian header, then pixels).
+fn screenshot(display: &str) -> (u32, u32, Vec<[u8; 3]>) {
+    let out = Command::new("xwd")
+        .args(["-root", "-silent", "-display", display])
+        .output()
+        .expect("xwd is needed for this test (apt-get install x11-apps)");
+    assert!(
+        out.status.success(),
+        "xwd failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = out.stdout;
+    let field = |i: usize| u32::from_be_bytes(d[i * 4..i * 4 + 4].try_into().unwrap());
+    let (header_size, width, height) = (field(0) as usize, field(4), field(5));
+    let (lsb_first, bits_per_pixel, bytes_per_line) =
+        (field(7) == 0, field(11), field(12) as usize);
+    let (red, green, blue, ncolors) = (field(14), field(15), field(16), field(19) as usize);
+    assert_eq!(
+        bits_per_pixel, 32,
+        "expected a 24-bit screen in 32-bit pixels"
+    );
+    let data = &d[header_size + ncolors * 12..];
+    let channel = |px: u32, mask: u32| ((px & mask) >> mask.trailing_zeros()) as u8;
+    let mut pixels = Vec::with_capacity((width * height) as usize);
+    for y in 0..height as usize {
+        for x in 0..width as usize {
+            let raw: [u8; 4] = data[y * bytes_per_line + x * 4..][..4].try_into().unwrap();
+            let px = if lsb_first {
+                u32::from_le_bytes(raw)
+            } else {
+                u32::from_be_bytes(raw)
+            };
+            pixels.push([channel(px, red), channel(px, green), channel(px, blue)]);
+        }
+    }
+    (width, height, pixels)
+}
+
+fn count(pixels: &[[u8; 3]], color: [u8; 3]) -> usize {
+    pixels.iter().filter(|&&p| p == color).count()
+}
+
+/// A block of `side` × `side` points of one colour, one per pixel of a W × H window, in clip space.
+fn block(side: u32, color: [u16; 3]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for py in 40..40 + side {
+        for px in 60..60 + side {
+            let x = (px as f32 + 0.5) / W as f32 * 2.0 - 1.0;
+            let y = 1.0 - (py as f32 + 0.5) / H as f32 * 2.0;
+            for v in [x, y, 0.5] {
+                bytes.extend(v.to_le_bytes());
+            }
+            for c in [color[0], color[1], color[2], 0] {
+                bytes.extend(c.to_le_bytes());
+            }
+        }
+    }
+    bytes
+}
+
+/// Photographs the screen until `color` covers `want` pixels, or gives up after 30 s.
+fn wait_for(display: &str, color: [u8; 3], want: usize) -> usize {
+    let started = Instant::now();
+    let mut seen = 0;
+    while started.elapsed() < Duration::from_secs(30) {
+        let (_, _, pixels) = screenshot(display);
+        seen = count(&pixels, color);
+        if seen == want {
+            return seen;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    seen
+}
+
+fn viewer(display: &str, args: &[&str], cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY");
+    command
+}
+
+/// Replaces the file's contents the way an engine would: write a new file, rename it over.
+fn rewrite(path: &PathBuf, bytes: &[u8]) {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+#[test]
+fn the_window_shows_the_points_and_follows_the_file() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dump.bin");
+    std::fs::write(&data, block(50, [0, 65535, 0])).unwrap();
+    let size = format!("{W}x{H}");
+    let args = [
+        "view",
+        data.to_str().unwrap(),
+        "--camera",
+        "ndc",
+        "--size",
+        &size,
+    ];
+    let child = viewer(&display, &args, dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut viewer = Killed(child);
+
+    // Every point is one green pixel on screen.
+    assert_eq!(
+        wait_for(&display, [0, 255, 0], 2500),
+        2500,
+        "green points on screen"
+    );
+    let (w, h, _) = screenshot(&display);
+    assert_eq!((w, h), (640, 480));
+
+    // An engine writes a new dump: the viewer shows it.
+    rewrite(&data, &block(30, [65535, 0, 0]));
+    assert_eq!(
+        wait_for(&display, [255, 0, 0], 900),
+        900,
+        "reloaded red points"
+    );
+    assert_eq!(
+        count(&screenshot(&display).2, [0, 255, 0]),
+        0,
+        "old points gone"
+    );
+
+    // A broken write leaves the last good data on screen...
+    rewrite(&data, &[1, 2, 3, 4, 5, 6, 7]);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        count(&screenshot(&display).2, [255, 0, 0]),
+        900,
+        "last good data kept"
+    );
+    // ... and watching goes on.
+    rewrite(&data, &block(20, [0, 0, 65535]));
+    assert_eq!(
+        wait_for(&display, [0, 0, 255], 400),
+        400,
+        "the next good write shows"
+    );
+
+    assert!(
+        viewer.0.try_wait().unwrap().is_none(),
+        "the viewer is still running"
+    );
+    let _ = viewer.0.kill();
+    let out = viewer.0.wait_with_output_ref();
+    assert!(
+        out.contains("7 bytes is not a whole number of 20-byte vertices"),
+        "stderr: {out}"
+    );
+}
+
+trait StderrOf {
+    fn wait_with_output_ref(&mut self) -> String;
+}
+
+impl StderrOf for Child {
+    fn wait_with_output_ref(&mut self) -> String {
+        let _ = self.wait();
+        let mut text = String::new();
+        if let Some(mut err) = self.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+        }
+        text
+    }
+}
+
+#[test]
+fn frames_mode_draws_and_exits() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let out = viewer(&display, &["view", "--frames", "3"], dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn without_a_display_view_fails_and_bare_vertexview_renders_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut view = Command::new(env!("CARGO_BIN_EXE_vertexview"));
+    view.args(["view"])
+        .current_dir(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let out = view.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let err: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.contains("XDG_RUNTIME_DIR"))
+        .collect();
+    assert_eq!(err.len(), 1, "{err:?}");
+    assert!(
+        err[0].contains("no display") && err[0].contains("vertexview render"),
+        "{err:?}"
+    );
+
+    let mut bare = Command::new(env!("CARGO_BIN_EXE_vertexview"));
+    bare.current_dir(dir.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let out = bare.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vertexview-sample.png"));
+    let image =
+        vertexview::image::RgbaImage::read_png(dir.path().join("vertexview-sample.png")).unwrap();
+    assert_eq!((image.width(), image.height()), (1280, 720));
+    let lit = image
+        .pixels()
+        .chunks_exact(4)
+        .filter(|p| p[..3] != [0, 0, 0])
+        .count();
+    assert!(lit > 10_000, "the sample is drawn: {lit} pixels lit");
+}
