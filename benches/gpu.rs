@@ -1,1 +1,237 @@
-fn main() {}
+//! Upload beside a memcpy of the same bytes, and frame time at 1920×1080 beside the plainest
+//! wgpu pipeline that draws the same points (`benches/plain.wgsl`: a point list with a depth
+//! test, nothing else), so vertexview's own cost shows as a ratio.
+//!
+//! `cargo bench --bench gpu`. Runs on whatever adapter wgpu picks (`WGPU_BACKEND` to choose); the
+//! adapter is printed first.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use glam::Mat4;
+use vertexview::camera::CameraMode;
+use vertexview::gen::{self, Shape};
+use vertexview::gpu::{
+    ColorMode, FrameParams, GpuContext, PointRenderer, PointShape, VertexBuffers, COLOR_FORMAT,
+    DEPTH_FORMAT, OFFSCREEN_TARGET, VERTEX_BUFFER_LAYOUT,
+};
+use vertexview::{Vertex, VertexStats};
+
+const SIZE: [u32; 2] = [1920, 1080];
+
+fn upload(c: &mut Criterion) {
+    let gpu = GpuContext::headless().expect("a GPU adapter");
+    eprintln!("adapter: {}", gpu.adapter_name());
+    let vertices = gen::generate(Shape::Cube, 5_000_000, 1); // 100 MB
+    let bytes: &[u8] = bytemuck::cast_slice(&vertices);
+    let mut group = c.benchmark_group("upload 100 MB");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.sample_size(20);
+    let mut dst = vec![0u8; bytes.len()];
+    group.bench_function("memcpy into memory in use (baseline)", |b| {
+        b.iter(|| dst.copy_from_slice(black_box(bytes)))
+    });
+    group.bench_function("memcpy into new memory (baseline)", |b| {
+        b.iter(|| {
+            let mut fresh = Vec::with_capacity(bytes.len());
+            fresh.extend_from_slice(black_box(bytes));
+            fresh
+        })
+    });
+    let existing = VertexBuffers::upload(&gpu.device, &vertices).unwrap();
+    group.bench_function("VertexBuffers::update (same size, in place)", |b| {
+        b.iter(|| {
+            assert!(existing
+                .update(&gpu.device, &gpu.queue, black_box(&vertices))
+                .unwrap());
+            gpu.device
+                .poll(wgpu::PollType::wait_indefinitely())
+                .unwrap();
+        })
+    });
+    group.bench_function("VertexBuffers::upload (new buffers)", |b| {
+        b.iter(|| {
+            let buffers = VertexBuffers::upload(&gpu.device, black_box(&vertices)).unwrap();
+            // Wait for any staging copy, so the time covers the whole upload.
+            gpu.device
+                .poll(wgpu::PollType::wait_indefinitely())
+                .unwrap();
+            buffers
+        })
+    });
+    group.finish();
+}
+
+struct Target {
+    color: wgpu::TextureView,
+    depth: wgpu::TextureView,
+}
+
+fn target(device: &wgpu::Device) -> Target {
+    let texture = |format, label| {
+        device
+            .create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size: wgpu::Extent3d {
+                    width: SIZE[0],
+                    height: SIZE[1],
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format,
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+                view_formats: &[],
+            })
+            .create_view(&Default::default())
+    };
+    Target {
+        color: texture(COLOR_FORMAT, "bench colour"),
+        depth: texture(DEPTH_FORMAT, "bench depth"),
+    }
+}
+
+/// One frame: clear, record with `draw`, submit, wait for the GPU.
+fn frame(gpu: &GpuContext, target: &Target, draw: impl FnOnce(&mut wgpu::RenderPass<'_>)) {
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &target.color,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &target.depth,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(1.0),
+                    store: wgpu::StoreOp::Discard,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        draw(&mut pass);
+    }
+    gpu.queue.submit([encoder.finish()]);
+    gpu.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .unwrap();
+}
+
+/// The plainest pipeline: transform, colour, depth test.
+struct Plain {
+    pipeline: wgpu::RenderPipeline,
+    bind_group: wgpu::BindGroup,
+}
+
+fn plain(device: &wgpu::Device, view_proj: Mat4) -> Plain {
+    use wgpu::util::DeviceExt;
+    let module = device.create_shader_module(wgpu::include_wgsl!("plain.wgsl"));
+    let uniform = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: None,
+        contents: bytemuck::cast_slice(&view_proj.to_cols_array()),
+        usage: wgpu::BufferUsages::UNIFORM,
+    });
+    let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some("plain"),
+        layout: None,
+        vertex: wgpu::VertexState {
+            module: &module,
+            entry_point: Some("vs"),
+            compilation_options: Default::default(),
+            buffers: &[Some(VERTEX_BUFFER_LAYOUT)],
+        },
+        primitive: wgpu::PrimitiveState {
+            topology: wgpu::PrimitiveTopology::PointList,
+            ..Default::default()
+        },
+        depth_stencil: Some(wgpu::DepthStencilState {
+            format: DEPTH_FORMAT,
+            depth_write_enabled: Some(true),
+            depth_compare: Some(wgpu::CompareFunction::Less),
+            stencil: Default::default(),
+            bias: Default::default(),
+        }),
+        multisample: Default::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: &module,
+            entry_point: Some("fs"),
+            compilation_options: Default::default(),
+            targets: &[Some(COLOR_FORMAT.into())],
+        }),
+        multiview_mask: None,
+        cache: None,
+    });
+    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: None,
+        layout: &pipeline.get_bind_group_layout(0),
+        entries: &[wgpu::BindGroupEntry {
+            binding: 0,
+            resource: uniform.as_entire_binding(),
+        }],
+    });
+    Plain {
+        pipeline,
+        bind_group,
+    }
+}
+
+fn frames(c: &mut Criterion) {
+    let gpu = GpuContext::headless().expect("a GPU adapter");
+    let target = target(&gpu.device);
+    for (count, label) in [(1_000_000, "1M"), (10_000_000, "10M")] {
+        let vertices: Vec<Vertex> = gen::generate(Shape::Cube, count, 1);
+        let stats = VertexStats::of(&vertices);
+        let buffers = VertexBuffers::upload(&gpu.device, &vertices).unwrap();
+        let aspect = SIZE[0] as f32 / SIZE[1] as f32;
+        let view_proj = CameraMode::default().view_proj(stats.bounds, aspect);
+        let mut renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+        let plain = plain(&gpu.device, view_proj);
+
+        let mut group = c.benchmark_group(format!("frame {label} points 1920x1080"));
+        group.sample_size(10);
+        group.bench_function("plain point-list pipeline (baseline)", |b| {
+            b.iter(|| {
+                frame(&gpu, &target, |pass| {
+                    pass.set_pipeline(&plain.pipeline);
+                    pass.set_bind_group(0, &plain.bind_group, &[]);
+                    for (buffer, n) in buffers.buffers() {
+                        pass.set_vertex_buffer(0, buffer.slice(..));
+                        pass.draw(0..n, 0..1);
+                    }
+                })
+            })
+        });
+        for (size, name) in [
+            (1.0, "PointRenderer, point size 1"),
+            (3.0, "PointRenderer, point size 3"),
+        ] {
+            let params = FrameParams {
+                view_proj,
+                viewport: SIZE,
+                point_size: size,
+                shape: PointShape::Square,
+                color_mode: ColorMode::File,
+            };
+            group.bench_function(name, |b| {
+                b.iter(|| {
+                    renderer.prepare(&gpu.queue, &params);
+                    frame(&gpu, &target, |pass| renderer.draw(pass, &buffers))
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, upload, frames);
+criterion_main!(benches);

@@ -14,13 +14,16 @@ struct Frame {
     round_points: u32,
     // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height (y).
     color_mode: u32,
-    // 1 when the target re-encodes to sRGB on write: undo it so stored values are displayed as is.
-    srgb_target: u32,
+    _padding: u32,
     ramp_min: f32,
     ramp_max: f32,
 }
 
 @group(0) @binding(0) var<uniform> frame: Frame;
+
+// True when the target re-encodes to sRGB on write: the shader undoes it, so stored values reach
+// the screen as they are. Fixed per pipeline, as the target format is.
+override SRGB_TARGET: bool = false;
 
 struct VertexIn {
     @location(0) position: vec3<f32>,
@@ -28,7 +31,12 @@ struct VertexIn {
     @location(2) blue: u32,
 }
 
-struct VertexOut {
+struct PointOut {
+    @builtin(position) clip: vec4<f32>,
+    @location(0) color: vec3<f32>,
+}
+
+struct QuadOut {
     @builtin(position) clip: vec4<f32>,
     @location(0) color: vec3<f32>,
     // Position within the quad, -1 to 1 on both axes.
@@ -53,25 +61,24 @@ fn point_color(v: VertexIn) -> vec3<f32> {
     return vec3<f32>(vec3<u32>(v.red_green, v.blue)) / 65535.0;
 }
 
-// Inside the clip volume. Written so that NaN anywhere fails every comparison and is culled.
+// Inside the clip volume, tested in clip space (no division). Written so that NaN anywhere fails
+// every comparison and is culled, which the rasteriser alone does not promise.
 fn visible(clip: vec4<f32>) -> bool {
-    let ndc = clip.xyz / clip.w;
-    return clip.w > 0.0 && all(abs(ndc.xy) <= vec2<f32>(1.0)) && ndc.z >= 0.0 && ndc.z <= 1.0;
+    return clip.w > 0.0 && all(abs(clip.xy) <= vec2<f32>(clip.w)) && clip.z >= 0.0 && clip.z <= clip.w;
 }
 
 @vertex
-fn vs_point(v: VertexIn) -> VertexOut {
-    var out: VertexOut;
+fn vs_point(v: VertexIn) -> PointOut {
+    var out: PointOut;
     let clip = frame.view_proj * vec4<f32>(v.position, 1.0);
     out.clip = select(CULLED, clip, visible(clip));
     out.color = point_color(v);
-    out.local = vec2<f32>(0.0);
     return out;
 }
 
 @vertex
-fn vs_quad(@builtin(vertex_index) corner: u32, v: VertexIn) -> VertexOut {
-    var out: VertexOut;
+fn vs_quad(@builtin(vertex_index) corner: u32, v: VertexIn) -> QuadOut {
+    var out: QuadOut;
     out.color = point_color(v);
     let clip = frame.view_proj * vec4<f32>(v.position, 1.0);
     if !visible(clip) {
@@ -104,15 +111,23 @@ fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
     return select(high, low, c <= vec3<f32>(0.04045));
 }
 
+fn output(color: vec3<f32>) -> vec4<f32> {
+    if SRGB_TARGET {
+        return vec4<f32>(srgb_to_linear(color), 1.0);
+    }
+    return vec4<f32>(color, 1.0);
+}
+
 @fragment
-fn fs_main(in: VertexOut) -> @location(0) vec4<f32> {
+fn fs_point(in: PointOut) -> @location(0) vec4<f32> {
+    return output(in.color);
+}
+
+@fragment
+fn fs_quad(in: QuadOut) -> @location(0) vec4<f32> {
     // Discs: keep the pixels whose centres lie within the circle.
     if frame.round_points == 1u && dot(in.local, in.local) > 1.0 {
         discard;
     }
-    var color = in.color;
-    if frame.srgb_target == 1u {
-        color = srgb_to_linear(color);
-    }
-    return vec4<f32>(color, 1.0);
+    return output(in.color);
 }

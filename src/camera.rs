@@ -96,22 +96,45 @@ impl OrbitCamera {
     /// still shows, centred.
     pub fn fit(bounds: Option<Bounds>, yaw: f32, pitch: f32, aspect: f32) -> OrbitCamera {
         let (center, radius) = sphere_around(bounds);
-        let half_y = (FOV_Y.to_radians() * 0.5).tan();
         let aspect = if aspect.is_finite() && aspect > 0.0 {
             aspect
         } else {
             1.0
         };
-        let half_fov = half_y.atan().min((half_y * aspect).atan());
-        let distance = (radius / half_fov.sin()).min(f32::MAX / 4.0);
-        OrbitCamera {
+        let mut camera = OrbitCamera {
             target: center,
-            distance,
+            distance: 0.0,
             yaw,
             pitch: pitch.clamp(-MAX_PITCH, MAX_PITCH),
             scene_center: center,
             scene_radius: radius,
+        };
+        // Back off until every corner of the box is inside the frustum: a corner at lateral
+        // offset (x, y) and depth z towards the eye needs d ≥ z + |x| / tan(h) and
+        // d ≥ z + |y| / tan(v). Tighter than the bounding sphere for flat or long data.
+        let tan_v = (FOV_Y.to_radians() * 0.5).tan();
+        let tan_h = tan_v * aspect;
+        let view = camera.view();
+        let (right, up, back) = (
+            view.row(0).truncate(),
+            view.row(1).truncate(),
+            view.row(2).truncate(),
+        );
+        let half = bounds.map_or(Vec3::ONE, |b| b.max * 0.5 - b.min * 0.5);
+        let mut distance = 0.0f32;
+        for i in 0..8 {
+            let sign = |bit: u32| if i & bit == 0 { -1.0 } else { 1.0 };
+            let corner = half * Vec3::new(sign(1), sign(2), sign(4));
+            let z = corner.dot(back);
+            distance = distance
+                .max(z + corner.dot(right).abs() / tan_h)
+                .max(z + corner.dot(up).abs() / tan_v);
         }
+        // A little margin; and a floor so that one point, or a box seen edge-on, still has
+        // the eye in front of it.
+        let floor = point_radius(center) / tan_v.min(tan_h).atan().sin();
+        camera.distance = (distance * 1.05).max(floor).min(f32::MAX / 4.0);
+        camera
     }
 
     /// Unit vector from the target towards the eye.
@@ -227,10 +250,13 @@ fn sphere_around(bounds: Option<Bounds>) -> (Vec3, f32) {
     };
     let center = b.center();
     let radius = length(b.max * 0.5 - b.min * 0.5);
-    // One point, or all points equal: any radius frames it; keep it relative to where it is so
-    // that f32 can still tell the eye from the target.
-    let floor = (center.abs().max_element() * 1e-4).max(1e-3);
-    (center, radius.max(floor).min(f32::MAX / 8.0))
+    (center, radius.max(point_radius(center)).min(f32::MAX / 8.0))
+}
+
+/// The radius given to a single point at `center`: any radius frames it, so keep it relative to
+/// where it is, where f32 can still tell the eye from the target.
+fn point_radius(center: Vec3) -> f32 {
+    (center.abs().max_element() * 1e-4).max(1e-3)
 }
 
 #[cfg(test)]

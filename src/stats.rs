@@ -204,9 +204,9 @@ impl StatsAccumulator {
         for v in vertices {
             let p = v.position.to_array();
             if p.iter().all(|c| c.to_bits() & EXPONENT != EXPONENT) {
-                for axis in 0..3 {
-                    self.min[axis] = self.min[axis].min(p[axis]);
-                    self.max[axis] = self.max[axis].max(p[axis]);
+                for ((min, max), c) in self.min.iter_mut().zip(&mut self.max).zip(p) {
+                    *min = min.min(c);
+                    *max = max.max(c);
                 }
             } else {
                 self.non_finite += 1;

@@ -24,7 +24,7 @@ fn decode(bytes: &[u8], i: usize) -> ([f32; 3], [u16; 3]) {
 }
 
 fn valid_len(len: usize) -> bool {
-    len % 20 == 0 || len % 20 == 18
+    len.is_multiple_of(20) || len % 20 == 18
 }
 
 #[test]

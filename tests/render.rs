@@ -7,7 +7,10 @@ use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gen::{self, Shape};
-use vertexview::gpu::{self, ColorMode, FrameParams, PointShape, RenderSettings, VertexBuffers};
+use vertexview::gpu::{
+    self, ColorMode, FrameParams, PointRenderer, PointShape, RenderSettings, TargetFormat,
+    VertexBuffers,
+};
 use vertexview::{Vertex, VertexFile};
 
 const W: u32 = 64;
@@ -175,6 +178,50 @@ fn a_file_split_across_buffers_draws_every_vertex() {
 }
 
 #[test]
+fn update_rewrites_buffers_in_place_when_the_sizes_match() {
+    let gpu = gpu();
+    let red: Vec<Vertex> = (0..10)
+        .map(|i| at_pixel(2 + 3 * i, 4, 0.5, [65535, 0, 0]))
+        .collect();
+    let blue: Vec<Vertex> = (0..10)
+        .map(|i| at_pixel(2 + 3 * i, 9, 0.5, [0, 0, 65535]))
+        .collect();
+    // Buffers the CPU maps directly (lavapipe with MAPPABLE_PRIMARY_BUFFERS), then a device
+    // without that feature, where uploads and updates go through wgpu's staging copies.
+    let (staged_device, staged_queue) =
+        pollster::block_on(gpu.adapter.request_device(&Default::default())).unwrap();
+    for (device, queue, mapped) in [
+        (&gpu.device, &gpu.queue, true),
+        (&staged_device, &staged_queue, false),
+    ] {
+        let buffers = VertexBuffers::upload_with_limit(device, &red, 4 * 20).unwrap();
+        let (first, _) = buffers.buffers().next().unwrap();
+        assert_eq!(
+            first.usage().contains(wgpu::BufferUsages::MAP_WRITE),
+            mapped
+        );
+        assert!(buffers.update(device, queue, &blue).unwrap());
+        assert!(
+            !buffers.update(device, queue, &blue[..9]).unwrap(),
+            "another count needs a new upload"
+        );
+        let target = vertexview::gpu::OffscreenTarget::new(device, [W, H]).unwrap();
+        let mut renderer = PointRenderer::new(device, vertexview::gpu::OFFSCREEN_TARGET);
+        let params = ndc_params(1.0, PointShape::Square);
+        let image = target
+            .render(device, queue, &mut renderer, &buffers, &params, BG)
+            .unwrap();
+        let lit = lit_pixels(&image, BG);
+        assert_eq!(lit.len(), 10, "mapped: {mapped}");
+        assert!(
+            lit.iter()
+                .all(|&(x, y)| y == 9 && image.pixel(x, y).unwrap() == [0, 0, 255, 255]),
+            "{lit:?}"
+        );
+    }
+}
+
+#[test]
 fn an_unpadded_last_vertex_is_drawn_with_its_colour() {
     let gpu = gpu();
     let vertices = [
@@ -192,6 +239,92 @@ fn an_unpadded_last_vertex_is_drawn_with_its_colour() {
         "unpadded last vertex",
     );
     assert_eq!(lit_pixels(&image, BG).len(), 2);
+}
+
+#[test]
+fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
+    let gpu = gpu();
+    let device = &gpu.device;
+    // The caller's choices: 4x MSAA resolved into its own texture, and its own depth format,
+    // cleared to 0.4 as if a wall stood there.
+    let target = TargetFormat {
+        color: wgpu::TextureFormat::Rgba8Unorm,
+        depth: Some(wgpu::TextureFormat::Depth24Plus),
+        sample_count: 4,
+    };
+    let texture = |format, samples, usage| {
+        device.create_texture(&wgpu::TextureDescriptor {
+            label: None,
+            size: wgpu::Extent3d {
+                width: W,
+                height: H,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: samples,
+            dimension: wgpu::TextureDimension::D2,
+            format,
+            usage,
+            view_formats: &[],
+        })
+    };
+    let attachment = wgpu::TextureUsages::RENDER_ATTACHMENT;
+    let msaa = texture(target.color, 4, attachment).create_view(&Default::default());
+    let resolved = texture(target.color, 1, attachment | wgpu::TextureUsages::COPY_SRC);
+    let depth =
+        texture(wgpu::TextureFormat::Depth24Plus, 4, attachment).create_view(&Default::default());
+
+    let mut renderer = PointRenderer::new(device, target);
+    let vertices = upload(
+        &gpu,
+        &[
+            at_pixel(3, 3, 0.2, [65535, 0, 0]),
+            at_pixel(6, 3, 0.6, [0, 65535, 0]),
+        ],
+    );
+    renderer.prepare(&gpu.queue, &ndc_params(1.0, PointShape::Square));
+    let mut encoder = device.create_command_encoder(&Default::default());
+    {
+        let resolve_view = resolved.create_view(&Default::default());
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &msaa,
+                depth_slice: None,
+                resolve_target: Some(&resolve_view),
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                    store: wgpu::StoreOp::Discard,
+                },
+            })],
+            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+                view: &depth,
+                depth_ops: Some(wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(0.4),
+                    store: wgpu::StoreOp::Discard,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        renderer.draw(&mut pass, &vertices);
+    }
+    gpu.queue.submit([encoder.finish()]);
+    let image = vertexview::gpu::read_rgba8(device, &gpu.queue, &resolved).unwrap();
+    assert!(gpu.take_error().is_none());
+    assert_close(
+        image.pixel(3, 3).unwrap(),
+        [255, 0, 0],
+        "in front of the caller's depth",
+    );
+    assert_eq!(
+        image.pixel(6, 3).unwrap(),
+        [0, 0, 0, 255],
+        "behind the caller's depth"
+    );
+    assert_eq!(lit_pixels(&image, [0, 0, 0]), [(3, 3)]);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! `.ci/run` installs them. Missing tools fail the test rather than skip it.
 
 use std::path::{Path, PathBuf};
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,39 +19,33 @@ impl Drop for Killed {
     }
 }
 
-/// A private X server on a free display number.
+/// A private X server on a display number it picks itself (`-displayfd`), so tests running at
+/// the same time never share one.
 fn xvfb() -> (Killed, String) {
-    for n in 140..200 {
-        if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-            continue;
-        }
-        let child = Command::new("Xvfb")
-            .args([
-                format!(":{n}").as_str(),
-                "-screen",
-                "0",
-                "640x480x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is needed for this test (apt-get install xvfb x11-apps)");
-        let mut server = Killed(child);
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(10) {
-            if Path::new(&socket).exists() {
-                return (server, format!(":{n}"));
-            }
-            if let Ok(Some(_)) = server.0.try_wait() {
-                break; // lost a race for this number: try the next
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-    panic!("could not start Xvfb on any display from :140 to :199");
+    let child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "640x480x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is needed for this test (apt-get install xvfb x11-apps)");
+    let mut server = Killed(child);
+    let mut number = String::new();
+    let stdout = server.0.stdout.take().expect("piped stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut number).unwrap();
+    let number = number.trim();
+    assert!(
+        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        "Xvfb said {number:?}"
+    );
+    (server, format!(":{number}"))
 }
 
 /// The whole screen as RGB pixels, via `xwd -root` (an XWD file: big-endian header, then pixels).

@@ -14,7 +14,7 @@ pub use context::{catch_errors, GpuContext};
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 pub use offscreen::{
-    OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
+    read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
 };
 pub use renderer::{
     ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat, DEPTH_COMPARE, SHADER_SOURCE,

@@ -68,14 +68,12 @@ impl RenderSettings {
     }
 }
 
-/// A colour and depth texture pair plus a readback buffer, reused from frame to frame.
+/// A colour and depth texture pair, reused from frame to frame.
 #[derive(Debug)]
 pub struct OffscreenTarget {
     color: wgpu::Texture,
     depth: wgpu::Texture,
-    readback: wgpu::Buffer,
     size: [u32; 2],
-    padded_row: u32,
 }
 
 impl OffscreenTarget {
@@ -108,7 +106,6 @@ impl OffscreenTarget {
                 view_formats: &[],
             })
         };
-        let padded_row = (size[0] * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
         catch_errors(device, || OffscreenTarget {
             color: texture(
                 "vertexview offscreen colour",
@@ -120,14 +117,7 @@ impl OffscreenTarget {
                 DEPTH_FORMAT,
                 wgpu::TextureUsages::RENDER_ATTACHMENT,
             ),
-            readback: device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("vertexview readback"),
-                size: u64::from(padded_row) * u64::from(size[1]),
-                usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-                mapped_at_creation: false,
-            }),
             size,
-            padded_row,
         })
     }
 
@@ -183,60 +173,68 @@ impl OffscreenTarget {
                 });
                 renderer.draw(&mut pass, vertices);
             }
-            encoder.copy_texture_to_buffer(
-                wgpu::TexelCopyTextureInfo {
-                    texture: &self.color,
-                    mip_level: 0,
-                    origin: wgpu::Origin3d::ZERO,
-                    aspect: wgpu::TextureAspect::All,
-                },
-                wgpu::TexelCopyBufferInfo {
-                    buffer: &self.readback,
-                    layout: wgpu::TexelCopyBufferLayout {
-                        offset: 0,
-                        bytes_per_row: Some(self.padded_row),
-                        rows_per_image: Some(self.size[1]),
-                    },
-                },
-                wgpu::Extent3d {
-                    width: self.size[0],
-                    height: self.size[1],
-                    depth_or_array_layers: 1,
-                },
-            );
             queue.submit([encoder.finish()]);
         })?;
-        self.read_back(device)
+        read_rgba8(device, queue, &self.color)
     }
+}
 
-    fn read_back(&self, device: &wgpu::Device) -> Result<RgbaImage, GpuError> {
-        let (sender, receiver) = mpsc::channel();
-        self.readback
-            .map_async(wgpu::MapMode::Read, .., move |result| {
-                // The receiver outlives the poll below; a failed send only means it gave up.
-                let _ = sender.send(result);
-            });
-        device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
-        receiver
-            .recv()
-            .map_err(|e| GpuError::Readback(e.to_string()))?
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
-        let row = self.size[0] as usize * 4;
-        let pixels = {
-            let mapped = self
-                .readback
-                .get_mapped_range(..)
-                .map_err(|e| GpuError::Readback(e.to_string()))?;
-            let mut pixels = Vec::with_capacity(row * self.size[1] as usize);
-            for line in mapped.chunks_exact(self.padded_row as usize) {
-                pixels.extend_from_slice(&line[..row]);
-            }
-            pixels
-        };
-        self.readback.unmap();
-        RgbaImage::new(self.size[0], self.size[1], pixels)
-            .ok_or_else(|| GpuError::Readback("readback has the wrong size".into()))
-    }
+/// Copies a single-sampled `Rgba8Unorm` texture with `COPY_SRC` usage into an image. Blocks until
+/// the GPU is done. For engines reading back their own targets in tests.
+pub fn read_rgba8(
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    texture: &wgpu::Texture,
+) -> Result<RgbaImage, GpuError> {
+    let (width, height) = (texture.width(), texture.height());
+    let row = width as usize * 4;
+    // Texture-to-buffer copies need rows padded to 256 bytes; the padding is dropped below.
+    let padded_row = (width * 4).next_multiple_of(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+    let readback = catch_errors(device, || {
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vertexview readback"),
+            size: u64::from(padded_row) * u64::from(height),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&Default::default());
+        encoder.copy_texture_to_buffer(
+            texture.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &readback,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(padded_row),
+                    rows_per_image: Some(height),
+                },
+            },
+            texture.size(),
+        );
+        queue.submit([encoder.finish()]);
+        readback
+    })?;
+    let (sender, receiver) = mpsc::channel();
+    readback.map_async(wgpu::MapMode::Read, .., move |result| {
+        // The receiver outlives the poll below; a failed send only means it gave up.
+        let _ = sender.send(result);
+    });
+    let failed = |e: &dyn std::fmt::Display| GpuError::Readback(e.to_string());
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| failed(&e))?;
+    receiver
+        .recv()
+        .map_err(|e| failed(&e))?
+        .map_err(|e| failed(&e))?;
+    let pixels = {
+        let mapped = readback.get_mapped_range(..).map_err(|e| failed(&e))?;
+        let mut pixels = Vec::with_capacity(row * height as usize);
+        for line in mapped.chunks_exact(padded_row as usize) {
+            pixels.extend_from_slice(&line[..row]);
+        }
+        pixels
+    };
+    readback.unmap();
+    RgbaImage::new(width, height, pixels)
+        .ok_or_else(|| GpuError::Readback("readback has the wrong size".into()))
 }

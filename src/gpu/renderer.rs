@@ -65,6 +65,19 @@ pub struct FrameParams {
     pub color_mode: ColorMode,
 }
 
+impl Default for FrameParams {
+    /// Identity transform (positions in clip space), a 1×1 viewport, one-pixel points, file colours.
+    fn default() -> Self {
+        FrameParams {
+            view_proj: Mat4::IDENTITY,
+            viewport: [1, 1],
+            point_size: 1.0,
+            shape: PointShape::Square,
+            color_mode: ColorMode::File,
+        }
+    }
+}
+
 #[repr(C)]
 #[derive(Clone, Copy, Pod, Zeroable)]
 struct FrameUniform {
@@ -73,7 +86,7 @@ struct FrameUniform {
     point_size: f32,
     round_points: u32,
     color_mode: u32,
-    srgb_target: u32,
+    padding: u32,
     ramp_min: f32,
     ramp_max: f32,
 }
@@ -119,52 +132,63 @@ impl PointRenderer {
             bind_group_layouts: &[Some(&bind_layout)],
             immediate_size: 0,
         });
-        let pipeline = |entry: &str, buffer: wgpu::VertexBufferLayout<'static>, topology| {
-            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                label: Some(entry),
-                layout: Some(&layout),
-                vertex: wgpu::VertexState {
-                    module: &module,
-                    entry_point: Some(entry),
-                    compilation_options: Default::default(),
-                    buffers: &[Some(buffer)],
-                },
-                primitive: wgpu::PrimitiveState {
-                    topology,
-                    ..Default::default()
-                },
-                depth_stencil: target.depth.map(|format| wgpu::DepthStencilState {
-                    format,
-                    depth_write_enabled: Some(true),
-                    depth_compare: Some(DEPTH_COMPARE),
-                    stencil: Default::default(),
-                    bias: Default::default(),
-                }),
-                multisample: wgpu::MultisampleState {
-                    count: target.sample_count,
-                    ..Default::default()
-                },
-                fragment: Some(wgpu::FragmentState {
-                    module: &module,
-                    entry_point: Some("fs_main"),
-                    compilation_options: Default::default(),
-                    targets: &[Some(wgpu::ColorTargetState {
-                        format: target.color,
-                        blend: None,
-                        write_mask: wgpu::ColorWrites::ALL,
-                    })],
-                }),
-                multiview_mask: None,
-                cache: None,
-            })
+        let srgb = [(
+            "SRGB_TARGET",
+            if target.color.is_srgb() { 1.0 } else { 0.0 },
+        )];
+        let constants = wgpu::PipelineCompilationOptions {
+            constants: &srgb,
+            ..Default::default()
         };
+        let pipeline =
+            |entry: &str, fragment: &str, buffer: wgpu::VertexBufferLayout<'static>, topology| {
+                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                    label: Some(entry),
+                    layout: Some(&layout),
+                    vertex: wgpu::VertexState {
+                        module: &module,
+                        entry_point: Some(entry),
+                        compilation_options: Default::default(),
+                        buffers: &[Some(buffer)],
+                    },
+                    primitive: wgpu::PrimitiveState {
+                        topology,
+                        ..Default::default()
+                    },
+                    depth_stencil: target.depth.map(|format| wgpu::DepthStencilState {
+                        format,
+                        depth_write_enabled: Some(true),
+                        depth_compare: Some(DEPTH_COMPARE),
+                        stencil: Default::default(),
+                        bias: Default::default(),
+                    }),
+                    multisample: wgpu::MultisampleState {
+                        count: target.sample_count,
+                        ..Default::default()
+                    },
+                    fragment: Some(wgpu::FragmentState {
+                        module: &module,
+                        entry_point: Some(fragment),
+                        compilation_options: constants.clone(),
+                        targets: &[Some(wgpu::ColorTargetState {
+                            format: target.color,
+                            blend: None,
+                            write_mask: wgpu::ColorWrites::ALL,
+                        })],
+                    }),
+                    multiview_mask: None,
+                    cache: None,
+                })
+            };
         let points = pipeline(
             "vs_point",
+            "fs_point",
             VERTEX_BUFFER_LAYOUT,
             wgpu::PrimitiveTopology::PointList,
         );
         let quads = pipeline(
             "vs_quad",
+            "fs_quad",
             INSTANCE_BUFFER_LAYOUT,
             wgpu::PrimitiveTopology::TriangleList,
         );
@@ -218,7 +242,7 @@ impl PointRenderer {
             point_size,
             round_points: u32::from(params.shape == PointShape::Round),
             color_mode,
-            srgb_target: u32::from(self.target.color.is_srgb()),
+            padding: 0,
             ramp_min,
             ramp_max,
         };

@@ -46,7 +46,8 @@ impl VertexBuffers {
                 limit,
             });
         }
-        let mut usage = wgpu::BufferUsages::VERTEX;
+        // COPY_DST lets `update` write new contents in place.
+        let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
         if device
             .features()
             .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
@@ -79,6 +80,36 @@ impl VertexBuffers {
         })
     }
 
+    /// Replaces the contents with `vertices` in place when they split into buffers of the same
+    /// sizes (a file rewritten with as many vertices, as an engine's dumps usually are), and
+    /// returns `Ok(false)`, changing nothing, when they do not: then [`upload`](Self::upload)
+    /// anew. Reusing memory the GPU has already touched makes this about as fast as a memcpy.
+    pub fn update(
+        &self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        vertices: &[Vertex],
+    ) -> Result<bool, GpuError> {
+        if vertices.len() as u64 != self.count {
+            return Ok(false);
+        }
+        let mut rest = vertices;
+        catch_errors(device, || {
+            for (buffer, n) in self.buffers() {
+                let (piece, after) = rest.split_at(n as usize);
+                rest = after;
+                let bytes: &[u8] = bytemuck::cast_slice(piece);
+                if buffer.usage().contains(wgpu::BufferUsages::MAP_WRITE) {
+                    write_mapped(device, buffer, bytes);
+                } else {
+                    queue.write_buffer(buffer, 0, bytes);
+                }
+            }
+            queue.submit([]);
+        })?;
+        Ok(true)
+    }
+
     /// Number of vertices in all buffers.
     pub fn vertex_count(&self) -> u64 {
         self.count
@@ -92,5 +123,22 @@ impl VertexBuffers {
     /// The buffers in file order, with the number of vertices each holds.
     pub fn buffers(&self) -> impl Iterator<Item = (&wgpu::Buffer, u32)> {
         self.pieces.iter().map(|(b, n)| (b, *n))
+    }
+}
+
+/// Maps a buffer the CPU can see and copies `bytes` into it: no staging copy, and no zero fill,
+/// since wgpu only clears memory nobody has written yet.
+fn write_mapped(device: &wgpu::Device, buffer: &wgpu::Buffer, bytes: &[u8]) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    buffer.map_async(wgpu::MapMode::Write, .., move |result| {
+        let _ = sender.send(result);
+    });
+    // A failed poll or map leaves the buffer unmapped; the error scope around us reports it.
+    let _ = device.poll(wgpu::PollType::wait_indefinitely());
+    if let Ok(Ok(())) = receiver.recv() {
+        if let Ok(mut range) = buffer.get_mapped_range_mut(..) {
+            range.copy_from_slice(bytes);
+        }
+        buffer.unmap();
     }
 }

@@ -423,8 +423,20 @@ impl App {
             }
         };
         let Some(gpu) = &self.gpu else { return };
-        match VertexBuffers::upload(&gpu.device, file.vertices()) {
-            Ok(vertices) => self.vertices = Some(vertices),
+        // A rewrite with as many vertices (the usual engine dump) reuses the buffers in place.
+        let updated = match &self.vertices {
+            Some(existing) => existing.update(&gpu.device, &gpu.queue, file.vertices()),
+            None => Ok(false),
+        };
+        let uploaded = match updated {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                VertexBuffers::upload(&gpu.device, file.vertices()).map(|v| self.vertices = Some(v))
+            }
+            Err(e) => Err(e),
+        };
+        match uploaded {
+            Ok(()) => {}
             Err(e) => {
                 eprintln!("vertexview: {e}");
                 self.status = Some(format!("error: {e}"));

@@ -18,7 +18,8 @@ pub fn pick(
     let r2 = radius * radius;
     for (i, v) in vertices.iter().enumerate() {
         let clip = view_proj * v.position.extend(1.0);
-        if !(clip.w > 0.0) {
+        // Behind the eye, or NaN.
+        if clip.w <= 0.0 || clip.w.is_nan() {
             continue;
         }
         let ndc = clip.truncate() / clip.w;
