@@ -1,6 +1,6 @@
 //! vertexview: look at raw binary vertex files.
 //!
-//! The loader ([`format`], [`VertexFile`], [`VertexStats`]) needs neither a GPU nor a window. The
+//! The loader ([`format`](mod@format), [`VertexFile`], [`VertexStats`]) needs neither a GPU nor a window. The
 //! `gpu` feature adds upload and a point renderer on wgpu; the `viewer` feature (default) adds the
 //! window and the `vertexview` command line.
 #![warn(missing_docs)]
