@@ -11,12 +11,12 @@ use crate::format::ViewError;
 #[derive(Debug, Error)]
 pub enum LoadError {
     /// The path could not be opened or read: missing, unreadable, a device that fails.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
+        /// What the operating system said (part of the message, so not also a `source()`).
+        error: io::Error,
     },
     /// The path names a directory or something else that is not a regular file.
     #[error("{}: is a directory, not a vertex file", path.display())]
@@ -59,12 +59,12 @@ pub enum LoadError {
         len: u64,
     },
     /// The bytes could not be viewed as vertices (an alignment the loader did not expect).
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     View {
         /// The file.
         path: PathBuf,
         /// The refused cast.
-        source: ViewError,
+        error: ViewError,
     },
 }
 

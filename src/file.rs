@@ -99,9 +99,9 @@ impl VertexFile {
         let path = path.as_ref();
         let (file, len) = open_regular(path)?;
         let (count, unpadded_last) = vertex_count(path, len)?;
-        let io = |source| LoadError::Io {
+        let io = |error| LoadError::Io {
             path: path.to_owned(),
-            source,
+            error,
         };
         let mut memory = match count {
             0 => None,
@@ -110,7 +110,7 @@ impl VertexFile {
         let vertices: &mut [Vertex] = match &mut memory {
             Some(m) => bytemuck::try_cast_slice_mut(&mut m[..]).map_err(|_| LoadError::View {
                 path: path.to_owned(),
-                source: crate::format::ViewError::Misaligned {
+                error: crate::format::ViewError::Misaligned {
                     // Anonymous mappings start on a page boundary; this cannot happen.
                     misalignment: 0,
                     align: 4,
@@ -120,7 +120,7 @@ impl VertexFile {
             None => &mut [],
         };
         let acc = read_vertices(&file, vertices, len, &mut progress).map_err(|e| match e {
-            ReadError::Io(source) => io(source),
+            ReadError::Io(error) => io(error),
             ReadError::Short(found) => LoadError::Changed {
                 path: path.to_owned(),
                 expected: len,
@@ -175,9 +175,9 @@ impl VertexFile {
                 .len(count * STRIDE)
                 .populate()
                 .map(&file)
-                .map_err(|source| LoadError::Io {
+                .map_err(|error| LoadError::Io {
                     path: path.to_owned(),
-                    source,
+                    error,
                 })?
         };
         let stats = VertexStats::of(cast_vertices(path, &map)?);
@@ -303,9 +303,9 @@ fn zeroed_memory(len: usize) -> io::Result<MmapMut> {
 }
 
 fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
-    let io = |source| LoadError::Io {
+    let io = |error| LoadError::Io {
         path: path.to_owned(),
-        source,
+        error,
     };
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
@@ -322,8 +322,8 @@ fn cast_vertices<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a [Vertex], LoadE
     View::new(bytes)
         .cast(FORMAT)
         .and_then(|v| v.as_slice::<Vertex>())
-        .map_err(|source| LoadError::View {
+        .map_err(|error| LoadError::View {
             path: path.to_owned(),
-            source,
+            error,
         })
 }

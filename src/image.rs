@@ -10,12 +10,12 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ImageError {
     /// The file could not be opened, created or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (part of the message, so not also a `source()`).
+        error: std::io::Error,
     },
     /// The file is not a PNG this crate can read.
     #[error("{}: not a readable PNG: {message}", path.display())]
@@ -91,9 +91,9 @@ impl RgbaImage {
     /// Writes the image as an 8-bit RGBA PNG.
     pub fn write_png(&self, path: impl AsRef<Path>) -> Result<(), ImageError> {
         let path = path.as_ref();
-        let file = File::create(path).map_err(|source| ImageError::Io {
+        let file = File::create(path).map_err(|error| ImageError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         let encode = |e: png::EncodingError| ImageError::Encode {
             path: path.to_owned(),
@@ -110,9 +110,9 @@ impl RgbaImage {
     /// Reads a PNG of any colour type and bit depth as 8-bit RGBA.
     pub fn read_png(path: impl AsRef<Path>) -> Result<RgbaImage, ImageError> {
         let path = path.as_ref();
-        let file = File::open(path).map_err(|source| ImageError::Io {
+        let file = File::open(path).map_err(|error| ImageError::Io {
             path: path.to_owned(),
-            source,
+            error,
         })?;
         let decode = |message: String| ImageError::Decode {
             path: path.to_owned(),

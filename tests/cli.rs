@@ -330,3 +330,24 @@ fn render_ndc_lights_the_pixel_of_each_point() {
         }
     }
 }
+
+#[test]
+fn no_adapter_is_one_line_that_says_what_to_install() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = gen(dir.path(), "s.bin", &["--shape", "sphere", "--count", "10"]);
+    let png = dir.path().join("s.png");
+    // Vulkan only, with the loader pointed at no driver at all.
+    let out = vertexview()
+        .args(["render", &data, "-o", &png.to_string_lossy()])
+        .env("WGPU_BACKEND", "vulkan")
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("vertexview: no GPU adapter found"), "{err}");
+    assert!(err.contains("apt-get install mesa-vulkan-drivers"), "{err}");
+    assert!(!png.exists());
+}

@@ -227,6 +227,78 @@ impl StderrOf for Child {
     }
 }
 
+/// CPU seconds a process has used, from /proc.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+#[test]
+fn resizing_keeps_drawing_and_idle_costs_nothing() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("block.bin");
+    std::fs::write(&data, block(40, [0, 65535, 0])).unwrap();
+    let size = format!("{W}x{H}");
+    let args = [
+        "view",
+        data.to_str().unwrap(),
+        "--camera",
+        "ndc",
+        "--size",
+        &size,
+        "--no-watch",
+    ];
+    let child = viewer(&display, &args, dir.path())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut viewer = Killed(child);
+    assert_eq!(wait_for(&display, [0, 255, 0], 1600), 1600);
+
+    // Idle: nothing changes, so nothing is drawn and almost no CPU is used (a viewer that
+    // redrew continuously would use a whole core here).
+    let pid = viewer.0.id();
+    let before = cpu_seconds(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = cpu_seconds(pid) - before;
+    assert!(idle < 0.3, "{idle} CPU seconds in 2 s of idling");
+
+    let xdotool = |args: &[&str]| {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .output()
+            .expect("xdotool is needed for this test (apt-get install xdotool)");
+        assert!(
+            out.status.success(),
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let window = xdotool(&["search", "--sync", "--name", "vertexview"]);
+    let window = window.lines().next().unwrap().to_owned();
+    for (w, h) in ["100 80", "1 1", "900 500", "320 240"].map(|s| s.split_once(' ').unwrap()) {
+        xdotool(&["windowsize", &window, w, h]);
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            viewer.0.try_wait().unwrap().is_none(),
+            "the viewer died at {w}x{h}"
+        );
+    }
+    // Back at the first size, the same pixels light up again.
+    assert_eq!(wait_for(&display, [0, 255, 0], 1600), 1600);
+}
+
 #[test]
 fn frames_mode_draws_and_exits() {
     let (_server, display) = xvfb();

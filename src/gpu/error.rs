@@ -10,7 +10,7 @@ pub enum GpuError {
     NoAdapter(String),
     /// The adapter refused to create a device.
     #[error("the GPU refused to create a device: {0}")]
-    Device(#[from] wgpu::RequestDeviceError),
+    Device(String),
     /// A wgpu validation error: a bug in vertexview or in the caller's use of it.
     #[error("GPU validation error: {0}")]
     Validation(String),
@@ -33,6 +33,12 @@ pub enum GpuError {
         /// The device's limit.
         limit: u64,
     },
+}
+
+impl From<wgpu::RequestDeviceError> for GpuError {
+    fn from(error: wgpu::RequestDeviceError) -> Self {
+        GpuError::Device(error.to_string())
+    }
 }
 
 impl GpuError {

@@ -202,7 +202,10 @@ impl App {
             .map_err(|e| ViewerError::NoDisplay(format!("cannot create a surface: {e}")))?;
         let gpu = GpuContext::with_instance(instance, Some(&surface))?;
         let surface = WindowSurface::new(&gpu, window, surface)?;
-        self.vertices = Some(VertexBuffers::upload(&gpu.device, self.file.vertices())?);
+        self.vertices = Some(reload::upload_with_progress(
+            &gpu.device,
+            self.file.vertices(),
+        )?);
         self.gpu = Some(gpu);
         self.window = Some(surface);
         self.reset_view();
@@ -430,9 +433,8 @@ impl App {
         };
         let uploaded = match updated {
             Ok(true) => Ok(()),
-            Ok(false) => {
-                VertexBuffers::upload(&gpu.device, file.vertices()).map(|v| self.vertices = Some(v))
-            }
+            Ok(false) => reload::upload_with_progress(&gpu.device, file.vertices())
+                .map(|v| self.vertices = Some(v)),
             Err(e) => Err(e),
         };
         match uploaded {

@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use winit::event_loop::EventLoopProxy;
 
+use crate::gpu::{GpuError, VertexBuffers};
 use crate::{LoadError, VertexFile};
 
 /// What background work tells the event loop.
@@ -35,6 +36,25 @@ pub fn load_with_progress(path: &Path) -> Result<VertexFile, LoadError> {
         bar.set_position(done);
     });
     bar.finish_and_clear();
+    result
+}
+
+/// Uploads `vertices` with a spinner on stderr (hidden when stderr is not a terminal): a few
+/// gigabytes take seconds.
+pub fn upload_with_progress(
+    device: &wgpu::Device,
+    vertices: &[crate::Vertex],
+) -> Result<VertexBuffers, GpuError> {
+    let bytes = std::mem::size_of_val(vertices) as u64;
+    let spinner = ProgressBar::new_spinner().with_message(format!(
+        "uploading {} to the GPU",
+        indicatif::HumanBytes(bytes)
+    ));
+    if bytes > 64 << 20 {
+        spinner.enable_steady_tick(Duration::from_millis(100));
+    }
+    let result = VertexBuffers::upload(device, vertices);
+    spinner.finish_and_clear();
     result
 }
 
