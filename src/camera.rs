@@ -50,22 +50,25 @@ impl Default for CameraMode {
 impl CameraMode {
     /// The view-projection matrix for data inside `bounds` on a target of `aspect` (width/height).
     pub fn view_proj(self, bounds: Option<Bounds>, aspect: f32) -> Mat4 {
+        self.orbit_camera(bounds, aspect)
+            .map_or(Mat4::IDENTITY, |camera| camera.view_proj(aspect))
+    }
+
+    /// The orbit camera this mode places for data inside `bounds`; `None` for [`CameraMode::Ndc`].
+    pub fn orbit_camera(self, bounds: Option<Bounds>, aspect: f32) -> Option<OrbitCamera> {
         match self {
-            CameraMode::Fit { yaw, pitch } => {
-                OrbitCamera::fit(bounds, yaw, pitch, aspect).view_proj(aspect)
-            }
+            CameraMode::Fit { yaw, pitch } => Some(OrbitCamera::fit(bounds, yaw, pitch, aspect)),
             CameraMode::Orbit {
                 target,
                 distance,
                 yaw,
                 pitch,
-            } => OrbitCamera {
+            } => Some(OrbitCamera {
                 target,
                 distance,
                 ..OrbitCamera::fit(bounds, yaw, pitch, aspect)
-            }
-            .view_proj(aspect),
-            CameraMode::Ndc => Mat4::IDENTITY,
+            }),
+            CameraMode::Ndc => None,
         }
     }
 }

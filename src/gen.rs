@@ -10,6 +10,7 @@ use crate::vertex::{Vertex, STRIDE};
 
 /// A sample shape. Every shape fits in the box from −1 to 1, y up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "viewer", derive(clap::ValueEnum))]
 pub enum Shape {
     /// A solid cube, coloured by position: the RGB colour cube.
     Cube,

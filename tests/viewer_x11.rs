@@ -133,6 +133,35 @@ fn viewer(display: &str, args: &[&str], cwd: &Path) -> Command {
     command
 }
 
+/// Starts the viewer, at W × H in clip-space mode, on a file holding `block(side, color)`.
+fn view_block(
+    display: &str,
+    dir: &Path,
+    side: u32,
+    color: [u16; 3],
+    extra: &[&str],
+    stderr: Stdio,
+) -> (PathBuf, Killed) {
+    let data = dir.join("dump.bin");
+    std::fs::write(&data, block(side, color)).unwrap();
+    let size = format!("{W}x{H}");
+    let mut args = vec![
+        "view",
+        data.to_str().unwrap(),
+        "--camera",
+        "ndc",
+        "--size",
+        &size,
+    ];
+    args.extend_from_slice(extra);
+    let child = viewer(display, &args, dir)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    (data, Killed(child))
+}
+
 /// Replaces the file's contents the way an engine would: write a new file, rename it over.
 fn rewrite(path: &PathBuf, bytes: &[u8]) {
     let tmp = path.with_extension("tmp");
@@ -144,23 +173,8 @@ fn rewrite(path: &PathBuf, bytes: &[u8]) {
 fn the_window_shows_the_points_and_follows_the_file() {
     let (_server, display) = xvfb();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("dump.bin");
-    std::fs::write(&data, block(50, [0, 65535, 0])).unwrap();
-    let size = format!("{W}x{H}");
-    let args = [
-        "view",
-        data.to_str().unwrap(),
-        "--camera",
-        "ndc",
-        "--size",
-        &size,
-    ];
-    let child = viewer(&display, &args, dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut viewer = Killed(child);
+    let (data, mut viewer) =
+        view_block(&display, dir.path(), 50, [0, 65535, 0], &[], Stdio::piped());
 
     // Every point is one green pixel on screen.
     assert_eq!(
@@ -245,23 +259,14 @@ fn cpu_seconds(pid: u32) -> f64 {
 fn resizing_keeps_drawing_and_idle_costs_nothing() {
     let (_server, display) = xvfb();
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("block.bin");
-    std::fs::write(&data, block(40, [0, 65535, 0])).unwrap();
-    let size = format!("{W}x{H}");
-    let args = [
-        "view",
-        data.to_str().unwrap(),
-        "--camera",
-        "ndc",
-        "--size",
-        &size,
-        "--no-watch",
-    ];
-    let child = viewer(&display, &args, dir.path())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut viewer = Killed(child);
+    let (_, mut viewer) = view_block(
+        &display,
+        dir.path(),
+        40,
+        [0, 65535, 0],
+        &["--no-watch"],
+        Stdio::null(),
+    );
     assert_eq!(wait_for(&display, [0, 255, 0], 1600), 1600);
 
     // Idle: nothing changes, so nothing is drawn and almost no CPU is used (a viewer that

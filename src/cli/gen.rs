@@ -6,14 +6,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::ValueEnum;
 use vertexview::gen::{self, Shape};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Shape to sample.
     #[arg(long, value_enum)]
-    shape: ShapeArg,
+    shape: Shape,
     /// Number of vertices.
     #[arg(long, default_value_t = 100_000)]
     count: u64,
@@ -28,34 +27,11 @@ pub struct Args {
     no_trailing_pad: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ShapeArg {
-    Cube,
-    Sphere,
-    Helix,
-    Torus,
-    Galaxy,
-    Wave,
-}
-
-impl From<ShapeArg> for Shape {
-    fn from(s: ShapeArg) -> Shape {
-        match s {
-            ShapeArg::Cube => Shape::Cube,
-            ShapeArg::Sphere => Shape::Sphere,
-            ShapeArg::Helix => Shape::Helix,
-            ShapeArg::Torus => Shape::Torus,
-            ShapeArg::Galaxy => Shape::Galaxy,
-            ShapeArg::Wave => Shape::Wave,
-        }
-    }
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = &args.output;
     let file = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let shape = Shape::from(args.shape);
+    let shape = args.shape;
     gen::write(
         &mut out,
         shape,

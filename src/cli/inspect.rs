@@ -26,12 +26,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let file = VertexFile::open(&args.file)?;
-    if file.is_empty() {
-        eprintln!(
-            "vertexview: {} holds 0 vertices (empty file)",
-            file.path().display()
-        );
-    }
+    super::note_if_empty(&file);
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
     let listing = args.list || args.csv || args.head.is_some() || args.tail.is_some();

@@ -30,6 +30,16 @@ enum Command {
     View(view::Args),
 }
 
+/// Says on stderr that a file is empty: not an error, but rarely what the user meant.
+fn note_if_empty(file: &vertexview::VertexFile) {
+    if file.is_empty() {
+        eprintln!(
+            "vertexview: {} holds 0 vertices (empty file)",
+            file.path().display()
+        );
+    }
+}
+
 /// Runs the command line; `Err` is reported as one line and exit status 1.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

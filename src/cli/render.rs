@@ -30,12 +30,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let file = VertexFile::open(&args.file)?;
-    if file.is_empty() {
-        eprintln!(
-            "vertexview: {} holds 0 vertices (empty file)",
-            file.path().display()
-        );
-    }
+    super::note_if_empty(&file);
     let image = gpu::render_file(&file, &args.look.settings(&file))?;
     image.write_png(&args.output)?;
     eprintln!(

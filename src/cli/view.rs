@@ -28,12 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => viewer::load_with_progress(path)?,
         None => viewer::built_in_sample()?,
     };
-    if file.is_empty() {
-        eprintln!(
-            "vertexview: {} holds 0 vertices (empty file)",
-            file.path().display()
-        );
-    }
+    super::note_if_empty(&file);
     let settings = args.look.settings(&file);
     viewer::run(ViewerOptions {
         settings,

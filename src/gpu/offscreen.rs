@@ -148,35 +148,47 @@ impl OffscreenTarget {
                 let color_view = self.color.create_view(&Default::default());
                 let depth_view = self.depth.create_view(&Default::default());
                 let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
-                let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("vertexview offscreen"),
-                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                        view: &color_view,
-                        depth_slice: None,
-                        resolve_target: None,
-                        ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(wgpu::Color { r, g, b, a: 1.0 }),
-                            store: wgpu::StoreOp::Store,
-                        },
-                    })],
-                    depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                        view: &depth_view,
-                        depth_ops: Some(wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(1.0),
-                            store: wgpu::StoreOp::Discard,
-                        }),
-                        stencil_ops: None,
-                    }),
-                    timestamp_writes: None,
-                    occlusion_query_set: None,
-                    multiview_mask: None,
-                });
+                let clear = wgpu::Color { r, g, b, a: 1.0 };
+                let mut pass = clear_pass(&mut encoder, &color_view, &depth_view, clear);
                 renderer.draw(&mut pass, vertices);
             }
             queue.submit([encoder.finish()]);
         })?;
         read_rgba8(device, queue, &self.color)
     }
+}
+
+/// Begins the pass points are drawn in, offscreen and in the window: `color` cleared to `clear`
+/// (linear values, as wgpu takes them), `depth` cleared to 1, the far plane.
+pub(crate) fn clear_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    color: &wgpu::TextureView,
+    depth: &wgpu::TextureView,
+    clear: wgpu::Color,
+) -> wgpu::RenderPass<'e> {
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some("vertexview points"),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view: color,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(clear),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: depth,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(1.0),
+                store: wgpu::StoreOp::Discard,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
 }
 
 /// Copies a single-sampled `Rgba8Unorm` texture with `COPY_SRC` usage into an image. Blocks until

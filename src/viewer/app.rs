@@ -133,20 +133,11 @@ impl App {
     fn reset_view(&mut self) {
         let bounds = self.file.stats().bounds;
         let aspect = self.aspect();
-        self.camera = match self.start_camera {
-            CameraMode::Fit { yaw, pitch } => OrbitCamera::fit(bounds, yaw, pitch, aspect),
-            CameraMode::Orbit {
-                target,
-                distance,
-                yaw,
-                pitch,
-            } => OrbitCamera {
-                target,
-                distance,
-                ..OrbitCamera::fit(bounds, yaw, pitch, aspect)
-            },
-            CameraMode::Ndc => OrbitCamera::fit(bounds, 0.0, 0.0, aspect),
-        };
+        // Clip-space data draws with the identity; the orbit camera is then simply not used.
+        self.camera = self
+            .start_camera
+            .orbit_camera(bounds, aspect)
+            .unwrap_or_else(|| OrbitCamera::fit(bounds, 0.0, 0.0, aspect));
     }
 
     /// Fits the data again from the current direction (F, double click).

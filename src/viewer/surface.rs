@@ -5,7 +5,8 @@ use std::sync::Arc;
 use winit::window::Window;
 
 use crate::gpu::{
-    FrameParams, GpuContext, GpuError, PointRenderer, TargetFormat, VertexBuffers, DEPTH_FORMAT,
+    clear_pass, FrameParams, GpuContext, GpuError, PointRenderer, TargetFormat, VertexBuffers,
+    DEPTH_FORMAT,
 };
 
 /// A window with a configured surface and a renderer for it.
@@ -168,29 +169,7 @@ impl WindowSurface {
             } else {
                 wgpu::Color { r, g, b, a: 1.0 }
             };
-            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("vertexview window"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(clear),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                    view: depth,
-                    depth_ops: Some(wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(1.0),
-                        store: wgpu::StoreOp::Discard,
-                    }),
-                    stencil_ops: None,
-                }),
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            });
+            let mut pass = clear_pass(&mut encoder, &view, depth, clear);
             if let Some(vertices) = vertices {
                 self.renderer.draw(&mut pass, vertices);
             }
