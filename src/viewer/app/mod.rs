@@ -1,33 +1,31 @@
 //! The event loop: input, reloads and redraws.
 
-use std::path::PathBuf;
+mod capture;
+mod input;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use glam::{Mat4, Vec2};
 use notify_debouncer_mini::Debouncer;
 use winit::application::ApplicationHandler;
 use winit::dpi::PhysicalSize;
-use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event::{ElementState, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
 use winit::keyboard::ModifiersState;
 use winit::window::{Window, WindowId};
 
+use self::input::Pointer;
 use super::controls::{self, Action};
 use super::reload::{self, ViewerEvent};
 use super::surface::{FrameOutcome, WindowSurface};
-use super::{pick, ViewerError, ViewerOptions};
+use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::gpu::{
-    ColorMode, FrameParams, GpuContext, OffscreenTarget, PointRenderer, PointShape, RenderSettings,
-    VertexBuffers, OFFSCREEN_TARGET,
+    ColorMode, FrameParams, GpuContext, OffscreenTarget, PointRenderer, RenderSettings,
+    VertexBuffers,
 };
 use crate::VertexFile;
-
-/// Files up to this many vertices are picked on hover; larger ones only on click.
-const HOVER_PICK_LIMIT: usize = 2_000_000;
-const PICK_RADIUS: f32 = 5.0;
-const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let event_loop = EventLoop::<ViewerEvent>::with_user_event()
@@ -38,15 +36,6 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
         .run_app(&mut app)
         .map_err(|e| ViewerError::NoDisplay(e.to_string()))?;
     app.error.map_or(Ok(()), Err)
-}
-
-#[derive(Default)]
-struct Pointer {
-    position: Vec2,
-    orbiting: bool,
-    panning: bool,
-    pressed_at: Option<Vec2>,
-    last_click: Option<Instant>,
 }
 
 struct App {
@@ -324,87 +313,6 @@ impl App {
         self.redraw();
     }
 
-    /// The `vertexview render` command that gives the pixels now on screen.
-    fn render_command(&self) -> String {
-        let [w, h] = self.frame_params().viewport;
-        let camera = match self.start_camera {
-            CameraMode::Ndc => "--camera ndc".to_owned(),
-            _ => {
-                let c = &self.camera;
-                format!(
-                    "--yaw {} --pitch {} --target {},{},{} --distance {}",
-                    c.yaw, c.pitch, c.target.x, c.target.y, c.target.z, c.distance
-                )
-            }
-        };
-        let [r, g, b] = self.settings.background;
-        let mut command = format!(
-            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}'",
-            self.file.path().display(),
-            self.settings.point_size
-        );
-        if self.settings.shape == PointShape::Round {
-            command.push_str(" --round");
-        }
-        if matches!(self.settings.color_mode, ColorMode::Height { .. }) {
-            command.push_str(" --height-colors");
-        }
-        command
-    }
-
-    /// Renders the current view offscreen, exactly as `render` would, and writes a PNG.
-    fn screenshot(&mut self) -> Result<PathBuf, Box<dyn std::error::Error>> {
-        let params = self.frame_params();
-        let (Some(gpu), Some(vertices)) = (&self.gpu, &self.vertices) else {
-            return Err("nothing to capture yet".into());
-        };
-        if self
-            .screenshot
-            .as_ref()
-            .is_none_or(|(t, _)| t.size() != params.viewport)
-        {
-            let target = OffscreenTarget::new(&gpu.device, params.viewport)?;
-            let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-            self.screenshot = Some((target, renderer));
-        }
-        let Some((target, renderer)) = &mut self.screenshot else {
-            return Err("no offscreen target".into());
-        };
-        let image = target.render(
-            &gpu.device,
-            &gpu.queue,
-            renderer,
-            vertices,
-            &params,
-            self.settings.background,
-        )?;
-        let stem = self
-            .file
-            .path()
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "view".into());
-        let stem: String = stem.chars().take_while(|c| !c.is_whitespace()).collect();
-        self.screenshots += 1;
-        let path = PathBuf::from(format!("vertexview-{stem}-{}.png", self.screenshots));
-        image.write_png(&path)?;
-        Ok(path)
-    }
-
-    fn pick_at(&mut self, cursor: Vec2) {
-        let [w, h] = self.frame_params().viewport;
-        let vertices = self.file.vertices();
-        self.readout = pick::pick(
-            vertices,
-            self.view_proj(),
-            cursor,
-            Vec2::new(w as f32, h as f32),
-            PICK_RADIUS,
-        )
-        .map(|i| pick::describe(i, &vertices[i]));
-        self.update_title();
-    }
-
     fn loaded(&mut self, result: Result<VertexFile, crate::LoadError>, reload: bool) {
         let file = match result {
             Ok(file) => file,
@@ -515,80 +423,8 @@ impl ApplicationHandler<ViewerEvent> for App {
                 let position = Vec2::new(position.x as f32, position.y as f32);
                 self.cursor_moved(position);
             }
-            WindowEvent::MouseWheel { delta, .. } => {
-                let lines = match delta {
-                    MouseScrollDelta::LineDelta(_, y) => y,
-                    MouseScrollDelta::PixelDelta(p) => p.y as f32 / 40.0,
-                };
-                let [w, h] = self.frame_params().viewport;
-                let anchor = self
-                    .camera
-                    .point_under(self.pointer.position, Vec2::new(w as f32, h as f32));
-                self.camera
-                    .zoom(controls::ZOOM_PER_LINE.powf(lines), Some(anchor));
-                self.redraw();
-            }
+            WindowEvent::MouseWheel { delta, .. } => self.wheel(delta),
             _ => {}
-        }
-    }
-}
-
-impl App {
-    fn mouse_button(&mut self, state: ElementState, button: MouseButton) {
-        let pressed = state == ElementState::Pressed;
-        match button {
-            MouseButton::Left => {
-                self.pointer.orbiting = pressed;
-                if pressed {
-                    let now = Instant::now();
-                    if self
-                        .pointer
-                        .last_click
-                        .is_some_and(|t| now - t < DOUBLE_CLICK)
-                    {
-                        self.pointer.last_click = None;
-                        self.fit_view();
-                        self.redraw();
-                    } else {
-                        self.pointer.last_click = Some(now);
-                    }
-                    self.pointer.pressed_at = Some(self.pointer.position);
-                } else if self
-                    .pointer
-                    .pressed_at
-                    .take()
-                    .is_some_and(|p| p.distance(self.pointer.position) < 3.0)
-                {
-                    // A click without a drag: pick even where hovering does not.
-                    self.pick_at(self.pointer.position);
-                }
-            }
-            MouseButton::Right | MouseButton::Middle => self.pointer.panning = pressed,
-            _ => {}
-        }
-    }
-
-    fn cursor_moved(&mut self, position: Vec2) {
-        let delta = position - self.pointer.position;
-        self.pointer.position = position;
-        if self
-            .pointer
-            .pressed_at
-            .is_some_and(|p| p.distance(position) >= 3.0)
-        {
-            self.pointer.last_click = None;
-        }
-        if self.start_camera != CameraMode::Ndc && (self.pointer.orbiting || self.pointer.panning) {
-            if self.pointer.orbiting {
-                let speed = controls::ORBIT_DEGREES_PER_PIXEL;
-                self.camera.orbit(-delta.x * speed, delta.y * speed);
-            } else {
-                let h = self.frame_params().viewport[1] as f32;
-                self.camera.pan(delta, h);
-            }
-            self.redraw();
-        } else if self.file.len() <= HOVER_PICK_LIMIT {
-            self.pick_at(position);
         }
     }
 }
