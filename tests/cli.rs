@@ -163,7 +163,7 @@ fn bad_input_is_one_line_and_exit_1() {
         (dir.path().to_string_lossy().into_owned(), "is a directory, not a vertex file"),
     ];
     for (path, message) in cases {
-        for command in ["inspect", "render"] {
+        for command in ["inspect", "render", "view"] {
             let mut args = vec![command, path.as_str()];
             if command == "render" {
                 args.extend(["-o", "/dev/null"]);

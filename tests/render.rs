@@ -241,17 +241,16 @@ fn an_unpadded_last_vertex_is_drawn_with_its_colour() {
     assert_eq!(lit_pixels(&image, BG).len(), 2);
 }
 
-#[test]
-fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
+/// Draws `vertices` (clip space) with a renderer built for `target` into the caller's own
+/// attachments: colour (multisampled and resolved when the target says so) and, if the target
+/// has one, depth cleared to `depth_clear`. Reads the single-sampled result back.
+fn render_into_callers_pass(
+    target: TargetFormat,
+    depth_clear: f32,
+    vertices: &[Vertex],
+) -> vertexview::image::RgbaImage {
     let gpu = gpu();
     let device = &gpu.device;
-    // The caller's choices: 4x MSAA resolved into its own texture, and its own depth format,
-    // cleared to 0.4 as if a wall stood there.
-    let target = TargetFormat {
-        color: wgpu::TextureFormat::Rgba8Unorm,
-        depth: Some(wgpu::TextureFormat::Depth24Plus),
-        sample_count: 4,
-    };
     let texture = |format, samples, usage| {
         device.create_texture(&wgpu::TextureDescriptor {
             label: None,
@@ -269,41 +268,40 @@ fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
         })
     };
     let attachment = wgpu::TextureUsages::RENDER_ATTACHMENT;
-    let msaa = texture(target.color, 4, attachment).create_view(&Default::default());
     let resolved = texture(target.color, 1, attachment | wgpu::TextureUsages::COPY_SRC);
-    let depth =
-        texture(wgpu::TextureFormat::Depth24Plus, 4, attachment).create_view(&Default::default());
+    let resolve_view = resolved.create_view(&Default::default());
+    let multisampled = (target.sample_count > 1).then(|| {
+        texture(target.color, target.sample_count, attachment).create_view(&Default::default())
+    });
+    let depth = target.depth.map(|format| {
+        texture(format, target.sample_count, attachment).create_view(&Default::default())
+    });
 
     let mut renderer = PointRenderer::new(device, target);
-    let vertices = upload(
-        &gpu,
-        &[
-            at_pixel(3, 3, 0.2, [65535, 0, 0]),
-            at_pixel(6, 3, 0.6, [0, 65535, 0]),
-        ],
-    );
+    let vertices = upload(&gpu, vertices);
     renderer.prepare(&gpu.queue, &ndc_params(1.0, PointShape::Square));
     let mut encoder = device.create_command_encoder(&Default::default());
     {
-        let resolve_view = resolved.create_view(&Default::default());
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: None,
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view: &msaa,
+                view: multisampled.as_ref().unwrap_or(&resolve_view),
                 depth_slice: None,
-                resolve_target: Some(&resolve_view),
+                resolve_target: multisampled.as_ref().map(|_| &resolve_view),
                 ops: wgpu::Operations {
                     load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                    store: wgpu::StoreOp::Discard,
+                    store: wgpu::StoreOp::Store,
                 },
             })],
-            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                view: &depth,
-                depth_ops: Some(wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(0.4),
-                    store: wgpu::StoreOp::Discard,
-                }),
-                stencil_ops: None,
+            depth_stencil_attachment: depth.as_ref().map(|view| {
+                wgpu::RenderPassDepthStencilAttachment {
+                    view,
+                    depth_ops: Some(wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(depth_clear),
+                        store: wgpu::StoreOp::Discard,
+                    }),
+                    stencil_ops: None,
+                }
             }),
             timestamp_writes: None,
             occlusion_query_set: None,
@@ -314,6 +312,22 @@ fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
     gpu.queue.submit([encoder.finish()]);
     let image = vertexview::gpu::read_rgba8(device, &gpu.queue, &resolved).unwrap();
     assert!(gpu.take_error().is_none());
+    image
+}
+
+#[test]
+fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
+    // The caller's choices: 4x MSAA, and its own depth format cleared to 0.4 as if a wall stood there.
+    let target = TargetFormat {
+        color: wgpu::TextureFormat::Rgba8Unorm,
+        depth: Some(wgpu::TextureFormat::Depth24Plus),
+        sample_count: 4,
+    };
+    let vertices = [
+        at_pixel(3, 3, 0.2, [65535, 0, 0]),
+        at_pixel(6, 3, 0.6, [0, 65535, 0]),
+    ];
+    let image = render_into_callers_pass(target, 0.4, &vertices);
     assert_close(
         image.pixel(3, 3).unwrap(),
         [255, 0, 0],
@@ -325,6 +339,33 @@ fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
         "behind the caller's depth"
     );
     assert_eq!(lit_pixels(&image, [0, 0, 0]), [(3, 3)]);
+}
+
+#[test]
+fn an_srgb_target_without_depth_still_stores_the_file_values() {
+    let target = TargetFormat {
+        color: wgpu::TextureFormat::Rgba8UnormSrgb,
+        depth: None,
+        sample_count: 1,
+    };
+    let colours = [[32768, 16384, 65535], [1000, 50000, 20000]];
+    let vertices = [
+        at_pixel(2, 2, 0.5, colours[0]),
+        at_pixel(9, 7, 0.5, colours[1]),
+    ];
+    let image = render_into_callers_pass(target, 1.0, &vertices);
+    // The shader undoes the encoding the target applies, so bytes are value · 255 / 65535.
+    assert_close(
+        image.pixel(2, 2).unwrap(),
+        colours[0].map(expected_byte),
+        "sRGB target",
+    );
+    assert_close(
+        image.pixel(9, 7).unwrap(),
+        colours[1].map(expected_byte),
+        "sRGB target",
+    );
+    assert_eq!(lit_pixels(&image, [0, 0, 0]).len(), 2);
 }
 
 #[test]
