@@ -108,15 +108,19 @@ impl VertexFile {
             _ => Some(zeroed_memory(count * STRIDE).map_err(io)?),
         };
         let vertices: &mut [Vertex] = match &mut memory {
-            Some(m) => bytemuck::try_cast_slice_mut(&mut m[..]).map_err(|_| LoadError::View {
-                path: path.to_owned(),
-                error: crate::format::ViewError::Misaligned {
-                    // Anonymous mappings start on a page boundary; this cannot happen.
-                    misalignment: 0,
-                    align: 4,
-                    wanted: FORMAT,
-                },
-            })?,
+            Some(m) => {
+                // Anonymous mappings start on a page boundary, so this cast does not fail; if it
+                // ever did, it would say so rather than read nothing.
+                let misalignment = m.as_ptr() as usize % std::mem::align_of::<Vertex>();
+                bytemuck::try_cast_slice_mut(&mut m[..]).map_err(|_| LoadError::View {
+                    path: path.to_owned(),
+                    error: crate::format::ViewError::Misaligned {
+                        misalignment,
+                        align: std::mem::align_of::<Vertex>(),
+                        wanted: FORMAT,
+                    },
+                })?
+            }
             None => &mut [],
         };
         let acc = read_vertices(&file, vertices, len, &mut progress).map_err(|e| match e {

@@ -100,13 +100,14 @@ impl VertexBuffers {
                 rest = after;
                 let bytes: &[u8] = bytemuck::cast_slice(piece);
                 if buffer.usage().contains(wgpu::BufferUsages::MAP_WRITE) {
-                    write_mapped(device, buffer, bytes);
+                    write_mapped(device, buffer, bytes)?;
                 } else {
                     queue.write_buffer(buffer, 0, bytes);
                 }
             }
             queue.submit([]);
-        })?;
+            Ok::<(), GpuError>(())
+        })??;
         Ok(true)
     }
 
@@ -127,18 +128,30 @@ impl VertexBuffers {
 }
 
 /// Maps a buffer the CPU can see and copies `bytes` into it: no staging copy, and no zero fill,
-/// since wgpu only clears memory nobody has written yet.
-fn write_mapped(device: &wgpu::Device, buffer: &wgpu::Buffer, bytes: &[u8]) {
+/// since wgpu only clears memory nobody has written yet. Blocks until the mapping is ready.
+fn write_mapped(
+    device: &wgpu::Device,
+    buffer: &wgpu::Buffer,
+    bytes: &[u8],
+) -> Result<(), GpuError> {
     let (sender, receiver) = std::sync::mpsc::channel();
     buffer.map_async(wgpu::MapMode::Write, .., move |result| {
+        // The receiver waits below; a failed send only means it gave up.
         let _ = sender.send(result);
     });
-    // A failed poll or map leaves the buffer unmapped; the error scope around us reports it.
-    let _ = device.poll(wgpu::PollType::wait_indefinitely());
-    if let Ok(Ok(())) = receiver.recv() {
-        if let Ok(mut range) = buffer.get_mapped_range_mut(..) {
-            range.copy_from_slice(bytes);
-        }
-        buffer.unmap();
-    }
+    let failed = |e: &dyn std::fmt::Display| {
+        GpuError::Validation(format!("mapping a vertex buffer failed: {e}"))
+    };
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| failed(&e))?;
+    receiver
+        .recv()
+        .map_err(|e| failed(&e))?
+        .map_err(|e| failed(&e))?;
+    let copied = buffer
+        .get_mapped_range_mut(..)
+        .map(|mut range| range.copy_from_slice(bytes));
+    buffer.unmap();
+    copied.map_err(|e| failed(&e))
 }
