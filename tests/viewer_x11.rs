@@ -305,6 +305,134 @@ fn resizing_keeps_drawing_and_idle_costs_nothing() {
 }
 
 #[test]
+fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("helix.bin");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
+    vertexview::gen::write(&mut out, vertexview::gen::Shape::Helix, 20_000, 1, true).unwrap();
+    drop(out);
+    let args = [
+        "view",
+        data.to_str().unwrap(),
+        "--size",
+        "320x240",
+        "--point-size",
+        "2",
+        "--no-watch",
+    ];
+    let child = viewer(&display, &args, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut viewer = Killed(child);
+    let started = Instant::now();
+    while screenshot(&display)
+        .2
+        .iter()
+        .filter(|p| **p != [0, 0, 0])
+        .count()
+        < 500
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the helix never showed"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // Move the camera by hand, then ask for the command and the screenshot.
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .status();
+        assert!(
+            status.expect("xdotool is needed for this test").success(),
+            "xdotool {args:?}"
+        );
+    };
+    xdotool(&[
+        "mousemove",
+        "100",
+        "100",
+        "mousedown",
+        "1",
+        "mousemove",
+        "160",
+        "130",
+        "mouseup",
+        "1",
+    ]);
+    let window = Command::new("xdotool")
+        .args(["search", "--name", "vertexview"])
+        .env("DISPLAY", &display)
+        .output()
+        .unwrap();
+    let window = String::from_utf8_lossy(&window.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    xdotool(&["windowfocus", &window]);
+    xdotool(&["key", "p", "s"]);
+    let shot = dir.path().join("vertexview-helix-1.png");
+    let started = Instant::now();
+    while !shot.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no screenshot was saved"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = viewer.0.kill();
+    let mut printed = String::new();
+    std::io::Read::read_to_string(&mut viewer.0.stdout.take().unwrap(), &mut printed).unwrap();
+    let command = printed
+        .lines()
+        .find(|l| l.starts_with("vertexview render "))
+        .expect("P printed a command");
+    assert!(
+        command.contains("--yaw") && command.contains("--point-size 2"),
+        "{command}"
+    );
+
+    // Run the printed command as a user would paste it (no spaces in these paths).
+    let words: Vec<String> = command
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches('\'').to_owned())
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .args(&words)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rendered = vertexview::image::RgbaImage::read_png(dir.path().join("view.png")).unwrap();
+    let saved = vertexview::image::RgbaImage::read_png(&shot).unwrap();
+    assert_eq!((saved.width(), saved.height()), (320, 240));
+    assert!(
+        saved == rendered,
+        "the screenshot and the render differ: {command}"
+    );
+    assert!(
+        saved
+            .pixels()
+            .chunks_exact(4)
+            .filter(|p| p[..3] != [0, 0, 0])
+            .count()
+            > 500
+    );
+}
+
+#[test]
 fn frames_mode_draws_and_exits() {
     let (_server, display) = xvfb();
     let dir = tempfile::tempdir().unwrap();

@@ -25,6 +25,13 @@ pub enum Action {
     OpenSibling(i32),
 }
 
+impl Action {
+    /// Whether holding the key down repeats the action.
+    pub fn repeats(self) -> bool {
+        matches!(self, Action::ScalePoints(_))
+    }
+}
+
 /// The controls, one line each, as `view --help` and the README list them.
 pub const CONTROLS: &str = "\
 Controls:
@@ -104,6 +111,8 @@ mod tests {
             Some(Action::Screenshot)
         );
         assert_eq!(key_action(&ch("z"), false), None);
+        assert!(Action::ScalePoints(1.5).repeats());
+        assert!(!Action::Screenshot.repeats() && !Action::OpenSibling(1).repeats());
     }
 
     #[test]

@@ -409,9 +409,9 @@ impl ApplicationHandler<ViewerEvent> for App {
             WindowEvent::Occluded(false) => self.redraw(),
             WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
-                if let Some(action) =
-                    controls::key_action(&event.logical_key, self.modifiers.shift_key())
-                {
+                let action = controls::key_action(&event.logical_key, self.modifiers.shift_key());
+                // Holding + or - keeps resizing; holding S must not save a screenshot per repeat.
+                if let Some(action) = action.filter(|a| !event.repeat || a.repeats()) {
                     self.act(action, event_loop);
                 }
             }
