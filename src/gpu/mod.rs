@@ -13,6 +13,7 @@ mod upload;
 pub use context::{catch_errors, GpuContext};
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
+#[cfg(feature = "viewer")]
 pub(crate) use offscreen::clear_pass;
 pub use offscreen::{
     read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
