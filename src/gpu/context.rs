@@ -106,3 +106,23 @@ pub fn catch_errors<T>(device: &wgpu::Device, work: impl FnOnce() -> T) -> Resul
         None => Ok(value),
     }
 }
+
+/// Maps all of `buffer` for `mode` and waits until the mapping is ready; the error says why not.
+pub(crate) fn map_blocking(
+    device: &wgpu::Device,
+    buffer: &wgpu::Buffer,
+    mode: wgpu::MapMode,
+) -> Result<(), String> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    buffer.map_async(mode, .., move |result| {
+        // The receiver waits below; a failed send only means it gave up.
+        let _ = sender.send(result);
+    });
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| e.to_string())?;
+    receiver
+        .recv()
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}

@@ -1,12 +1,10 @@
 //! Rendering without a window: into a texture, read back as an [`RgbaImage`].
 
-use std::sync::mpsc;
-
 use crate::camera::CameraMode;
 use crate::image::RgbaImage;
 use crate::stats::Bounds;
 
-use super::context::catch_errors;
+use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
 use super::renderer::{ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat};
 use super::upload::VertexBuffers;
@@ -225,19 +223,8 @@ pub fn read_rgba8(
         queue.submit([encoder.finish()]);
         readback
     })?;
-    let (sender, receiver) = mpsc::channel();
-    readback.map_async(wgpu::MapMode::Read, .., move |result| {
-        // The receiver outlives the poll below; a failed send only means it gave up.
-        let _ = sender.send(result);
-    });
     let failed = |e: &dyn std::fmt::Display| GpuError::Readback(e.to_string());
-    device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| failed(&e))?;
-    receiver
-        .recv()
-        .map_err(|e| failed(&e))?
-        .map_err(|e| failed(&e))?;
+    map_blocking(device, &readback, wgpu::MapMode::Read).map_err(|e| failed(&e))?;
     let pixels = {
         let mapped = readback.get_mapped_range(..).map_err(|e| failed(&e))?;
         let mut pixels = Vec::with_capacity(row * height as usize);

@@ -2,7 +2,7 @@
 
 use crate::vertex::{Vertex, STRIDE};
 
-use super::context::catch_errors;
+use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
 
 /// Whether an adapter's memory is the CPU's, so a vertex buffer can be mapped and written in
@@ -134,21 +134,10 @@ fn write_mapped(
     buffer: &wgpu::Buffer,
     bytes: &[u8],
 ) -> Result<(), GpuError> {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    buffer.map_async(wgpu::MapMode::Write, .., move |result| {
-        // The receiver waits below; a failed send only means it gave up.
-        let _ = sender.send(result);
-    });
     let failed = |e: &dyn std::fmt::Display| {
         GpuError::Validation(format!("mapping a vertex buffer failed: {e}"))
     };
-    device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| failed(&e))?;
-    receiver
-        .recv()
-        .map_err(|e| failed(&e))?
-        .map_err(|e| failed(&e))?;
+    map_blocking(device, buffer, wgpu::MapMode::Write).map_err(|e| failed(&e))?;
     let copied = buffer
         .get_mapped_range_mut(..)
         .map(|mut range| range.copy_from_slice(bytes));
