@@ -57,8 +57,8 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
             let file = viewer::built_in_sample()?;
             gpu::render_file(&file, &RenderSettings::default())?.write_png(output)?;
             eprintln!(
-                "vertexview: no window ({why}); rendered the built-in sample to {output} instead. \
-                 Try `vertexview --help`."
+                "vertexview: {why}; rendered the built-in sample to {output} instead \
+                 (`vertexview --help` lists the commands)"
             );
             Ok(ExitCode::SUCCESS)
         }
