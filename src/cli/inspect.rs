@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = VertexFile::open(&args.file)?;
+    let file = vertexview::viewer::load_with_progress(&args.file)?;
     super::note_if_empty(&file);
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use vertexview::gpu;
 use vertexview::image::{self, RgbaImage};
-use vertexview::VertexFile;
 
 use super::look::LookArgs;
 
@@ -29,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = VertexFile::open(&args.file)?;
+    let file = vertexview::viewer::load_with_progress(&args.file)?;
     super::note_if_empty(&file);
     let image = gpu::render_file(&file, &args.look.settings(&file))?;
     image.write_png(&args.output)?;
