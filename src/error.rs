@@ -18,11 +18,14 @@ pub enum LoadError {
         /// What the operating system said (part of the message, so not also a `source()`).
         error: io::Error,
     },
-    /// The path names a directory or something else that is not a regular file.
-    #[error("{}: is a directory, not a vertex file", path.display())]
+    /// The path names a directory, a device, a socket, or a kernel file whose size is not its
+    /// content: nothing that holds vertices.
+    #[error("{}: is {kind}, not a vertex file", path.display())]
     NotAFile {
         /// The path.
         path: PathBuf,
+        /// What it is instead.
+        kind: FileKind,
     },
     /// The length is not `0`, `20·n` or `20·n − 2` bytes.
     #[error("{}: {len} bytes is not a whole number of {stride}-byte vertices ({whole} vertices, then {stray} stray bytes at offset {offset})", path.display())]
@@ -68,12 +71,44 @@ pub enum LoadError {
     },
 }
 
+/// What a path names when it is not a regular file of vertices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A directory.
+    Directory,
+    /// A character device, such as `/dev/null` or `/dev/zero`.
+    CharDevice,
+    /// A block device, such as a disk.
+    BlockDevice,
+    /// A Unix-domain socket.
+    Socket,
+    /// A terminal (stdin read with `-` while nothing is piped in).
+    Terminal,
+    /// A file of `/proc` or `/sys`, whose reported size is not its content.
+    KernelFile,
+}
+
+impl std::fmt::Display for FileKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileKind::Directory => "a directory",
+            FileKind::CharDevice => "a character device",
+            FileKind::BlockDevice => "a block device",
+            FileKind::Socket => "a socket",
+            FileKind::Terminal => "a terminal (pipe a file in, or name one)",
+            FileKind::KernelFile => {
+                "a kernel file (/proc or /sys) whose reported size is not its content"
+            }
+        })
+    }
+}
+
 impl LoadError {
     /// The file the error is about.
     pub fn path(&self) -> &std::path::Path {
         match self {
             LoadError::Io { path, .. }
-            | LoadError::NotAFile { path }
+            | LoadError::NotAFile { path, .. }
             | LoadError::Length { path, .. }
             | LoadError::Changed { path, .. }
             | LoadError::TooLarge { path, .. }

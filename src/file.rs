@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
 
-use crate::error::LoadError;
+use crate::error::{FileKind, LoadError};
 use crate::format::View;
 use crate::reader::{read_vertices, ReadError};
 use crate::stats::VertexStats;
@@ -84,6 +84,8 @@ pub fn vertex_count(path: &Path, len: u64) -> Result<(usize, bool), LoadError> {
 impl VertexFile {
     /// Reads and validates the file at `path`.
     ///
+    /// A named pipe (FIFO) is read as a stream to its end. Directories, devices, sockets and kernel
+    /// files (`/proc`, `/sys`) are refused with [`LoadError::NotAFile`], saying which they are.
     /// The bytes are copied into memory (at page-cache speed), so another process may truncate or
     /// rewrite the file at any time without harm: this is the safe default, and what the viewer's
     /// live reload relies on. [`open_mapped`](Self::open_mapped) avoids the copy.
@@ -97,7 +99,10 @@ impl VertexFile {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<VertexFile, LoadError> {
         let path = path.as_ref();
-        let (file, len) = open_regular(path)?;
+        let (file, len) = match open_input(path)? {
+            Input::Regular(file, len) => (file, len),
+            Input::Stream(file) => return Self::read_stream(path, file, progress),
+        };
         let (count, unpadded_last) = vertex_count(path, len)?;
         let io = |error| LoadError::Io {
             path: path.to_owned(),
@@ -164,7 +169,11 @@ impl VertexFile {
     /// drawn. Files that an engine rewrites while they are viewed belong with [`open`](Self::open).
     pub unsafe fn open_mapped(path: impl AsRef<Path>) -> Result<VertexFile, LoadError> {
         let path = path.as_ref();
-        let (file, len) = open_regular(path)?;
+        let (file, len) = match open_input(path)? {
+            Input::Regular(file, len) => (file, len),
+            // A pipe cannot be mapped; reading it is the only way.
+            Input::Stream(file) => return Self::read_stream(path, file, |_, _| {}),
+        };
         let (count, unpadded_last) = vertex_count(path, len)?;
         if count == 0 {
             return Ok(Self::owned(path.to_owned(), Vec::new(), len, false));
@@ -192,6 +201,55 @@ impl VertexFile {
             unpadded_last,
             stats,
         })
+    }
+
+    /// Reads vertices from a stream (stdin, a pipe, a socket) to its end, calling
+    /// `progress(bytes_read, 0)` as it goes, and validates the length at the end. `name` is what
+    /// messages call it, such as `<stdin>`. The vertices are read straight into memory that holds
+    /// them aligned, so a stream costs its own size in memory, once.
+    pub fn read_from(
+        name: impl Into<PathBuf>,
+        reader: impl Read,
+        progress: impl FnMut(u64, u64),
+    ) -> Result<VertexFile, LoadError> {
+        Self::read_stream(&name.into(), reader, progress)
+    }
+
+    fn read_stream(
+        path: &Path,
+        mut reader: impl Read,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<VertexFile, LoadError> {
+        let mut vertices: Vec<Vertex> = Vec::new();
+        let mut filled = 0usize;
+        loop {
+            if filled == vertices.len() * STRIDE {
+                let grown = (vertices.len() * 2).max(1 << 16);
+                vertices.resize(grown, Vertex::default());
+            }
+            let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut vertices);
+            match reader.read(&mut bytes[filled..]) {
+                Ok(0) => break,
+                Ok(n) => {
+                    filled += n;
+                    progress(filled as u64, 0);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => {
+                    return Err(LoadError::Io {
+                        path: path.to_owned(),
+                        error,
+                    })
+                }
+            }
+        }
+        let len = filled as u64;
+        let (count, unpadded_last) = vertex_count(path, len)?;
+        // The bytes past `len` are still the zeros they were made with: an unpadded last
+        // vertex gets zero padding, as from a file.
+        vertices.truncate(count);
+        vertices.shrink_to_fit();
+        Ok(Self::owned(path.to_owned(), vertices, len, unpadded_last))
     }
 
     /// Validates vertex bytes already in memory (copied once, to own them with the alignment
@@ -306,19 +364,77 @@ fn zeroed_memory(len: usize) -> io::Result<MmapMut> {
     Ok(memory)
 }
 
-fn open_regular(path: &Path) -> Result<(File, u64), LoadError> {
+/// What a path opened for reading turned out to be.
+enum Input {
+    /// A regular file and its length.
+    Regular(File, u64),
+    /// A named pipe: read to its end, length unknown.
+    Stream(File),
+}
+
+/// Opens `path` for reading, refusing what cannot hold vertices with a message that says what it
+/// is. The type is looked at before opening: opening a socket fails, and opening a device has
+/// side effects.
+fn open_input(path: &Path) -> Result<Input, LoadError> {
     let io = |error| LoadError::Io {
         path: path.to_owned(),
         error,
     };
+    let not_a_file = |kind| {
+        Err(LoadError::NotAFile {
+            path: path.to_owned(),
+            kind,
+        })
+    };
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if kind.is_dir() {
+        return not_a_file(FileKind::Directory);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return not_a_file(FileKind::CharDevice);
+        }
+        if kind.is_block_device() {
+            return not_a_file(FileKind::BlockDevice);
+        }
+        if kind.is_socket() {
+            return not_a_file(FileKind::Socket);
+        }
+        if kind.is_fifo() {
+            return File::open(path).map(Input::Stream).map_err(io);
+        }
+    }
     let file = File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
-        return Err(LoadError::NotAFile {
-            path: path.to_owned(),
-        });
+        return not_a_file(FileKind::CharDevice);
     }
-    Ok((file, meta.len()))
+    if is_kernel_file(&file, meta.len()) {
+        return not_a_file(FileKind::KernelFile);
+    }
+    Ok(Input::Regular(file, meta.len()))
+}
+
+/// Whether `file` belongs to a filesystem whose sizes are not contents: procfs reports 0 bytes for
+/// files full of text, sysfs 4096 for files of a few bytes. Elsewhere, an empty file that still
+/// reads something gives it away.
+fn is_kernel_file(file: &File, len: u64) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+        const SYSFS_MAGIC: i64 = 0x6265_6572;
+        if let Ok(fs) = rustix::fs::fstatfs(file) {
+            // `f_type`'s integer type differs between architectures.
+            #[allow(clippy::unnecessary_cast)]
+            if matches!(fs.f_type as i64, PROC_SUPER_MAGIC | SYSFS_MAGIC) {
+                return true;
+            }
+        }
+    }
+    let mut probe = [0u8; 1];
+    len == 0 && crate::reader::read_at(file, &mut probe, 0).is_ok_and(|n| n > 0)
 }
 
 /// The file's bytes as vertices, through the same memoryview-style cast users get.

@@ -27,11 +27,12 @@ pub mod error;
 pub mod file;
 pub mod format;
 pub mod gen;
+pub mod output;
 mod reader;
 pub mod stats;
 pub mod vertex;
 
-pub use error::LoadError;
+pub use error::{FileKind, LoadError};
 pub use file::VertexFile;
 pub use stats::{Bounds, StatsAccumulator, VertexStats};
 pub use vertex::Vertex;

@@ -1,12 +1,15 @@
 //! `vertexview gen`: deterministic sample files.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use vertexview::gen::{self, Shape};
+use vertexview::output;
+use vertexview::vertex::{STRIDE, UNPADDED_SIZE};
+
+use super::progress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,26 +32,47 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = &args.output;
-    let file = File::create(path).with_context(|| format!("{}: cannot create", path.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let shape = args.shape;
-    gen::write(
-        &mut out,
-        shape,
-        args.count,
-        args.seed,
-        !args.no_trailing_pad,
-    )
-    .and_then(|()| out.flush())
-    .with_context(|| format!("{}: cannot write", path.display()))?;
-    let bytes = (args.count * 20).saturating_sub(if args.no_trailing_pad && args.count > 0 {
-        2
+    let pad = if args.no_trailing_pad && args.count > 0 {
+        (STRIDE - UNPADDED_SIZE) as u64
     } else {
         0
+    };
+    let bytes = args
+        .count
+        .checked_mul(STRIDE as u64)
+        .map(|b| b - pad)
+        .with_context(|| format!("{} vertices is more than any file can hold", args.count))?;
+    // Refuse before writing anything: a 2 PB request should not fill the disk first.
+    output::ensure_space(path, bytes)?;
+    let interrupted = progress::interrupt_flag();
+    let bar = progress::bytes_bar(format!("writing {}", path.display()), bytes);
+    let written = output::write_atomically(path, |out| {
+        let mut out = progress::Watched::new(out, &bar, &interrupted);
+        gen::write(
+            &mut out,
+            args.shape,
+            args.count,
+            args.seed,
+            !args.no_trailing_pad,
+        )?;
+        out.flush()
     });
+    bar.finish_and_clear();
+    match written {
+        Ok(()) => {}
+        Err(e) if progress::is_interruption(&e) => {
+            eprintln!(
+                "vertexview: interrupted; {} was left as it was",
+                path.display()
+            );
+            return Ok(ExitCode::from(130));
+        }
+        Err(e) => return Err(e).with_context(|| format!("{}: cannot write", path.display())),
+    }
     eprintln!(
-        "wrote {} {shape} vertices ({bytes} bytes) to {}",
+        "wrote {} {} vertices ({bytes} bytes) to {}",
         args.count,
+        args.shape,
         path.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -15,13 +15,13 @@ pub struct LookArgs {
     #[arg(long, value_enum, default_value_t = CameraArg::Fit)]
     pub camera: CameraArg,
     /// Degrees around the vertical axis (fit camera); 0 looks from +z.
-    #[arg(long, default_value_t = DEFAULT_YAW, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULT_YAW, allow_hyphen_values = true, value_parser = parse_finite)]
     pub yaw: f32,
     /// Degrees above the horizon (fit camera), -89 to 89.
-    #[arg(long, default_value_t = DEFAULT_PITCH, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = DEFAULT_PITCH, allow_hyphen_values = true, value_parser = parse_pitch)]
     pub pitch: f32,
     /// Point width in pixels; 1 draws one pixel per vertex.
-    #[arg(long, default_value_t = 1.0, value_parser = parse_point_size)]
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_point_size)]
     pub point_size: f32,
     /// Draw points wider than 1 pixel as round discs instead of squares.
     #[arg(long)]
@@ -33,7 +33,7 @@ pub struct LookArgs {
     #[arg(long, value_parser = parse_vec3, allow_hyphen_values = true)]
     pub target: Option<Vec3>,
     /// Eye distance from the target instead of the fitted one (fit camera).
-    #[arg(long, value_parser = parse_distance)]
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_distance)]
     pub distance: Option<f32>,
     /// Background colour, '#RRGGBB'.
     #[arg(long, default_value = "#000000", value_parser = parse_color)]
@@ -110,8 +110,28 @@ fn parse_size(s: &str) -> Result<[u32; 2], String> {
     Ok([side(w).ok_or_else(bad)?, side(h).ok_or_else(bad)?])
 }
 
+/// Every float flag goes through here: NaN and infinities are usage errors, whichever flag.
+pub fn parse_finite(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(format!("'{s}' is not a finite number")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+fn parse_pitch(s: &str) -> Result<f32, String> {
+    parse_finite(s)?;
+    s.trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|v| (-90.0..=90.0).contains(v))
+        .ok_or_else(|| format!("'{s}' is not a pitch from -90 to 90 degrees"))
+}
+
 fn parse_point_size(s: &str) -> Result<f32, String> {
-    s.parse::<f32>()
+    parse_finite(s)?;
+    s.trim()
+        .parse::<f32>()
         .ok()
         .filter(|v| (1.0..=256.0).contains(v))
         .ok_or_else(|| format!("'{s}' is not a point size from 1 to 256"))
@@ -128,17 +148,19 @@ fn parse_color(s: &str) -> Result<[u8; 3], String> {
 }
 
 fn parse_vec3(s: &str) -> Result<Vec3, String> {
-    let parts: Vec<f32> = s.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+    let parts: Vec<f32> = s.split(',').filter_map(|p| parse_finite(p).ok()).collect();
     match parts[..] {
-        [x, y, z] if x.is_finite() && y.is_finite() && z.is_finite() => Ok(Vec3::new(x, y, z)),
+        [x, y, z] if s.split(',').count() == 3 => Ok(Vec3::new(x, y, z)),
         _ => Err(format!("'{s}' is not three finite numbers X,Y,Z")),
     }
 }
 
 fn parse_distance(s: &str) -> Result<f32, String> {
-    s.parse::<f32>()
+    parse_finite(s)?;
+    s.trim()
+        .parse::<f32>()
         .ok()
-        .filter(|d| d.is_finite() && *d > 0.0)
+        .filter(|d| *d > 0.0)
         .ok_or_else(|| format!("'{s}' is not a positive distance"))
 }
 
@@ -160,5 +182,13 @@ mod tests {
         assert!(parse_vec3("1,2").is_err());
         assert!(parse_vec3("1,2,inf").is_err());
         assert!(parse_distance("-1").is_err());
+        for bad in ["nan", "NaN", "inf", "-inf", "infinity", "1e39"] {
+            assert!(parse_finite(bad).is_err(), "{bad}");
+            assert!(parse_pitch(bad).is_err(), "{bad}");
+            assert!(parse_distance(bad).is_err(), "{bad}");
+            assert!(parse_point_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_finite("-12.5"), Ok(-12.5));
+        assert!(parse_pitch("91").is_err());
     }
 }

@@ -3,6 +3,7 @@
 mod gen;
 mod inspect;
 mod look;
+mod progress;
 mod render;
 mod view;
 

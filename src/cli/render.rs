@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use vertexview::gpu;
 use vertexview::image::{self, RgbaImage};
+use vertexview::output;
 
 use super::look::LookArgs;
 
@@ -23,11 +24,47 @@ pub struct Args {
     #[arg(long, value_name = "REF.png")]
     reference: Option<PathBuf>,
     /// Largest mean FLIP error (0 identical .. 1 opposite) that still passes.
-    #[arg(long, default_value_t = image::DEFAULT_THRESHOLD, requires = "reference")]
+    #[arg(long, default_value_t = image::DEFAULT_THRESHOLD, requires = "reference", allow_hyphen_values = true, value_parser = parse_threshold)]
     threshold: f32,
 }
 
+fn parse_threshold(s: &str) -> Result<f32, String> {
+    let t = super::look::parse_finite(s)?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("'{s}' is not a threshold from 0 to 1"))
+    }
+}
+
+/// Refuses, before any work, every output that would overwrite an input.
+fn check_outputs(args: &Args) -> anyhow::Result<()> {
+    let diff = diff_path(&args.output);
+    for output in [&args.output, &diff] {
+        output::ensure_not_input(output, &args.file)?;
+        if let Some(reference) = &args.reference {
+            output::ensure_not_input(output, reference)?;
+        }
+    }
+    // A missing reference is written from the result.
+    if let Some(reference) = &args.reference {
+        output::ensure_not_input(reference, &args.file)?;
+    }
+    if args
+        .reference
+        .as_ref()
+        .is_some_and(|r| r == &args.output || output::is_same_file(r, &args.output))
+    {
+        anyhow::bail!(
+            "{}: is both the output and the reference; choose another output",
+            args.output.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    check_outputs(&args)?;
     let file = vertexview::viewer::load_with_progress(&args.file)?;
     super::note_if_empty(&file);
     let image = gpu::render_file(&file, &args.look.settings(&file))?;
@@ -60,21 +97,26 @@ fn check_reference(
     }
     let expected = RgbaImage::read_png(reference)?;
     let comparison = image::compare(&expected, image)?;
-    let diff_path = diff_path(output);
-    comparison
-        .diff
-        .write_png(&diff_path)
-        .with_context(|| "writing the difference image")?;
+    // Beside a regular output only: `-o /dev/null` must not put files into /dev.
+    let diff = diff_path(output);
+    let beside_a_file = std::fs::metadata(output).is_ok_and(|m| m.is_file());
+    let diff_note = if beside_a_file {
+        comparison
+            .diff
+            .write_png(&diff)
+            .with_context(|| "writing the difference image")?;
+        format!("difference image {}", diff.display())
+    } else {
+        "no difference image (the output is not a regular file)".to_owned()
+    };
     let verdict = if comparison.passes(threshold) {
         "pass"
     } else {
         "FAIL"
     };
     println!(
-        "mean FLIP {:.5} (threshold {threshold}), {} pixels differ, {verdict}; difference image {}",
-        comparison.mean_flip,
-        comparison.differing_pixels,
-        diff_path.display()
+        "mean FLIP {:.5} (threshold {threshold}), {} pixels differ, {verdict}; {diff_note}",
+        comparison.mean_flip, comparison.differing_pixels,
     );
     Ok(if comparison.passes(threshold) {
         ExitCode::SUCCESS

@@ -24,8 +24,12 @@ pub enum ViewerEvent {
     },
 }
 
-/// Loads `path` with a progress bar on stderr (hidden when stderr is not a terminal).
+/// Loads `path` with a progress bar on stderr (hidden when stderr is not a terminal). `-` reads
+/// standard input to its end.
 pub fn load_with_progress(path: &Path) -> Result<VertexFile, LoadError> {
+    if path == Path::new("-") {
+        return load_stdin();
+    }
     let bar = ProgressBar::new(0).with_message(format!("loading {}", path.display()));
     bar.set_style(
         ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec})")
@@ -35,6 +39,21 @@ pub fn load_with_progress(path: &Path) -> Result<VertexFile, LoadError> {
         bar.set_length(total);
         bar.set_position(done);
     });
+    bar.finish_and_clear();
+    result
+}
+
+fn load_stdin() -> Result<VertexFile, LoadError> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(LoadError::NotAFile {
+            path: "<stdin>".into(),
+            kind: crate::FileKind::Terminal,
+        });
+    }
+    let bar = ProgressBar::new_spinner().with_message("reading <stdin>");
+    let result = VertexFile::read_from("<stdin>", stdin.lock(), |done, _| bar.set_position(done));
     bar.finish_and_clear();
     result
 }
@@ -65,6 +84,32 @@ pub fn load_in_background(proxy: EventLoopProxy<ViewerEvent>, path: PathBuf, rel
         // The event loop has gone if this fails: nobody is left to tell.
         let _ = proxy.send_event(ViewerEvent::Loaded { result, reload });
     });
+}
+
+/// What tells one version of a file from the next without reading it: its length, modification
+/// and change times, and (on Unix) its inode, which a rename over the file changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSignature {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64, i64, i64),
+}
+
+impl FileSignature {
+    /// The signature of the file at `path` now, or `None` when it cannot be examined.
+    pub fn of(path: &Path) -> Option<FileSignature> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileSignature {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
+            },
+        })
+    }
 }
 
 /// Watches one file (through its folder, so that replacing the file by a rename counts) and posts

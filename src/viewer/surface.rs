@@ -22,9 +22,12 @@ pub struct WindowSurface {
 pub enum FrameOutcome {
     /// Drawn and presented.
     Presented,
-    /// Nothing drawn (minimised, occluded, timed out, or the surface had to be rebuilt); try again
-    /// on the next redraw.
-    Skipped,
+    /// Nothing drawn because there is nothing to draw on (minimised, zero-sized, occluded): the
+    /// `Resized` or `Occluded(false)` event that ends this asks for the next frame.
+    Waiting,
+    /// Nothing drawn, but the surface is usable again (it timed out, or was out of date and has
+    /// been reconfigured): draw again now, or the window stays black until some input arrives.
+    Retry,
 }
 
 impl WindowSurface {
@@ -124,26 +127,23 @@ impl WindowSurface {
         background: [u8; 3],
     ) -> FrameOutcome {
         let Some(depth) = &self.depth else {
-            return FrameOutcome::Skipped;
+            return FrameOutcome::Waiting;
         };
         let (frame, suboptimal) = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(frame) => (frame, false),
             wgpu::CurrentSurfaceTexture::Suboptimal(frame) => (frame, true),
-            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
-                return FrameOutcome::Skipped;
-            }
+            wgpu::CurrentSurfaceTexture::Occluded => return FrameOutcome::Waiting,
+            wgpu::CurrentSurfaceTexture::Timeout => return FrameOutcome::Retry,
             wgpu::CurrentSurfaceTexture::Lost => {
                 if let Ok(surface) = gpu.instance.create_surface(self.window.clone()) {
                     self.surface = surface;
                 }
-                let [w, h] = self.size();
-                self.resize(gpu, w, h);
-                return FrameOutcome::Skipped;
+                self.fit_window(gpu);
+                return FrameOutcome::Retry;
             }
             wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Validation => {
-                let [w, h] = self.size();
-                self.resize(gpu, w, h);
-                return FrameOutcome::Skipped;
+                self.fit_window(gpu);
+                return FrameOutcome::Retry;
             }
         };
         let view = frame.texture.create_view(&Default::default());
@@ -178,9 +178,15 @@ impl WindowSurface {
         self.window.pre_present_notify();
         gpu.queue.present(frame);
         if suboptimal {
-            let [w, h] = self.size();
-            self.resize(gpu, w, h);
+            self.fit_window(gpu);
         }
         FrameOutcome::Presented
+    }
+
+    /// Reconfigures for the window's size now: the size of the last `Resized` event may already
+    /// be stale when the surface says it is out of date.
+    fn fit_window(&mut self, gpu: &GpuContext) {
+        let size = self.window.inner_size();
+        self.resize(gpu, size.width, size.height);
     }
 }

@@ -68,8 +68,14 @@ impl App {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "view".into());
         let stem: String = stem.chars().take_while(|c| !c.is_whitespace()).collect();
-        self.screenshots += 1;
-        let path = PathBuf::from(format!("vertexview-{stem}-{}.png", self.screenshots));
+        // Never over an earlier session's screenshot: take the next free number.
+        let path = loop {
+            self.screenshots += 1;
+            let path = PathBuf::from(format!("vertexview-{stem}-{}.png", self.screenshots));
+            if !path.exists() {
+                break path;
+            }
+        };
         image.write_png(&path)?;
         Ok(path)
     }

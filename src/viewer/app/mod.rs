@@ -58,8 +58,16 @@ struct App {
     frame_ms: f32,
     screenshot: Option<(OffscreenTarget, PointRenderer)>,
     screenshots: u32,
+    /// Frames in a row that could not be drawn and were tried again.
+    retries: u32,
+    /// The version of the file last loaded or tried: a change event for the same version (the
+    /// loader's own reads, a touch that changes nothing) loads nothing.
+    seen: Option<reload::FileSignature>,
     error: Option<ViewerError>,
 }
+
+/// Frames in a row tried again after the surface said to; beyond, wait for the next event.
+const MAX_RETRIES: u32 = 100;
 
 impl App {
     fn new(options: ViewerOptions, proxy: EventLoopProxy<ViewerEvent>) -> App {
@@ -83,6 +91,8 @@ impl App {
             frame_ms: 0.0,
             screenshot: None,
             screenshots: 0,
+            retries: 0,
+            seen: None,
             error: None,
         };
         app.reset_view();
@@ -200,6 +210,7 @@ impl App {
         if !self.watch || !path.is_file() {
             return Ok(());
         }
+        self.seen = reload::FileSignature::of(&path);
         let watcher = reload::watch(self.proxy.clone(), &path).map_err(|e| ViewerError::Watch {
             path,
             message: e.to_string(),
@@ -258,9 +269,19 @@ impl App {
             event_loop.exit();
             return;
         }
-        if let FrameOutcome::Presented = outcome {
-            self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
-            self.update_title();
+        match outcome {
+            FrameOutcome::Presented => {
+                self.retries = 0;
+                self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+                self.update_title();
+            }
+            // Bounded, so that a surface that never recovers cannot spin a core; the next
+            // event starts again.
+            FrameOutcome::Retry if self.retries < MAX_RETRIES => {
+                self.retries += 1;
+                self.redraw();
+            }
+            FrameOutcome::Retry | FrameOutcome::Waiting => {}
         }
         if let Some(left) = &mut self.frames_left {
             if matches!(outcome, FrameOutcome::Presented) {
@@ -390,7 +411,13 @@ impl ApplicationHandler<ViewerEvent> for App {
     fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: ViewerEvent) {
         match event {
             ViewerEvent::Changed => {
-                reload::load_in_background(self.proxy.clone(), self.file.path().to_owned(), true);
+                let path = self.file.path().to_owned();
+                let now = reload::FileSignature::of(&path);
+                if now.is_some() && now == self.seen {
+                    return;
+                }
+                self.seen = now;
+                reload::load_in_background(self.proxy.clone(), path, true);
             }
             ViewerEvent::Loaded { result, reload } => self.loaded(*result, reload),
         }

@@ -1,0 +1,73 @@
+//! Progress bars for long reads and writes, and Ctrl-C that ends a write in order.
+
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A bar counting `total` bytes on stderr; hidden when stderr is not a terminal.
+pub fn bytes_bar(message: String, total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total).with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// A flag that the first Ctrl-C (SIGINT) raises instead of killing the process, so that a long
+/// write can stop, remove its temporary file and leave the old output in place. A second Ctrl-C
+/// ends the process at once.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::SIGINT;
+        // Registering can only fail for signals that cannot be caught; SIGINT can. Without the
+        // handler Ctrl-C still stops the write, only less tidily.
+        let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, flag.clone());
+        let _ = signal_hook::flag::register(SIGINT, flag.clone());
+    }
+    flag
+}
+
+const INTERRUPTED: &str = "interrupted";
+
+/// Whether a write stopped because of Ctrl-C.
+pub fn is_interruption(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::Other && error.to_string() == INTERRUPTED
+}
+
+/// A writer that advances a progress bar and stops at Ctrl-C.
+pub struct Watched<'a, W: ?Sized> {
+    inner: &'a mut W,
+    bar: &'a ProgressBar,
+    interrupted: &'a AtomicBool,
+}
+
+impl<'a, W: Write + ?Sized> Watched<'a, W> {
+    pub fn new(inner: &'a mut W, bar: &'a ProgressBar, interrupted: &'a AtomicBool) -> Self {
+        Watched {
+            inner,
+            bar,
+            interrupted,
+        }
+    }
+}
+
+impl<W: Write + ?Sized> Write for Watched<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.interrupted.load(Ordering::Relaxed) {
+            // Not ErrorKind::Interrupted: write_all retries that.
+            return Err(io::Error::other(INTERRUPTED));
+        }
+        let n = self.inner.write(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
