@@ -1,6 +1,7 @@
-//! Upload beside a memcpy of the same bytes, and frame time at 1920×1080 beside the plainest
-//! wgpu pipeline that draws the same points (`benches/plain.wgsl`: a point list with a depth
-//! test, nothing else), so vertexview's own cost shows as a ratio.
+//! Upload beside a memcpy of the same bytes, and frame time at 1920×1080 by both rasterisers
+//! beside the plainest wgpu pipeline that draws the same points (`benches/plain.wgsl`: a point
+//! list with a depth test, nothing else), so each path's cost shows as a ratio; and where the
+//! compute path starts to win (`crossover`).
 //!
 //! `cargo bench --bench gpu`. Runs on whatever adapter wgpu picks (`WGPU_BACKEND` to choose); the
 //! adapter is printed first.
@@ -12,8 +13,9 @@ use glam::Mat4;
 use vertexview::camera::CameraMode;
 use vertexview::gen::{self, Shape};
 use vertexview::gpu::{
-    ColorMode, FrameParams, GpuContext, PointRenderer, PointShape, VertexBuffers, COLOR_FORMAT,
-    DEPTH_FORMAT, OFFSCREEN_TARGET, VERTEX_BUFFER_LAYOUT,
+    AtomicWidth, ColorMode, FrameParams, GpuContext, PointDraw, PointRenderer, PointShape, Raster,
+    RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
+    VERTEX_BUFFER_LAYOUT,
 };
 use vertexview::{Vertex, VertexStats};
 
@@ -185,20 +187,66 @@ fn plain(device: &wgpu::Device, view_proj: Mat4) -> Plain {
     }
 }
 
+/// One compute-path frame: clear the raster target, rasterize, resolve in a cleared pass, wait.
+fn compute_frame(
+    gpu: &GpuContext,
+    target: &Target,
+    renderer: &PointRenderer,
+    raster: &mut RasterTarget,
+    cloud: &PointDraw,
+) {
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    raster.clear(&mut encoder);
+    renderer.rasterize(&gpu.queue, &mut encoder, raster, &[cloud]);
+    gpu.queue.submit([encoder.finish()]);
+    frame(gpu, target, |pass| {
+        renderer.draw(pass, &[cloud]);
+        renderer.resolve(pass, raster);
+    });
+}
+
+fn cube_cloud(gpu: &GpuContext, count: u64) -> (VertexBuffers, Mat4) {
+    let vertices: Vec<Vertex> = gen::generate(Shape::Cube, count, 1);
+    let stats = VertexStats::of(&vertices);
+    let buffers = VertexBuffers::upload(&gpu.device, &vertices).unwrap();
+    let aspect = SIZE[0] as f32 / SIZE[1] as f32;
+    (
+        buffers,
+        CameraMode::default().view_proj(stats.bounds, aspect),
+    )
+}
+
+fn params(view_proj: Mat4, point_size: f32, raster: Raster) -> FrameParams {
+    FrameParams {
+        view_proj,
+        viewport: SIZE,
+        point_size,
+        shape: PointShape::Square,
+        color_mode: ColorMode::File,
+        raster,
+        ..Default::default()
+    }
+}
+
+/// The pipeline path, the compute path (64- and 32-bit atomics) and the plainest pipeline, at
+/// 1 and 10 million points, sizes 1 and 3.
 fn frames(c: &mut Criterion) {
     let gpu = GpuContext::headless().expect("a GPU adapter");
     let target = target(&gpu.device);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    let narrow = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32);
+    eprintln!("compute path: {:?}", renderer.compute_support());
+    let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
+    let mut narrow_raster = RasterTarget::new(&gpu.device, &narrow, SIZE).unwrap();
     for (count, label) in [(1_000_000, "1M"), (10_000_000, "10M")] {
-        let vertices: Vec<Vertex> = gen::generate(Shape::Cube, count, 1);
-        let stats = VertexStats::of(&vertices);
-        let buffers = VertexBuffers::upload(&gpu.device, &vertices).unwrap();
-        let aspect = SIZE[0] as f32 / SIZE[1] as f32;
-        let view_proj = CameraMode::default().view_proj(stats.bounds, aspect);
-        let mut renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+        let (buffers, view_proj) = cube_cloud(&gpu, count);
         let plain = plain(&gpu.device, view_proj);
+        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
+        let mut narrow_cloud = PointDraw::new(&gpu.device, &narrow, &buffers);
 
         let mut group = c.benchmark_group(format!("frame {label} points 1920x1080"));
         group.sample_size(10);
+        group.throughput(Throughput::Elements(count));
         group.bench_function("plain point-list pipeline (baseline)", |b| {
             b.iter(|| {
                 frame(&gpu, &target, |pass| {
@@ -211,27 +259,69 @@ fn frames(c: &mut Criterion) {
                 })
             })
         });
-        for (size, name) in [
-            (1.0, "PointRenderer, point size 1"),
-            (3.0, "PointRenderer, point size 3"),
-        ] {
-            let params = FrameParams {
-                view_proj,
-                viewport: SIZE,
-                point_size: size,
-                shape: PointShape::Square,
-                color_mode: ColorMode::File,
-            };
-            group.bench_function(name, |b| {
-                b.iter(|| {
-                    renderer.prepare(&gpu.queue, &params);
-                    frame(&gpu, &target, |pass| renderer.draw(pass, &buffers))
-                })
+        for size in [1.0, 3.0] {
+            cloud.prepare(
+                &gpu.queue,
+                &renderer,
+                &params(view_proj, size, Raster::Pipeline),
+            );
+            group.bench_function(format!("pipeline, point size {size}"), |b| {
+                b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
+            });
+            cloud.prepare(
+                &gpu.queue,
+                &renderer,
+                &params(view_proj, size, Raster::Compute),
+            );
+            group.bench_function(format!("compute 64-bit, point size {size}"), |b| {
+                b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
             });
         }
+        narrow_cloud.prepare(
+            &gpu.queue,
+            &narrow,
+            &params(view_proj, 1.0, Raster::Compute),
+        );
+        group.bench_function("compute 32-bit, point size 1", |b| {
+            b.iter(|| compute_frame(&gpu, &target, &narrow, &mut narrow_raster, &narrow_cloud))
+        });
         group.finish();
     }
 }
 
-criterion_group!(benches, upload, frames);
+/// Where the compute path starts to win: both paths on small clouds at 1920×1080, point size 1
+/// and 4. `Raster::Auto` takes compute from `AUTO_COMPUTE_MIN_VERTICES`.
+fn crossover(c: &mut Criterion) {
+    let gpu = GpuContext::headless().expect("a GPU adapter");
+    let target = target(&gpu.device);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
+    let mut group = c.benchmark_group("crossover 1920x1080");
+    group.sample_size(20);
+    for count in [3_000u64, 10_000, 30_000, 100_000, 300_000] {
+        let (buffers, view_proj) = cube_cloud(&gpu, count);
+        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
+        for size in [1.0, 4.0, 16.0] {
+            cloud.prepare(
+                &gpu.queue,
+                &renderer,
+                &params(view_proj, size, Raster::Pipeline),
+            );
+            group.bench_function(format!("pipeline {count} size {size}"), |b| {
+                b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
+            });
+            cloud.prepare(
+                &gpu.queue,
+                &renderer,
+                &params(view_proj, size, Raster::Compute),
+            );
+            group.bench_function(format!("compute {count} size {size}"), |b| {
+                b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, upload, frames, crossover);
 criterion_main!(benches);

@@ -1,6 +1,8 @@
 //! An engine that embeds vertexview: it owns the window, device, queue, surface, MSAA target and
 //! depth buffer, draws its own ground grid, and asks vertexview to draw a vertex file's points
-//! into the same render pass, depth-tested against the grid.
+//! into the same render pass, depth-tested against the grid: twice, as two clouds with their own
+//! transforms (the file, and a small copy orbiting it) sharing one renderer, one raster target
+//! and one pass.
 //!
 //! ```text
 //! cargo run --release --example embed -- [FILE] [--frames N]
@@ -17,7 +19,9 @@ use winit::event_loop::{ActiveEventLoop, EventLoop};
 use winit::window::{Window, WindowId};
 
 use vertexview::camera::OrbitCamera;
-use vertexview::gpu::{FrameParams, PointRenderer, PointShape, TargetFormat, VertexBuffers};
+use vertexview::gpu::{
+    FrameParams, PointDraw, PointRenderer, PointShape, RasterTarget, TargetFormat, VertexBuffers,
+};
 use vertexview::VertexFile;
 
 /// The engine's own choices, which vertexview must live with.
@@ -34,7 +38,10 @@ struct Engine {
     depth: wgpu::TextureView,
     grid: Grid,
     points: PointRenderer,
-    vertices: VertexBuffers,
+    /// The compute rasteriser's per-pixel buffers, sized with the window like the depth buffer.
+    raster: RasterTarget,
+    /// The file drawn twice: one set of buffers, two clouds with their own parameters.
+    clouds: [PointDraw; 2],
 }
 
 struct Grid {
@@ -148,6 +155,11 @@ impl Engine {
             },
         );
         let vertices = VertexBuffers::upload(&device, file.vertices())?;
+        let clouds = [
+            PointDraw::new(&device, &points, &vertices),
+            PointDraw::new(&device, &points, &vertices),
+        ];
+        let raster = RasterTarget::new(&device, &points, [config.width, config.height])?;
         let grid = Grid::new(&device, config.format, file);
         let (msaa, depth) = targets(&device, &config);
         Ok(Engine {
@@ -160,7 +172,8 @@ impl Engine {
             depth,
             grid,
             points,
-            vertices,
+            raster,
+            clouds,
         })
     }
 
@@ -169,6 +182,9 @@ impl Engine {
         self.config.height = height;
         self.surface.configure(&self.device, &self.config);
         (self.msaa, self.depth) = targets(&self.device, &self.config);
+        if let Ok(raster) = RasterTarget::new(&self.device, &self.points, [width, height]) {
+            self.raster = raster;
+        }
     }
 
     fn frame(&mut self, file: &VertexFile, yaw: f32) {
@@ -187,18 +203,41 @@ impl Engine {
             0,
             bytemuck::cast_slice(&view_proj.to_cols_array()),
         );
-        self.points.prepare(
+        let params = FrameParams {
+            view_proj,
+            viewport: [self.config.width, self.config.height],
+            point_size: 2.0,
+            shape: PointShape::Round,
+            ..Default::default()
+        };
+        // The copy: a third of the size, circling the file at its own pace.
+        let bounds = file.stats().bounds;
+        let (center, radius) = bounds.map_or((Vec3::ZERO, 1.0), |b| {
+            (b.center(), b.size().max_element().max(1e-6))
+        });
+        let angle = yaw.to_radians() * 3.0;
+        let moon =
+            Mat4::from_translation(center + Vec3::new(angle.cos(), 0.3, angle.sin()) * radius)
+                * Mat4::from_scale(Vec3::splat(0.3))
+                * Mat4::from_translation(-center);
+        let [file_cloud, copy] = &mut self.clouds;
+        file_cloud.prepare(&self.queue, &self.points, &params);
+        copy.prepare(
             &self.queue,
+            &self.points,
             &FrameParams {
-                view_proj,
-                viewport: [self.config.width, self.config.height],
-                point_size: 2.0,
-                shape: PointShape::Round,
-                color_mode: Default::default(),
+                view_proj: view_proj * moon,
+                point_size: 1.0,
+                ..params
             },
         );
+        let clouds = [&self.clouds[0], &self.clouds[1]];
         let resolve = frame.texture.create_view(&Default::default());
         let mut encoder = self.device.create_command_encoder(&Default::default());
+        // Clouds the compute rasteriser draws are drawn before the pass, and resolved in it.
+        self.raster.clear(&mut encoder);
+        self.points
+            .rasterize(&self.queue, &mut encoder, &mut self.raster, &clouds);
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("engine pass"),
@@ -233,7 +272,8 @@ impl Engine {
             pass.set_bind_group(0, &self.grid.bind_group, &[]);
             pass.set_vertex_buffer(0, self.grid.lines.slice(..));
             pass.draw(0..self.grid.line_vertices, 0..1);
-            self.points.draw(&mut pass, &self.vertices);
+            self.points.draw(&mut pass, &clouds);
+            self.points.resolve(&mut pass, &self.raster);
         }
         self.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();

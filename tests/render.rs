@@ -8,8 +8,8 @@ use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gen::{self, Shape};
 use vertexview::gpu::{
-    self, ColorMode, FrameParams, PointRenderer, PointShape, RenderSettings, TargetFormat,
-    VertexBuffers,
+    self, ColorMode, ComputeSupport, FrameParams, PointDraw, PointRenderer, PointShape, Raster,
+    RasterTarget, RenderSettings, TargetFormat, VertexBuffers,
 };
 use vertexview::{Vertex, VertexFile};
 
@@ -24,6 +24,7 @@ fn ndc_params(point_size: f32, shape: PointShape) -> FrameParams {
         point_size,
         shape,
         color_mode: ColorMode::File,
+        ..Default::default()
     }
 }
 
@@ -205,19 +206,31 @@ fn update_rewrites_buffers_in_place_when_the_sizes_match() {
             !buffers.update(device, queue, &blue[..9]).unwrap(),
             "another count needs a new upload"
         );
-        let target = vertexview::gpu::OffscreenTarget::new(device, [W, H]).unwrap();
-        let mut renderer = PointRenderer::new(device, vertexview::gpu::OFFSCREEN_TARGET);
-        let params = ndc_params(1.0, PointShape::Square);
-        let image = target
-            .render(device, queue, &mut renderer, &buffers, &params, BG)
-            .unwrap();
-        let lit = lit_pixels(&image, BG);
-        assert_eq!(lit.len(), 10, "mapped: {mapped}");
-        assert!(
-            lit.iter()
-                .all(|&(x, y)| y == 9 && image.pixel(x, y).unwrap() == [0, 0, 255, 255]),
-            "{lit:?}"
-        );
+        let mut target = vertexview::gpu::OffscreenTarget::new(device, [W, H]).unwrap();
+        let renderer = PointRenderer::new(device, vertexview::gpu::OFFSCREEN_TARGET);
+        // The device without optional features has no 64-bit atomics: the 32-bit compute path.
+        let expected_support = if mapped {
+            ComputeSupport::Atomic64
+        } else {
+            ComputeSupport::Atomic32
+        };
+        assert_eq!(renderer.compute_support(), expected_support);
+        for raster in [Raster::Pipeline, Raster::Compute] {
+            let params = FrameParams {
+                raster,
+                ..ndc_params(1.0, PointShape::Square)
+            };
+            let image = target
+                .render_vertices(device, queue, &renderer, &buffers, &params, BG)
+                .unwrap();
+            let lit = lit_pixels(&image, BG);
+            assert_eq!(lit.len(), 10, "mapped: {mapped}, {raster:?}");
+            assert!(
+                lit.iter()
+                    .all(|&(x, y)| y == 9 && image.pixel(x, y).unwrap() == [0, 0, 255, 255]),
+                "{lit:?}"
+            );
+        }
     }
 }
 
@@ -241,13 +254,14 @@ fn an_unpadded_last_vertex_is_drawn_with_its_colour() {
     assert_eq!(lit_pixels(&image, BG).len(), 2);
 }
 
-/// Draws `vertices` (clip space) with a renderer built for `target` into the caller's own
-/// attachments: colour (multisampled and resolved when the target says so) and, if the target
+/// Draws `vertices` (clip space) by `raster` with a renderer built for `target` into the caller's
+/// own attachments: colour (multisampled and resolved when the target says so) and, if the target
 /// has one, depth cleared to `depth_clear`. Reads the single-sampled result back.
 fn render_into_callers_pass(
     target: TargetFormat,
     depth_clear: f32,
     vertices: &[Vertex],
+    raster: Raster,
 ) -> vertexview::image::RgbaImage {
     let gpu = gpu();
     let device = &gpu.device;
@@ -277,10 +291,26 @@ fn render_into_callers_pass(
         texture(format, target.sample_count, attachment).create_view(&Default::default())
     });
 
-    let mut renderer = PointRenderer::new(device, target);
+    let renderer = PointRenderer::new(device, target);
+    eprintln!("support {:?}", renderer.compute_support());
+    let mut raster_target = RasterTarget::new(device, &renderer, [W, H]).unwrap();
     let vertices = upload(&gpu, vertices);
-    renderer.prepare(&gpu.queue, &ndc_params(1.0, PointShape::Square));
+    let mut cloud = PointDraw::new(device, &renderer, &vertices);
+    let params = FrameParams {
+        raster,
+        ..ndc_params(1.0, PointShape::Square)
+    };
+    cloud.prepare(&gpu.queue, &renderer, &params);
+    assert_eq!(
+        cloud.path(),
+        match raster {
+            Raster::Compute => vertexview::gpu::RasterPath::Compute,
+            _ => vertexview::gpu::RasterPath::Pipeline,
+        }
+    );
     let mut encoder = device.create_command_encoder(&Default::default());
+    raster_target.clear(&mut encoder);
+    renderer.rasterize(&gpu.queue, &mut encoder, &mut raster_target, &[&cloud]);
     {
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: None,
@@ -307,7 +337,8 @@ fn render_into_callers_pass(
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        renderer.draw(&mut pass, &vertices);
+        renderer.draw(&mut pass, &[&cloud]);
+        renderer.resolve(&mut pass, &raster_target);
     }
     gpu.queue.submit([encoder.finish()]);
     let image = vertexview::gpu::read_rgba8(device, &gpu.queue, &resolved).unwrap();
@@ -327,18 +358,20 @@ fn draws_into_the_callers_msaa_pass_against_its_depth_buffer() {
         at_pixel(3, 3, 0.2, [65535, 0, 0]),
         at_pixel(6, 3, 0.6, [0, 65535, 0]),
     ];
-    let image = render_into_callers_pass(target, 0.4, &vertices);
-    assert_close(
-        image.pixel(3, 3).unwrap(),
-        [255, 0, 0],
-        "in front of the caller's depth",
-    );
-    assert_eq!(
-        image.pixel(6, 3).unwrap(),
-        [0, 0, 0, 255],
-        "behind the caller's depth"
-    );
-    assert_eq!(lit_pixels(&image, [0, 0, 0]), [(3, 3)]);
+    for raster in [Raster::Pipeline, Raster::Compute] {
+        let image = render_into_callers_pass(target, 0.4, &vertices, raster);
+        assert_close(
+            image.pixel(3, 3).unwrap(),
+            [255, 0, 0],
+            &format!("{raster:?}: in front of the caller's depth"),
+        );
+        assert_eq!(
+            image.pixel(6, 3).unwrap(),
+            [0, 0, 0, 255],
+            "{raster:?}: behind the caller's depth"
+        );
+        assert_eq!(lit_pixels(&image, [0, 0, 0]), [(3, 3)], "{raster:?}");
+    }
 }
 
 #[test]
@@ -348,24 +381,49 @@ fn an_srgb_target_without_depth_still_stores_the_file_values() {
         depth: None,
         sample_count: 1,
     };
-    let colours = [[32768, 16384, 65535], [1000, 50000, 20000]];
+    let colours = [[32768, 16384, 65535], [1000, 50000, 20000], [0, 0, 65535]];
+    // Without a depth test the last point drawn on a pixel stays, by either path.
     let vertices = [
         at_pixel(2, 2, 0.5, colours[0]),
+        at_pixel(9, 7, 0.1, [65535, 0, 0]),
         at_pixel(9, 7, 0.5, colours[1]),
+        at_pixel(12, 7, 0.9, colours[2]),
     ];
-    let image = render_into_callers_pass(target, 1.0, &vertices);
-    // The shader undoes the encoding the target applies, so bytes are value · 255 / 65535.
-    assert_close(
-        image.pixel(2, 2).unwrap(),
-        colours[0].map(expected_byte),
-        "sRGB target",
-    );
-    assert_close(
-        image.pixel(9, 7).unwrap(),
-        colours[1].map(expected_byte),
-        "sRGB target",
-    );
-    assert_eq!(lit_pixels(&image, [0, 0, 0]).len(), 2);
+    let pipeline = render_into_callers_pass(target, 1.0, &vertices, Raster::Pipeline);
+    let compute = render_into_callers_pass(target, 1.0, &vertices, Raster::Compute);
+    assert_same_pixels(&pipeline, &compute, "compute");
+    // The shaders undo the encoding the target applies, so bytes are value · 255 / 65535.
+    for (x, y, c) in [(2, 2, colours[0]), (9, 7, colours[1]), (12, 7, colours[2])] {
+        assert_close(
+            pipeline.pixel(x, y).unwrap(),
+            c.map(expected_byte),
+            "sRGB target",
+        );
+    }
+    assert_eq!(lit_pixels(&pipeline, [0, 0, 0]).len(), 3);
+}
+
+#[test]
+fn an_srgb_target_with_depth_gives_the_same_pixels_by_both_paths() {
+    let target = TargetFormat {
+        color: wgpu::TextureFormat::Bgra8UnormSrgb,
+        depth: Some(wgpu::TextureFormat::Depth32Float),
+        sample_count: 1,
+    };
+    let vertices: Vec<Vertex> = (0..200u32)
+        .map(|i| {
+            at_pixel(
+                i % 40,
+                i / 40 * 3,
+                (i % 7) as f32 / 8.0,
+                [(i * 331) as u16, (i * 97) as u16, (65535 - i * 200) as u16],
+            )
+        })
+        .collect();
+    let pipeline = render_into_callers_pass(target, 1.0, &vertices, Raster::Pipeline);
+    let compute = render_into_callers_pass(target, 1.0, &vertices, Raster::Compute);
+    assert_same_pixels(&pipeline, &compute, "compute on Bgra8UnormSrgb");
+    assert_eq!(lit_pixels(&pipeline, [0, 0, 0]).len(), 200);
 }
 
 #[test]
@@ -386,10 +444,15 @@ fn height_colours_follow_the_ramp() {
     assert_eq!(image.pixel(2, 2), image.pixel(4, 2));
 }
 
+/// Renders a shape by every path, asserting they agree pixel for pixel, and returns the picture.
 fn render_shape(shape: Shape, settings: RenderSettings) -> vertexview::image::RgbaImage {
     let vertices = gen::generate(shape, 20_000, 1);
     let file = VertexFile::from_vertices(shape.name(), vertices);
-    gpu::render_file(&file, &settings).unwrap()
+    let by = |raster| gpu::render_file(&file, &RenderSettings { raster, ..settings }).unwrap();
+    let pipeline = by(Raster::Pipeline);
+    assert_same_pixels(&pipeline, &by(Raster::Compute), "compute");
+    assert_same_pixels(&pipeline, &by(Raster::Auto), "auto");
+    pipeline
 }
 
 #[test]

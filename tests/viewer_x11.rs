@@ -338,6 +338,8 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
         "--point-size",
         "2",
         "--no-watch",
+        "--raster",
+        "compute",
     ];
     let child = viewer(&display, &args, dir.path())
         .stdout(Stdio::piped())
@@ -414,7 +416,9 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
         .find(|l| l.starts_with("vertexview render "))
         .expect("P printed a command");
     assert!(
-        command.contains("--yaw") && command.contains("--point-size 2"),
+        command.contains("--yaw")
+            && command.contains("--point-size 2")
+            && command.contains("--raster compute"),
         "{command}"
     );
 

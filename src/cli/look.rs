@@ -3,7 +3,7 @@
 use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
-use vertexview::gpu::{ColorMode, PointShape, RenderSettings};
+use vertexview::gpu::{ColorMode, PointShape, Raster, RenderSettings};
 use vertexview::VertexFile;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -38,6 +38,27 @@ pub struct LookArgs {
     /// Background colour, '#RRGGBB'.
     #[arg(long, default_value = "#000000", value_parser = parse_color)]
     pub background: [u8; 3],
+    /// Rasteriser: compute (compute shaders), pipeline (fixed-function points), or auto (compute
+    /// where the GPU supports it and it is faster).
+    #[arg(long, value_enum, default_value_t = RasterArg::Auto)]
+    pub raster: RasterArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RasterArg {
+    Auto,
+    Compute,
+    Pipeline,
+}
+
+impl From<RasterArg> for Raster {
+    fn from(arg: RasterArg) -> Raster {
+        match arg {
+            RasterArg::Auto => Raster::Auto,
+            RasterArg::Compute => Raster::Compute,
+            RasterArg::Pipeline => Raster::Pipeline,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +104,7 @@ impl LookArgs {
                 ColorMode::File
             },
             background: self.background,
+            raster: self.raster.into(),
         }
     }
 }

@@ -44,7 +44,13 @@ impl GpuContext {
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
         // Ask for what the adapter has, not wgpu's defaults: big files need the adapter's full
         // buffer size, not 256 MiB.
-        let mut features = wgpu::Features::empty();
+        // 64-bit atomic min/max lets the compute rasteriser keep depth and draw order in one
+        // atomic: two passes instead of three.
+        let int64 = wgpu::Features::SHADER_INT64 | wgpu::Features::SHADER_INT64_ATOMIC_MIN_MAX;
+        let mut features = adapter.features() & int64;
+        if features != int64 {
+            features = wgpu::Features::empty();
+        }
         if super::upload::maps_directly(&adapter.get_info()) {
             features |= adapter.features() & wgpu::Features::MAPPABLE_PRIMARY_BUFFERS;
         }

@@ -23,6 +23,9 @@ pub enum GpuError {
     /// Reading a rendered image back failed.
     #[error("reading the rendered image back failed: {0}")]
     Readback(String),
+    /// The compute rasteriser was asked for where it cannot run.
+    #[error("the compute rasteriser cannot run here: {0}; use --raster pipeline (or auto)")]
+    ComputeUnavailable(String),
     /// A request larger than the device allows.
     #[error("{what} of {size} exceeds the device limit of {limit}")]
     Limit {

@@ -4,13 +4,17 @@
 //! convenience for callers without one (the CLI, headless tests).
 
 mod context;
+mod draw;
 mod error;
 mod layout;
 mod offscreen;
+mod params;
+mod raster;
 mod renderer;
 mod upload;
 
 pub use context::{catch_errors, GpuContext};
+pub use draw::{choose_path, PointDraw};
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 #[cfg(feature = "viewer")]
@@ -18,8 +22,13 @@ pub(crate) use offscreen::clear_pass;
 pub use offscreen::{
     read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
 };
+pub use params::{
+    ColorMode, FrameParams, PointShape, Raster, RasterPath, Subsample, AUTO_COMPUTE_MIN_VERTICES,
+    MAX_COMPUTE_POINT_SIZE,
+};
+pub use raster::{ComputeSupport, RasterTarget, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE};
 pub use renderer::{
-    ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat, DEPTH_COMPARE, SHADER_SOURCE,
+    AtomicWidth, PointRenderer, TargetFormat, COMMON_SOURCE, DEPTH_COMPARE, SHADER_SOURCE,
 };
 pub use upload::{maps_directly, VertexBuffers};
 
@@ -51,14 +60,14 @@ pub fn render_uploaded(
     bounds: Option<crate::Bounds>,
     settings: &RenderSettings,
 ) -> Result<RgbaImage, GpuError> {
-    let target = OffscreenTarget::new(&gpu.device, settings.size)?;
-    let mut renderer = catch_errors(&gpu.device, || {
+    let mut target = OffscreenTarget::new(&gpu.device, settings.size)?;
+    let renderer = catch_errors(&gpu.device, || {
         PointRenderer::new(&gpu.device, OFFSCREEN_TARGET)
     })?;
-    let image = target.render(
+    let image = target.render_vertices(
         &gpu.device,
         &gpu.queue,
-        &mut renderer,
+        &renderer,
         vertices,
         &settings.frame_params(bounds),
         settings.background,

@@ -5,8 +5,11 @@ use crate::image::RgbaImage;
 use crate::stats::Bounds;
 
 use super::context::{catch_errors, map_blocking};
+use super::draw::PointDraw;
 use super::error::GpuError;
-use super::renderer::{ColorMode, FrameParams, PointRenderer, PointShape, TargetFormat};
+use super::params::{ColorMode, FrameParams, PointShape, Raster, RasterPath};
+use super::raster::{ComputeSupport, RasterTarget};
+use super::renderer::{PointRenderer, TargetFormat};
 use super::upload::VertexBuffers;
 
 /// Colour format of offscreen renders: plain 8-bit RGBA with no sRGB re-encoding, so a stored
@@ -37,6 +40,8 @@ pub struct RenderSettings {
     pub color_mode: ColorMode,
     /// Background colour, RGB.
     pub background: [u8; 3],
+    /// Which rasteriser draws the points.
+    pub raster: Raster,
 }
 
 impl Default for RenderSettings {
@@ -48,6 +53,7 @@ impl Default for RenderSettings {
             shape: PointShape::Square,
             color_mode: ColorMode::File,
             background: [0, 0, 0],
+            raster: Raster::Auto,
         }
     }
 }
@@ -62,16 +68,20 @@ impl RenderSettings {
             point_size: self.point_size,
             shape: self.shape,
             color_mode: self.color_mode,
+            raster: self.raster,
+            subsample: Default::default(),
         }
     }
 }
 
-/// A colour and depth texture pair, reused from frame to frame.
+/// A colour and depth texture pair (and, for the compute path, a [`RasterTarget`] of the same
+/// size), reused from frame to frame.
 #[derive(Debug)]
 pub struct OffscreenTarget {
     color: wgpu::Texture,
     depth: wgpu::Texture,
     size: [u32; 2],
+    raster: Option<Result<RasterTarget, String>>,
 }
 
 impl OffscreenTarget {
@@ -116,6 +126,7 @@ impl OffscreenTarget {
                 wgpu::TextureUsages::RENDER_ATTACHMENT,
             ),
             size,
+            raster: None,
         })
     }
 
@@ -124,36 +135,105 @@ impl OffscreenTarget {
         self.size
     }
 
-    /// Clears to `background`, draws `vertices` with `renderer` (built for [`OFFSCREEN_TARGET`])
-    /// and reads the picture back. Blocks until the GPU is done.
-    pub fn render(
-        &self,
+    /// The compute path's buffers for this size, made on first use; the reason when they cannot
+    /// be (no compute path, or a size past the device's limits).
+    pub fn raster_target(
+        &mut self,
+        device: &wgpu::Device,
+        renderer: &PointRenderer,
+    ) -> Result<&mut RasterTarget, String> {
+        raster_target(&mut self.raster, self.size, device, renderer)
+    }
+
+    /// Draws one cloud with `params` (its viewport set to this target's size) and reads the
+    /// picture back: a [`PointDraw`] made, prepared and drawn. `Raster::Auto` falls back to the
+    /// pipeline where the compute path cannot run at this size; `Raster::Compute` then fails,
+    /// saying why.
+    pub fn render_vertices(
+        &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        renderer: &mut PointRenderer,
+        renderer: &PointRenderer,
         vertices: &VertexBuffers,
         params: &FrameParams,
         background: [u8; 3],
     ) -> Result<RgbaImage, GpuError> {
-        let params = FrameParams {
+        let mut params = FrameParams {
             viewport: self.size,
             ..*params
         };
+        match (params.raster, self.raster_target(device, renderer)) {
+            (Raster::Auto, Err(_)) => params.raster = Raster::Pipeline,
+            (Raster::Compute, Err(why)) => return Err(GpuError::ComputeUnavailable(why)),
+            _ => {}
+        }
+        let mut draw = catch_errors(device, || PointDraw::new(device, renderer, vertices))?;
+        draw.prepare(queue, renderer, &params);
+        self.render(device, queue, renderer, &[&draw], background)
+    }
+
+    /// Clears to `background`, draws the prepared `draws` with `renderer` (built for
+    /// [`OFFSCREEN_TARGET`]) by their paths, and reads the picture back. Blocks until the GPU is
+    /// done.
+    pub fn render(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        renderer: &PointRenderer,
+        draws: &[&PointDraw],
+        background: [u8; 3],
+    ) -> Result<RgbaImage, GpuError> {
+        let computes = draws.iter().any(|d| d.path() == RasterPath::Compute);
+        let mut raster = if computes {
+            Some(
+                raster_target(&mut self.raster, self.size, device, renderer)
+                    .map_err(GpuError::ComputeUnavailable)?,
+            )
+        } else {
+            None
+        };
         catch_errors(device, || {
-            renderer.prepare(queue, &params);
             let mut encoder = device.create_command_encoder(&Default::default());
+            if let Some(raster) = raster.as_deref_mut() {
+                raster.clear(&mut encoder);
+                renderer.rasterize(queue, &mut encoder, raster, draws);
+            }
             {
                 let color_view = self.color.create_view(&Default::default());
                 let depth_view = self.depth.create_view(&Default::default());
-                let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
-                let clear = wgpu::Color { r, g, b, a: 1.0 };
+                let clear = background_color(background);
                 let mut pass = clear_pass(&mut encoder, &color_view, &depth_view, clear);
-                renderer.draw(&mut pass, vertices);
+                renderer.draw(&mut pass, draws);
+                if let Some(raster) = raster.as_deref() {
+                    renderer.resolve(&mut pass, raster);
+                }
             }
             queue.submit([encoder.finish()]);
         })?;
         read_rgba8(device, queue, &self.color)
     }
+}
+
+/// The raster target in `slot`, made on first use.
+fn raster_target<'a>(
+    slot: &'a mut Option<Result<RasterTarget, String>>,
+    size: [u32; 2],
+    device: &wgpu::Device,
+    renderer: &PointRenderer,
+) -> Result<&'a mut RasterTarget, String> {
+    let made = slot.get_or_insert_with(|| {
+        if let ComputeSupport::Unavailable(why) = renderer.compute_support() {
+            return Err(why);
+        }
+        RasterTarget::new(device, renderer, size).map_err(|e| e.to_string())
+    });
+    made.as_mut().map_err(|why| why.clone())
+}
+
+/// `background` as the linear clear colour of a non-sRGB target.
+pub(crate) fn background_color(background: [u8; 3]) -> wgpu::Color {
+    let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
+    wgpu::Color { r, g, b, a: 1.0 }
 }
 
 /// Begins the pass points are drawn in, offscreen and in the window: `color` cleared to `clear`

@@ -1,13 +1,21 @@
-//! [`PointRenderer`]: draws [`VertexBuffers`] as points into a render pass someone else began.
+//! [`PointRenderer`]: the pipelines that draw points, built once for a target format and shared by
+//! every cloud drawn into such targets.
 
-use bytemuck::{Pod, Zeroable};
-use glam::Mat4;
+use std::sync::Arc;
 
+use super::draw::PointDraw;
 use super::layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_BUFFER_LAYOUT};
-use super::upload::VertexBuffers;
+use super::params::{RasterPath, FRAME_UNIFORM_SIZE};
+use super::raster::{ComputeRaster, ComputeSupport, RasterTarget};
 
-/// The WGSL source of the point shaders (`shaders/points.wgsl`).
-pub const SHADER_SOURCE: &str = include_str!("../../shaders/points.wgsl");
+/// The WGSL shared by every point shader (`shaders/common.wgsl`).
+pub const COMMON_SOURCE: &str = include_str!("../../shaders/common.wgsl");
+
+/// The WGSL of the pipeline path: `shaders/common.wgsl` then `shaders/points.wgsl`.
+pub const SHADER_SOURCE: &str = concat!(
+    include_str!("../../shaders/common.wgsl"),
+    include_str!("../../shaders/points.wgsl")
+);
 
 /// The depth comparison the renderer uses: the nearer point wins; of two at the same depth the
 /// first drawn stays.
@@ -16,103 +24,69 @@ pub const DEPTH_COMPARE: wgpu::CompareFunction = wgpu::CompareFunction::Less;
 /// The render targets a [`PointRenderer`] draws into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TargetFormat {
-    /// Format of the colour attachment. With an sRGB format the shader undoes the encoding, so
+    /// Format of the colour attachment. With an sRGB format the shaders undo the encoding, so
     /// the stored colour values reach the screen unchanged.
     pub color: wgpu::TextureFormat,
     /// Format of the depth attachment, if the pass has one (the depth test then runs, `Less`).
     pub depth: Option<wgpu::TextureFormat>,
-    /// MSAA sample count of the pass (1 for none).
+    /// MSAA sample count of the pass (1 for none). The compute path fills every sample of a
+    /// pixel alike.
     pub sample_count: u32,
 }
 
-/// Drawing points larger than one pixel: squares or discs.
+/// How wide the compute path's atomics may be.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum PointShape {
-    /// Screen-aligned squares.
+pub enum AtomicWidth {
+    /// 64-bit where the device has `SHADER_INT64_ATOMIC_MIN_MAX` (two passes), else 32-bit.
     #[default]
-    Square,
-    /// Round discs.
-    Round,
+    Widest,
+    /// 32-bit only (three passes), as on devices without 64-bit atomics; for tests and
+    /// comparisons.
+    Bits32,
 }
 
-/// How points are coloured.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub enum ColorMode {
-    /// The colours stored in the file, value / 65535.
-    #[default]
-    File,
-    /// A colour ramp over the height (y), from `min` to `max`: for files without colours.
-    Height {
-        /// Height at the start of the ramp.
-        min: f32,
-        /// Height at its end.
-        max: f32,
-    },
-}
-
-/// What changes from frame to frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct FrameParams {
-    /// World (or file) positions to clip space.
-    pub view_proj: Mat4,
-    /// Size of the render target in pixels.
-    pub viewport: [u32; 2],
-    /// Width of a point in pixels; 1 draws a point list, one pixel per vertex.
-    pub point_size: f32,
-    /// Shape of points larger than one pixel.
-    pub shape: PointShape,
-    /// Colouring.
-    pub color_mode: ColorMode,
-}
-
-impl Default for FrameParams {
-    /// Identity transform (positions in clip space), a 1×1 viewport, one-pixel points, file colours.
-    fn default() -> Self {
-        FrameParams {
-            view_proj: Mat4::IDENTITY,
-            viewport: [1, 1],
-            point_size: 1.0,
-            shape: PointShape::Square,
-            color_mode: ColorMode::File,
-        }
-    }
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Pod, Zeroable)]
-struct FrameUniform {
-    view_proj: [[f32; 4]; 4],
-    viewport: [f32; 2],
-    point_size: f32,
-    round_points: u32,
-    color_mode: u32,
-    padding: u32,
-    ramp_min: f32,
-    ramp_max: f32,
-}
-
-/// Pipelines for drawing vertex files as points, built once for a target format; each frame only
-/// uploads a small uniform ([`prepare`](Self::prepare)) and records draws ([`draw`](Self::draw)).
+/// Pipelines for drawing vertex files as points into one kind of target, by either path: the
+/// fixed-function point list (or quads, for larger points), and the compute rasteriser with its
+/// resolve. Built once; immutable after. What belongs to one cloud lives in a [`PointDraw`], and
+/// the compute path's per-pixel buffers in a [`RasterTarget`], so one renderer draws any number
+/// of clouds with their own parameters into one pass.
 ///
-/// The renderer holds one uniform buffer: prepare, then draw, once per submitted frame.
+/// A frame:
+///
+/// ```ignore
+/// cloud.prepare(&queue, &renderer, &params);            // each cloud's parameters
+/// raster.clear(&mut encoder);                           // the compute path's buffers
+/// renderer.rasterize(&queue, &mut encoder, &mut raster, &[&cloud]);   // compute passes
+/// let mut pass = encoder.begin_render_pass(..);         // the caller's pass, its depth buffer
+/// renderer.draw(&mut pass, &[&cloud]);                  // pipeline-path clouds
+/// renderer.resolve(&mut pass, &raster);                 // compute-path clouds
+/// ```
 #[derive(Debug)]
 pub struct PointRenderer {
     points: wgpu::RenderPipeline,
     quads: wgpu::RenderPipeline,
-    uniform: wgpu::Buffer,
-    bind_group: wgpu::BindGroup,
+    draw_layout: wgpu::BindGroupLayout,
+    compute: Result<Arc<ComputeRaster>, String>,
     target: TargetFormat,
-    use_quads: bool,
 }
 
 impl PointRenderer {
-    /// Builds the pipelines for `target` on `device`.
+    /// Builds the pipelines for `target` on `device`, with the widest atomics the device has.
     pub fn new(device: &wgpu::Device, target: TargetFormat) -> PointRenderer {
+        Self::with_atomics(device, target, AtomicWidth::Widest)
+    }
+
+    /// [`new`](Self::new), choosing how wide the compute path's atomics may be.
+    pub fn with_atomics(
+        device: &wgpu::Device,
+        target: TargetFormat,
+        atomics: AtomicWidth,
+    ) -> PointRenderer {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("vertexview points.wgsl"),
             source: wgpu::ShaderSource::Wgsl(SHADER_SOURCE.into()),
         });
-        let bind_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("vertexview frame"),
             entries: &[wgpu::BindGroupLayoutEntry {
                 binding: 0,
@@ -120,22 +94,17 @@ impl PointRenderer {
                 ty: wgpu::BindingType::Buffer {
                     ty: wgpu::BufferBindingType::Uniform,
                     has_dynamic_offset: false,
-                    min_binding_size: wgpu::BufferSize::new(
-                        std::mem::size_of::<FrameUniform>() as u64
-                    ),
+                    min_binding_size: wgpu::BufferSize::new(FRAME_UNIFORM_SIZE),
                 },
                 count: None,
             }],
         });
         let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("vertexview points"),
-            bind_group_layouts: &[Some(&bind_layout)],
+            bind_group_layouts: &[Some(&draw_layout)],
             immediate_size: 0,
         });
-        let srgb = [(
-            "SRGB_TARGET",
-            if target.color.is_srgb() { 1.0 } else { 0.0 },
-        )];
+        let srgb = [("SRGB_TARGET", f64::from(u8::from(target.color.is_srgb())))];
         let constants = wgpu::PipelineCompilationOptions {
             constants: &srgb,
             ..Default::default()
@@ -155,13 +124,7 @@ impl PointRenderer {
                         topology,
                         ..Default::default()
                     },
-                    depth_stencil: target.depth.map(|format| wgpu::DepthStencilState {
-                        format,
-                        depth_write_enabled: Some(true),
-                        depth_compare: Some(DEPTH_COMPARE),
-                        stencil: Default::default(),
-                        bias: Default::default(),
-                    }),
+                    depth_stencil: depth_state(target),
                     multisample: wgpu::MultisampleState {
                         count: target.sample_count,
                         ..Default::default()
@@ -192,27 +155,12 @@ impl PointRenderer {
             INSTANCE_BUFFER_LAYOUT,
             wgpu::PrimitiveTopology::TriangleList,
         );
-        let uniform = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("vertexview frame"),
-            size: std::mem::size_of::<FrameUniform>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some("vertexview frame"),
-            layout: &bind_layout,
-            entries: &[wgpu::BindGroupEntry {
-                binding: 0,
-                resource: uniform.as_entire_binding(),
-            }],
-        });
         PointRenderer {
             points,
             quads,
-            uniform,
-            bind_group,
+            draw_layout,
+            compute: ComputeRaster::new(device, target, atomics).map(Arc::new),
             target,
-            use_quads: false,
         }
     }
 
@@ -221,49 +169,97 @@ impl PointRenderer {
         self.target
     }
 
-    /// Uploads this frame's parameters; takes effect with the next submission on `queue`.
-    pub fn prepare(&mut self, queue: &wgpu::Queue, params: &FrameParams) {
-        let (color_mode, ramp_min, ramp_max) = match params.color_mode {
-            ColorMode::File => (0, 0.0, 1.0),
-            ColorMode::Height { min, max } => (1, min, max),
-        };
-        let point_size = if params.point_size.is_finite() {
-            params.point_size.max(1.0)
-        } else {
-            1.0
-        };
-        self.use_quads = point_size.round() > 1.0;
-        let uniform = FrameUniform {
-            view_proj: params.view_proj.to_cols_array_2d(),
-            viewport: [
-                params.viewport[0].max(1) as f32,
-                params.viewport[1].max(1) as f32,
-            ],
-            point_size,
-            round_points: u32::from(params.shape == PointShape::Round),
-            color_mode,
-            padding: 0,
-            ramp_min,
-            ramp_max,
-        };
-        queue.write_buffer(&self.uniform, 0, bytemuck::bytes_of(&uniform));
+    /// Whether this renderer can draw by the compute path, and with which atomics; or why not.
+    pub fn compute_support(&self) -> ComputeSupport {
+        match &self.compute {
+            Ok(compute) => compute.support(),
+            Err(why) => ComputeSupport::Unavailable(why.clone()),
+        }
     }
 
-    /// Records the draws of every buffer into `pass`, which must match the target format.
-    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, vertices: &VertexBuffers) {
-        pass.set_pipeline(if self.use_quads {
-            &self.quads
-        } else {
-            &self.points
-        });
-        pass.set_bind_group(0, &self.bind_group, &[]);
-        for (buffer, count) in vertices.buffers() {
-            pass.set_vertex_buffer(0, buffer.slice(..));
-            if self.use_quads {
-                pass.draw(0..6, 0..count);
-            } else {
-                pass.draw(0..count, 0..1);
+    pub(super) fn draw_layout(&self) -> &wgpu::BindGroupLayout {
+        &self.draw_layout
+    }
+
+    pub(super) fn compute(&self) -> Option<&Arc<ComputeRaster>> {
+        self.compute.as_ref().ok()
+    }
+
+    /// Records the compute passes of the `draws` whose path is the compute rasteriser into
+    /// `encoder`, accumulating into `target` (clear it first for a new picture). Draws that take
+    /// the pipeline path are skipped here and drawn by [`draw`](Self::draw). Of points at equal
+    /// depth the one drawn first wins, as with a `Less` depth test: the earlier vertex of a
+    /// cloud, and of two clouds the one first rasterized since the last clear. A cloud drawn
+    /// again (another [`Subsample`](super::Subsample) phase) keeps its place, so a picture
+    /// accumulated phase by phase equals the one drawn at once. Each draw may be rasterized
+    /// once per submission.
+    pub fn rasterize(
+        &self,
+        queue: &wgpu::Queue,
+        encoder: &mut wgpu::CommandEncoder,
+        target: &mut RasterTarget,
+        draws: &[&PointDraw],
+    ) {
+        let Some(compute) = self.compute() else {
+            return;
+        };
+        let computed: Vec<&PointDraw> = draws
+            .iter()
+            .copied()
+            .filter(|d| d.path() == RasterPath::Compute && !d.is_empty())
+            .collect();
+        if computed.is_empty() {
+            return;
+        }
+        for draw in &computed {
+            let order = target.order_of(draw.id(), draw.vertex_count());
+            draw.set_index_base(queue, order);
+        }
+        compute.record(encoder, target, &computed);
+    }
+
+    /// Records the pipeline-path `draws` into `pass`, which must match the target format. Draws
+    /// that take the compute path are skipped here: [`resolve`](Self::resolve) shows them.
+    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, draws: &[&PointDraw]) {
+        for draw in draws {
+            if draw.path() != RasterPath::Pipeline || draw.is_empty() {
+                continue;
+            }
+            let quads = draw.point_size() > 1;
+            pass.set_pipeline(if quads { &self.quads } else { &self.points });
+            pass.set_bind_group(0, draw.pipeline_bind_group(), &[]);
+            let step = draw.subsample().step;
+            for (buffer, count, first) in draw.buffers() {
+                // The index within the cloud, modulo the step, is all the shader needs.
+                let start = (first % u64::from(step)) as u32;
+                pass.set_vertex_buffer(0, buffer.slice(..));
+                if quads {
+                    pass.draw(start * 6..start * 6 + 6, 0..count);
+                } else {
+                    pass.draw(0..count, start..start + 1);
+                }
             }
         }
     }
+
+    /// Writes what the compute path drew into `target` into `pass`: colour, and depth through
+    /// `frag_depth` (depth-tested `Less` against what the pass already holds), so the points
+    /// compose with everything else the pass draws, before or after. Draws nothing when nothing
+    /// was rasterized since the target was cleared.
+    pub fn resolve(&self, pass: &mut wgpu::RenderPass<'_>, target: &RasterTarget) {
+        if let (Some(compute), true) = (self.compute(), target.has_points()) {
+            compute.resolve(pass, target);
+        }
+    }
+}
+
+/// The depth test of both paths: `Less`, writing depth.
+pub(super) fn depth_state(target: TargetFormat) -> Option<wgpu::DepthStencilState> {
+    target.depth.map(|format| wgpu::DepthStencilState {
+        format,
+        depth_write_enabled: Some(true),
+        depth_compare: Some(DEPTH_COMPARE),
+        stencil: Default::default(),
+        bias: Default::default(),
+    })
 }

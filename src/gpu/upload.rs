@@ -24,7 +24,7 @@ pub struct VertexBuffers {
 
 impl VertexBuffers {
     /// Uploads `vertices` (such as [`VertexFile::vertices`](crate::VertexFile::vertices)), copying
-    /// their bytes once into buffers with `VERTEX` usage created mapped. With a device that has
+    /// their bytes once into buffers with `VERTEX` and `STORAGE` usage created mapped. With a device that has
     /// `MAPPABLE_PRIMARY_BUFFERS` the buffers are mapped in place; otherwise wgpu stages the copy.
     pub fn upload(device: &wgpu::Device, vertices: &[Vertex]) -> Result<VertexBuffers, GpuError> {
         Self::upload_with_limit(device, vertices, device.limits().max_buffer_size)
@@ -46,8 +46,12 @@ impl VertexBuffers {
                 limit,
             });
         }
-        // COPY_DST lets `update` write new contents in place.
+        // STORAGE: the compute rasteriser reads the same buffers; COPY_DST lets `update` write
+        // new contents in place.
         let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
+        if device.limits().max_storage_buffers_per_shader_stage > 0 {
+            usage |= wgpu::BufferUsages::STORAGE;
+        }
         if device
             .features()
             .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use winit::window::Window;
 
 use crate::gpu::{
-    clear_pass, FrameParams, GpuContext, GpuError, PointRenderer, TargetFormat, VertexBuffers,
-    DEPTH_FORMAT,
+    clear_pass, FrameParams, GpuContext, GpuError, PointDraw, PointRenderer, Raster, RasterTarget,
+    TargetFormat, DEPTH_FORMAT,
 };
 
 /// A window with a configured surface and a renderer for it.
@@ -16,6 +16,9 @@ pub struct WindowSurface {
     config: wgpu::SurfaceConfiguration,
     depth: Option<wgpu::TextureView>,
     pub renderer: PointRenderer,
+    /// The compute path's buffers at the window's size; `None` where they cannot be made (then
+    /// the pipeline draws).
+    raster: Option<RasterTarget>,
 }
 
 /// What became of a frame.
@@ -81,6 +84,7 @@ impl WindowSurface {
             config,
             depth: None,
             renderer,
+            raster: None,
         };
         this.resize(gpu, size.width, size.height);
         Ok(this)
@@ -116,13 +120,14 @@ impl WindowSurface {
             view_formats: &[],
         });
         self.depth = Some(depth.create_view(&Default::default()));
+        self.raster = RasterTarget::new(&gpu.device, &self.renderer, [width, height]).ok();
     }
 
-    /// Draws one frame of `vertices` (or just the background) and presents it.
+    /// Draws one frame of `cloud` (or just the background) and presents it.
     pub fn draw(
         &mut self,
         gpu: &GpuContext,
-        vertices: Option<&VertexBuffers>,
+        cloud: Option<&mut PointDraw>,
         params: &FrameParams,
         background: [u8; 3],
     ) -> FrameOutcome {
@@ -147,8 +152,23 @@ impl WindowSurface {
             }
         };
         let view = frame.texture.create_view(&Default::default());
-        self.renderer.prepare(&gpu.queue, params);
+        let mut params = *params;
+        if self.raster.is_none() {
+            params.raster = Raster::Pipeline;
+        }
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        let draws: Vec<&PointDraw> = match cloud {
+            Some(cloud) => {
+                cloud.prepare(&gpu.queue, &self.renderer, &params);
+                vec![cloud]
+            }
+            None => Vec::new(),
+        };
+        if let Some(raster) = &mut self.raster {
+            raster.clear(&mut encoder);
+            self.renderer
+                .rasterize(&gpu.queue, &mut encoder, raster, &draws);
+        }
         {
             let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
             // The clear colour is linear: on an sRGB surface encode it so it shows as given.
@@ -170,8 +190,9 @@ impl WindowSurface {
                 wgpu::Color { r, g, b, a: 1.0 }
             };
             let mut pass = clear_pass(&mut encoder, &view, depth, clear);
-            if let Some(vertices) = vertices {
-                self.renderer.draw(&mut pass, vertices);
+            self.renderer.draw(&mut pass, &draws);
+            if let Some(raster) = &self.raster {
+                self.renderer.resolve(&mut pass, raster);
             }
         }
         gpu.queue.submit([encoder.finish()]);

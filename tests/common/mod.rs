@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use vertexview::gpu::{
-    FrameParams, GpuContext, OffscreenTarget, PointRenderer, VertexBuffers, OFFSCREEN_TARGET,
+    AtomicWidth, ComputeSupport, FrameParams, GpuContext, OffscreenTarget, PointDraw,
+    PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
 };
 use vertexview::image::{self, RgbaImage};
 use vertexview::Vertex;
@@ -18,27 +19,99 @@ pub fn gpu() -> GpuContext {
     }
 }
 
-/// Renders `vertices` with explicit parameters, through the library's public pieces.
+/// The ways a picture can be drawn: the pipeline, and the compute rasteriser with 64-bit and
+/// with 32-bit atomics.
+pub const PATHS: [(Raster, AtomicWidth, &str); 3] = [
+    (Raster::Pipeline, AtomicWidth::Widest, "pipeline"),
+    (
+        Raster::Compute,
+        AtomicWidth::Widest,
+        "compute, 64-bit atomics",
+    ),
+    (
+        Raster::Compute,
+        AtomicWidth::Bits32,
+        "compute, 32-bit atomics",
+    ),
+];
+
+/// Renders `vertices` with explicit parameters by one path, through the library's public pieces.
+pub fn render_by(
+    gpu: &GpuContext,
+    vertices: &VertexBuffers,
+    params: &FrameParams,
+    background: [u8; 3],
+    raster: Raster,
+    atomics: AtomicWidth,
+) -> RgbaImage {
+    let mut target = OffscreenTarget::new(&gpu.device, params.viewport).unwrap();
+    let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics);
+    let params = FrameParams { raster, ..*params };
+    let mut cloud = PointDraw::new(&gpu.device, &renderer, vertices);
+    cloud.prepare(&gpu.queue, &renderer, &params);
+    let path = match raster {
+        Raster::Pipeline => RasterPath::Pipeline,
+        _ => RasterPath::Compute,
+    };
+    assert_eq!(cloud.path(), path, "{:?}", renderer.compute_support());
+    let image = target
+        .render(&gpu.device, &gpu.queue, &renderer, &[&cloud], background)
+        .unwrap();
+    assert!(gpu.take_error().is_none());
+    image
+}
+
+/// Renders `vertices` by every path ([`PATHS`]), asserts that they give the same pixels, and
+/// returns the picture.
 pub fn render(
     gpu: &GpuContext,
     vertices: &VertexBuffers,
     params: &FrameParams,
     background: [u8; 3],
 ) -> RgbaImage {
-    let target = OffscreenTarget::new(&gpu.device, params.viewport).unwrap();
-    let mut renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-    let image = target
-        .render(
-            &gpu.device,
-            &gpu.queue,
-            &mut renderer,
-            vertices,
-            params,
-            background,
-        )
-        .unwrap();
-    assert!(gpu.take_error().is_none());
-    image
+    let mut images = PATHS
+        .iter()
+        .map(|&(raster, atomics, name)| {
+            (
+                name,
+                render_by(gpu, vertices, params, background, raster, atomics),
+            )
+        })
+        .collect::<Vec<_>>();
+    let (_, pipeline) = images.remove(0);
+    for (name, image) in images {
+        assert_same_pixels(&pipeline, &image, name);
+    }
+    pipeline
+}
+
+/// Asserts equal pictures, naming the first pixels that differ.
+pub fn assert_same_pixels(expected: &RgbaImage, got: &RgbaImage, what: &str) {
+    assert_eq!(
+        (expected.width(), expected.height()),
+        (got.width(), got.height())
+    );
+    let differ: Vec<(u32, u32, [u8; 4], [u8; 4])> = (0..expected.height())
+        .flat_map(|y| (0..expected.width()).map(move |x| (x, y)))
+        .filter_map(|(x, y)| {
+            let (a, b) = (expected.pixel(x, y).unwrap(), got.pixel(x, y).unwrap());
+            (a != b).then_some((x, y, a, b))
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{what}: {} pixels differ from the pipeline's, first (x, y, pipeline, {what}): {:?}",
+        differ.len(),
+        &differ[..differ.len().min(8)]
+    );
+}
+
+/// The compute path is there to be tested: lavapipe has it, with 64-bit atomics.
+pub fn assert_compute_support(gpu: &GpuContext) {
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    assert_eq!(renderer.compute_support(), ComputeSupport::Atomic64);
+    let narrow = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32);
+    assert_eq!(narrow.compute_support(), ComputeSupport::Atomic32);
 }
 
 pub fn upload(gpu: &GpuContext, vertices: &[Vertex]) -> VertexBuffers {

@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use super::App;
 use crate::camera::CameraMode;
-use crate::gpu::{ColorMode, OffscreenTarget, PointRenderer, PointShape, OFFSCREEN_TARGET};
+use crate::gpu::{
+    ColorMode, FrameParams, OffscreenTarget, PointRenderer, PointShape, Raster, RasterPath,
+    OFFSCREEN_TARGET,
+};
 
 impl App {
     /// The `vertexview render` command that gives the pixels now on screen.
@@ -21,8 +24,9 @@ impl App {
             }
         };
         let [r, g, b] = self.settings.background;
+        let raster = self.drawn_raster().name();
         let mut command = format!(
-            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}'",
+            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}' --raster {raster}",
             self.file.path().display(),
             self.settings.point_size
         );
@@ -35,9 +39,20 @@ impl App {
         command
     }
 
+    /// The rasteriser that drew the last frame, as a choice `render` takes.
+    pub(super) fn drawn_raster(&self) -> Raster {
+        match self.cloud.as_ref().map(|c| c.path()) {
+            Some(RasterPath::Compute) => Raster::Compute,
+            _ => Raster::Pipeline,
+        }
+    }
+
     /// Renders the current view offscreen, exactly as `render` would, and writes a PNG.
     pub(super) fn screenshot(&mut self) -> Result<PathBuf, Box<dyn std::error::Error>> {
-        let params = self.frame_params();
+        let params = FrameParams {
+            raster: self.drawn_raster(),
+            ..self.frame_params()
+        };
         let (Some(gpu), Some(vertices)) = (&self.gpu, &self.vertices) else {
             return Err("nothing to capture yet".into());
         };
@@ -53,7 +68,7 @@ impl App {
         let Some((target, renderer)) = &mut self.screenshot else {
             return Err("no offscreen target".into());
         };
-        let image = target.render(
+        let image = target.render_vertices(
             &gpu.device,
             &gpu.queue,
             renderer,

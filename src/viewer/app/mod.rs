@@ -22,8 +22,8 @@ use super::surface::{FrameOutcome, WindowSurface};
 use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::gpu::{
-    ColorMode, FrameParams, GpuContext, OffscreenTarget, PointRenderer, RenderSettings,
-    VertexBuffers,
+    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, OffscreenTarget, PointDraw,
+    PointRenderer, Raster, RenderSettings, VertexBuffers,
 };
 use crate::VertexFile;
 
@@ -44,6 +44,8 @@ struct App {
     window: Option<WindowSurface>,
     file: VertexFile,
     vertices: Option<VertexBuffers>,
+    /// The vertices as the window's renderer draws them.
+    cloud: Option<PointDraw>,
     settings: RenderSettings,
     start_camera: CameraMode,
     camera: OrbitCamera,
@@ -80,6 +82,7 @@ impl App {
             settings: options.settings,
             file: options.file,
             vertices: None,
+            cloud: None,
             colors_chosen: options.colors_chosen,
             frames_left: options.frames,
             watch: options.watch,
@@ -125,6 +128,8 @@ impl App {
             point_size: self.settings.point_size,
             shape: self.settings.shape,
             color_mode: self.settings.color_mode,
+            raster: self.settings.raster,
+            subsample: Default::default(),
         }
     }
 
@@ -192,10 +197,14 @@ impl App {
             .map_err(|e| ViewerError::NoDisplay(format!("cannot create a surface: {e}")))?;
         let gpu = GpuContext::with_instance(instance, Some(&surface))?;
         let surface = WindowSurface::new(&gpu, window, surface)?;
-        self.vertices = Some(reload::upload_with_progress(
-            &gpu.device,
-            self.file.vertices(),
-        )?);
+        if let (Raster::Compute, ComputeSupport::Unavailable(why)) =
+            (self.settings.raster, surface.renderer.compute_support())
+        {
+            return Err(GpuError::ComputeUnavailable(why).into());
+        }
+        let vertices = reload::upload_with_progress(&gpu.device, self.file.vertices())?;
+        self.cloud = Some(PointDraw::new(&gpu.device, &surface.renderer, &vertices));
+        self.vertices = Some(vertices);
         self.gpu = Some(gpu);
         self.window = Some(surface);
         self.reset_view();
@@ -258,12 +267,7 @@ impl App {
             return;
         };
         let started = Instant::now();
-        let outcome = window.draw(
-            gpu,
-            self.vertices.as_ref(),
-            &params,
-            self.settings.background,
-        );
+        let outcome = window.draw(gpu, self.cloud.as_mut(), &params, self.settings.background);
         if let Some(error) = gpu.take_error() {
             self.error = Some(error.into());
             event_loop.exit();
@@ -353,8 +357,14 @@ impl App {
         };
         let uploaded = match updated {
             Ok(true) => Ok(()),
-            Ok(false) => reload::upload_with_progress(&gpu.device, file.vertices())
-                .map(|v| self.vertices = Some(v)),
+            Ok(false) => {
+                reload::upload_with_progress(&gpu.device, file.vertices()).map(|vertices| {
+                    if let Some(window) = &self.window {
+                        self.cloud = Some(PointDraw::new(&gpu.device, &window.renderer, &vertices));
+                    }
+                    self.vertices = Some(vertices);
+                })
+            }
             Err(e) => Err(e),
         };
         match uploaded {

@@ -1,0 +1,215 @@
+// The compute rasteriser (after common.wgsl): points drawn by compute threads with atomics on
+// per-pixel buffers, then resolved into the caller's render pass by resolve.wgsl.
+//
+// Every pixel ends up with the nearest point, and of points at equal depth the one drawn first
+// (the lowest draw order: file order, then cloud order), as a `Less` depth test gives in draw
+// order. Depth bits and draw order are stored inverted so that buffers cleared to zero are empty
+// and atomicMax keeps the winner. Two ways, chosen by the device's features:
+// - 64-bit atomics (raster64.wgsl): `depth64` keeps max(~(depth << 32 | order)) per pixel in one
+//   pass; `color64` then lets the one winner write its colour.
+// - 32-bit atomics: `depth32` keeps the nearest depth, `index32` the first order at that depth,
+//   `color32` the winner's colour.
+// A raster target accumulates over several dispatches (streamed pieces, progressive frames):
+// everything drawn later has a higher order, which the passes rely on.
+
+// One binding range of a cloud's vertex buffer: `count` vertices, the first of which is vertex
+// `first` of the cloud.
+struct Range {
+    first: u32,
+    count: u32,
+    _padding: vec2<u32>,
+}
+
+struct Target {
+    size: vec2<u32>,
+}
+
+@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(1) var<uniform> range: Range;
+// The vertex bytes, unchanged, as 32-bit words.
+@group(0) @binding(2) var<storage, read> words: array<u32>;
+
+@group(1) @binding(0) var<uniform> pixels: Target;
+@group(1) @binding(2) var<storage, read> keys: array<vec2<u32>>;
+@group(1) @binding(3) var<storage, read_write> depth32: array<atomic<u32>>;
+@group(1) @binding(4) var<storage, read_write> index32: array<atomic<u32>>;
+@group(1) @binding(5) var<storage, read> depth32_read: array<u32>;
+@group(1) @binding(6) var<storage, read> index32_read: array<u32>;
+@group(1) @binding(7) var<storage, read_write> colors: array<vec2<u32>>;
+
+// Words from one vertex to the next.
+override STRIDE_WORDS: u32 = 5u;
+// Without a depth attachment the pipeline path lets the last point drawn win; so does this.
+override DEPTH_TEST: bool = true;
+
+const WORKGROUP: u32 = 64u;
+
+// A vertex as the passes need it: where its footprint starts, how deep it is, its draw order.
+struct Point {
+    visible: bool,
+    // Centre of the footprint's top-left pixel, in pixels (y down).
+    origin: vec2<f32>,
+    size: u32,
+    depth_bits: u32,
+    order: u32,
+}
+
+// The vertex this thread draws (an index within the range), or none past the end. Dispatches
+// wider than 65535 workgroups continue in y.
+fn thread_vertex(group: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
+    let thread = (group.y * groups.x + group.x) * WORKGROUP + local;
+    let first_sampled = (frame.phase + frame.step - range.first % frame.step) % frame.step;
+    return first_sampled + thread * frame.step;
+}
+
+fn position_of(i: u32) -> vec3<f32> {
+    let at = i * STRIDE_WORDS;
+    return vec3<f32>(bitcast<f32>(words[at]), bitcast<f32>(words[at + 1u]), bitcast<f32>(words[at + 2u]));
+}
+
+fn stored_color(i: u32) -> vec3<u32> {
+    let at = i * STRIDE_WORDS;
+    let red_green = words[at + 3u];
+    return vec3<u32>(red_green & 0xffffu, red_green >> 16u, words[at + 4u] & 0xffffu);
+}
+
+fn point(i: u32) -> Point {
+    var p: Point;
+    let clip = frame.view_proj * vec4<f32>(position_of(i), 1.0);
+    p.visible = visible(clip);
+    let ndc = clip.xyz / clip.w;
+    p.size = u32(max(round(frame.point_size), 1.0));
+    let viewport = vec2<f32>(pixels.size);
+    if p.size == 1u {
+        // Where a fixed-function rasteriser puts a point: the perspective divide as a multiply by
+        // 1/w, the viewport transform, a snap to 1/256 of a pixel (the 8 bits of sub-pixel
+        // precision D3D requires and Vulkan drivers use), and the pixel whose centre the point
+        // covers, the one to the left (above) when it sits exactly on a pixel edge.
+        let half = viewport * vec2<f32>(0.5, -0.5);
+        let window = clip.xy * (1.0 / clip.w) * half + abs(half);
+        p.origin = ceil(floor(window * 256.0 + 0.5) / 256.0) - 0.5;
+    } else {
+        p.origin = footprint_origin(ndc.xy, viewport, f32(p.size));
+    }
+    // The depth each path's rasteriser sees: for one-pixel points the fixed-function divide (a
+    // multiply by 1/w), for quads the vertex shader's. +0 for -0, whose bits would sort it
+    // behind everything.
+    let depth = select(ndc.z, clip.z * (1.0 / clip.w), p.size == 1u);
+    let z = select(depth, 0.0, depth == 0.0);
+    p.depth_bits = select(0u, bitcast<u32>(z), DEPTH_TEST);
+    let order = frame.index_base + range.first + i;
+    p.order = select(~order, order, DEPTH_TEST);
+    return p;
+}
+
+// The pixel (row-major index) that footprint pixel (dx, dy) of `p` lands on, or -1 where it is off
+// the target or, for discs, outside the circle (pixels whose centres lie within it are kept).
+fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
+    let centre = p.origin + vec2<f32>(f32(dx), f32(dy));
+    let pixel = floor(centre);
+    if any(pixel < vec2<f32>(0.0)) || any(pixel >= vec2<f32>(pixels.size)) {
+        return -1;
+    }
+    if frame.round_points == 1u && p.size > 1u {
+        let half = f32(p.size) * 0.5;
+        let local = (vec2<f32>(f32(dx), f32(dy)) + 0.5 - half) / half;
+        if dot(local, local) > 1.0 {
+            return -1;
+        }
+    }
+    return i32(u32(pixel.y) * pixels.size.x + u32(pixel.x));
+}
+
+// The stored colour of the winner: 16 bits a channel, as the file holds them or as the ramp gives.
+fn packed_color(i: u32) -> vec2<u32> {
+    let c = shade(frame, position_of(i), stored_color(i));
+    let q = vec3<u32>(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 65535.0));
+    return vec2<u32>(q.x | (q.y << 16u), q.z);
+}
+
+@compute @workgroup_size(64)
+fn depth32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let i = thread_vertex(group, groups, local);
+    if i >= range.count {
+        return;
+    }
+    let p = point(i);
+    if !p.visible {
+        return;
+    }
+    for (var dy = 0u; dy < p.size; dy++) {
+        for (var dx = 0u; dx < p.size; dx++) {
+            let at = footprint_pixel(p, dx, dy);
+            if at >= 0 {
+                let old = atomicMax(&depth32[at], ~p.depth_bits);
+                // Nearer than whatever was there before this dispatch began: an order stored by
+                // an earlier dispatch belongs to a point that lost, so forget it.
+                if ~p.depth_bits > old {
+                    atomicStore(&index32[at], 0u);
+                }
+            }
+        }
+    }
+}
+
+@compute @workgroup_size(64)
+fn index32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let i = thread_vertex(group, groups, local);
+    if i >= range.count {
+        return;
+    }
+    let p = point(i);
+    if !p.visible {
+        return;
+    }
+    for (var dy = 0u; dy < p.size; dy++) {
+        for (var dx = 0u; dx < p.size; dx++) {
+            let at = footprint_pixel(p, dx, dy);
+            if at >= 0 && depth32_read[at] == ~p.depth_bits {
+                atomicMax(&index32[at], ~p.order);
+            }
+        }
+    }
+}
+
+@compute @workgroup_size(64)
+fn color32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let i = thread_vertex(group, groups, local);
+    if i >= range.count {
+        return;
+    }
+    let p = point(i);
+    if !p.visible {
+        return;
+    }
+    for (var dy = 0u; dy < p.size; dy++) {
+        for (var dx = 0u; dx < p.size; dx++) {
+            let at = footprint_pixel(p, dx, dy);
+            if at >= 0 && depth32_read[at] == ~p.depth_bits && index32_read[at] == ~p.order {
+                colors[at] = packed_color(i);
+            }
+        }
+    }
+}
+
+@compute @workgroup_size(64)
+fn color64_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let i = thread_vertex(group, groups, local);
+    if i >= range.count {
+        return;
+    }
+    let p = point(i);
+    if !p.visible {
+        return;
+    }
+    // The key as stored: low word ~order, high word ~depth.
+    let key = vec2<u32>(~p.order, ~p.depth_bits);
+    for (var dy = 0u; dy < p.size; dy++) {
+        for (var dx = 0u; dx < p.size; dx++) {
+            let at = footprint_pixel(p, dx, dy);
+            if at >= 0 && all(keys[at] == key) {
+                colors[at] = packed_color(i);
+            }
+        }
+    }
+}

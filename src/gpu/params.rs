@@ -1,0 +1,247 @@
+//! What one cloud's draw looks like this frame: transform, point size and shape, colouring,
+//! subsample, and which rasteriser draws it.
+
+use bytemuck::{Pod, Zeroable};
+use glam::Mat4;
+
+/// Drawing points larger than one pixel: squares or discs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PointShape {
+    /// Screen-aligned squares.
+    #[default]
+    Square,
+    /// Round discs.
+    Round,
+}
+
+/// How points are coloured.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum ColorMode {
+    /// The colours stored in the file, value / 65535.
+    #[default]
+    File,
+    /// A colour ramp over the height (y), from `min` to `max`: for files without colours.
+    Height {
+        /// Height at the start of the ramp.
+        min: f32,
+        /// Height at its end.
+        max: f32,
+    },
+}
+
+/// Which rasteriser draws a cloud.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Raster {
+    /// The compute rasteriser where the device supports it and it is faster (enough points,
+    /// points no larger than [`MAX_COMPUTE_POINT_SIZE`]); otherwise the pipeline.
+    #[default]
+    Auto,
+    /// The compute rasteriser (falls back to the pipeline where the device cannot; see
+    /// [`PointRenderer::compute_support`](super::PointRenderer::compute_support)).
+    Compute,
+    /// The fixed-function point list, or instanced quads for larger points.
+    Pipeline,
+}
+
+impl Raster {
+    /// The name on the command line: `auto`, `compute`, `pipeline`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Raster::Auto => "auto",
+            Raster::Compute => "compute",
+            Raster::Pipeline => "pipeline",
+        }
+    }
+}
+
+/// The rasteriser a draw actually takes once [`Raster`] is decided.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RasterPath {
+    /// Fixed-function points or quads, in the render pass.
+    #[default]
+    Pipeline,
+    /// Compute passes before the render pass, and a resolve in it.
+    Compute,
+}
+
+/// Below this many vertices `Raster::Auto` takes the pipeline: the compute path's fixed cost
+/// (clearing and resolving its per-pixel buffers) outweighs what it saves. Measured with
+/// `cargo bench --bench gpu` (group `crossover`) on lavapipe at 1920×1080; see the README.
+pub const AUTO_COMPUTE_MIN_VERTICES: u64 = 50_000;
+
+/// The largest point size the compute path draws (it writes size² pixels a point);
+/// `Raster::Auto` takes the pipeline above it. Measured as for [`AUTO_COMPUTE_MIN_VERTICES`].
+pub const MAX_COMPUTE_POINT_SIZE: u32 = 16;
+
+/// Which vertices of a cloud a frame draws: every `step`-th, starting at `phase`. Drawing the
+/// `step` phases one after another into one raster target draws every vertex once, which is how
+/// the viewer fills in a picture progressively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subsample {
+    /// Distance between drawn vertices; 1 draws all.
+    pub step: u32,
+    /// Index of the first drawn vertex, below `step`.
+    pub phase: u32,
+}
+
+impl Subsample {
+    /// Every vertex.
+    pub const ALL: Subsample = Subsample { step: 1, phase: 0 };
+}
+
+impl Default for Subsample {
+    fn default() -> Self {
+        Subsample::ALL
+    }
+}
+
+/// How one cloud is drawn this frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameParams {
+    /// World (or file) positions to clip space.
+    pub view_proj: Mat4,
+    /// Size of the render target in pixels.
+    pub viewport: [u32; 2],
+    /// Width of a point in pixels; 1 draws one pixel per vertex.
+    pub point_size: f32,
+    /// Shape of points larger than one pixel.
+    pub shape: PointShape,
+    /// Colouring.
+    pub color_mode: ColorMode,
+    /// Which rasteriser draws the cloud.
+    pub raster: Raster,
+    /// Which vertices are drawn.
+    pub subsample: Subsample,
+}
+
+impl Default for FrameParams {
+    /// Identity transform (positions in clip space), a 1×1 viewport, one-pixel points, file
+    /// colours, the rasteriser chosen automatically, every vertex.
+    fn default() -> Self {
+        FrameParams {
+            view_proj: Mat4::IDENTITY,
+            viewport: [1, 1],
+            point_size: 1.0,
+            shape: PointShape::Square,
+            color_mode: ColorMode::File,
+            raster: Raster::Auto,
+            subsample: Subsample::ALL,
+        }
+    }
+}
+
+impl FrameParams {
+    /// The point size as drawn: a whole number of pixels, at least 1.
+    pub fn pixel_size(&self) -> u32 {
+        if self.point_size.is_finite() {
+            self.point_size.round().clamp(1.0, 4096.0) as u32
+        } else {
+            1
+        }
+    }
+}
+
+/// `shaders/common.wgsl`'s `Frame`.
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+pub(super) struct FrameUniform {
+    pub view_proj: [[f32; 4]; 4],
+    pub viewport: [f32; 2],
+    pub point_size: f32,
+    pub round_points: u32,
+    pub color_mode: u32,
+    pub step: u32,
+    pub ramp_min: f32,
+    pub ramp_max: f32,
+    pub phase: u32,
+    pub index_base: u32,
+    pub padding: [u32; 2],
+}
+
+/// Size of [`FrameUniform`] in bytes.
+pub(super) const FRAME_UNIFORM_SIZE: u64 = std::mem::size_of::<FrameUniform>() as u64;
+
+/// Byte offset of `index_base` within [`FrameUniform`], which the compute path rewrites.
+pub(super) const INDEX_BASE_OFFSET: u64 = std::mem::offset_of!(FrameUniform, index_base) as u64;
+
+impl FrameUniform {
+    pub fn new(params: &FrameParams) -> FrameUniform {
+        let (color_mode, ramp_min, ramp_max) = match params.color_mode {
+            ColorMode::File => (0, 0.0, 1.0),
+            ColorMode::Height { min, max } => (1, min, max),
+        };
+        let step = params.subsample.step.max(1);
+        FrameUniform {
+            view_proj: params.view_proj.to_cols_array_2d(),
+            viewport: [
+                params.viewport[0].max(1) as f32,
+                params.viewport[1].max(1) as f32,
+            ],
+            point_size: params.pixel_size() as f32,
+            round_points: u32::from(params.shape == PointShape::Round),
+            color_mode,
+            step,
+            ramp_min,
+            ramp_max,
+            phase: params.subsample.phase % step,
+            index_base: 0,
+            padding: [0; 2],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_uniform_matches_the_wgsl_struct() {
+        // mat4 (64) + vec2 (8) + 10 scalars (40) + vec2<u32> (8): 16-byte aligned, as WGSL lays
+        // out `Frame`.
+        assert_eq!(FRAME_UNIFORM_SIZE, 112);
+        assert_eq!(INDEX_BASE_OFFSET, 100);
+        let source = super::super::renderer::COMMON_SOURCE;
+        let fields: Vec<&str> = source
+            .split("struct Frame {")
+            .nth(1)
+            .unwrap()
+            .split('}')
+            .next()
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.trim().split_once(':').map(|(name, _)| name))
+            .filter(|n| !n.starts_with("//"))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "view_proj",
+                "viewport",
+                "point_size",
+                "round_points",
+                "color_mode",
+                "step",
+                "ramp_min",
+                "ramp_max",
+                "phase",
+                "index_base",
+                "_padding"
+            ]
+        );
+    }
+
+    #[test]
+    fn point_sizes_are_whole_pixels() {
+        let size = |point_size| {
+            FrameParams {
+                point_size,
+                ..Default::default()
+            }
+            .pixel_size()
+        };
+        assert_eq!(
+            [size(0.2), size(1.4), size(2.5), size(f32::NAN), size(1e9)],
+            [1, 1, 3, 1, 4096]
+        );
+    }
+}

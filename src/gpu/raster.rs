@@ -1,0 +1,692 @@
+//! The compute rasteriser: its pipelines ([`ComputeRaster`], inside a
+//! [`PointRenderer`](super::PointRenderer)), the per-pixel buffers it draws into
+//! ([`RasterTarget`]), and the recording of its passes. The algorithm is in
+//! `shaders/raster.wgsl`.
+
+use bytemuck::{Pod, Zeroable};
+
+use super::context::catch_errors;
+use super::draw::PointDraw;
+use super::error::GpuError;
+use super::params::FRAME_UNIFORM_SIZE;
+use super::renderer::{depth_state, PointRenderer, TargetFormat};
+use super::AtomicWidth;
+use crate::vertex::STRIDE;
+
+/// The WGSL of the compute passes that need only 32-bit atomics: `shaders/common.wgsl` then
+/// `shaders/raster.wgsl`.
+pub const RASTER_SOURCE: &str = concat!(
+    include_str!("../../shaders/common.wgsl"),
+    include_str!("../../shaders/raster.wgsl")
+);
+
+/// The WGSL of all compute passes, the 64-bit one included: [`RASTER_SOURCE`] then
+/// `shaders/raster64.wgsl`.
+pub const RASTER64_SOURCE: &str = concat!(
+    include_str!("../../shaders/common.wgsl"),
+    include_str!("../../shaders/raster.wgsl"),
+    include_str!("../../shaders/raster64.wgsl")
+);
+
+/// The WGSL of the resolve: `shaders/common.wgsl` then `shaders/resolve.wgsl`.
+pub const RESOLVE_SOURCE: &str = concat!(
+    include_str!("../../shaders/common.wgsl"),
+    include_str!("../../shaders/resolve.wgsl")
+);
+
+/// Threads per workgroup, as the shaders declare.
+const WORKGROUP: u32 = 64;
+
+/// Whether a renderer can draw by the compute path, and how.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComputeSupport {
+    /// 64-bit atomic max of depth and draw order: two passes.
+    Atomic64,
+    /// 32-bit atomics: three passes.
+    Atomic32,
+    /// Not on this device, and why.
+    Unavailable(String),
+}
+
+/// One storage binding of a cloud's vertices, at most `max_storage_buffer_binding_size` bytes.
+#[derive(Debug)]
+pub(super) struct ComputeRange {
+    group: wgpu::BindGroup,
+    pub count: u32,
+    first: u64,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct RangeUniform {
+    first: u32,
+    count: u32,
+    padding: [u32; 2],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Pod, Zeroable)]
+struct TargetUniform {
+    size: [u32; 2],
+    padding: [u32; 2],
+}
+
+/// One compute pass: its pipeline and the per-pixel buffers it binds, by binding number.
+#[derive(Debug)]
+struct Stage {
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+    /// (binding, buffer) in `shaders/raster.wgsl`'s group 1.
+    bindings: &'static [(u32, PixelBuffer)],
+}
+
+/// The per-pixel buffers of a raster target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PixelBuffer {
+    Keys,
+    Depth,
+    Index,
+    Colors,
+}
+
+const WIDE_STAGES: [(&str, &[(u32, PixelBuffer)]); 2] = [
+    ("depth64_pass", &[(1, PixelBuffer::Keys)]),
+    (
+        "color64_pass",
+        &[(2, PixelBuffer::Keys), (7, PixelBuffer::Colors)],
+    ),
+];
+
+const NARROW_STAGES: [(&str, &[(u32, PixelBuffer)]); 3] = [
+    (
+        "depth32_pass",
+        &[(3, PixelBuffer::Depth), (4, PixelBuffer::Index)],
+    ),
+    (
+        "index32_pass",
+        &[(5, PixelBuffer::Depth), (4, PixelBuffer::Index)],
+    ),
+    (
+        "color32_pass",
+        &[
+            (5, PixelBuffer::Depth),
+            (6, PixelBuffer::Index),
+            (7, PixelBuffer::Colors),
+        ],
+    ),
+];
+
+/// Which bindings of group 1 are written (and so bound read-write).
+fn writable(binding: u32) -> bool {
+    matches!(binding, 1 | 3 | 4 | 7)
+}
+
+/// The compute path's pipelines for one target format.
+#[derive(Debug)]
+pub(crate) struct ComputeRaster {
+    wide: bool,
+    draw_layout: wgpu::BindGroupLayout,
+    stages: Vec<Stage>,
+    resolve: wgpu::RenderPipeline,
+    resolve_layout: wgpu::BindGroupLayout,
+    max_groups: u32,
+}
+
+impl ComputeRaster {
+    /// The pipelines, or why this device cannot have them.
+    pub fn new(
+        device: &wgpu::Device,
+        target: TargetFormat,
+        atomics: AtomicWidth,
+    ) -> Result<ComputeRaster, String> {
+        let limits = device.limits();
+        if limits.max_compute_workgroups_per_dimension == 0
+            || limits.max_compute_invocations_per_workgroup < WORKGROUP
+            || limits.max_compute_workgroup_size_x < WORKGROUP
+        {
+            return Err("the device has no compute shaders".into());
+        }
+        if limits.max_storage_buffers_per_shader_stage < 4 {
+            return Err(format!(
+                "the device binds {} storage buffers per shader stage; the compute path needs 4",
+                limits.max_storage_buffers_per_shader_stage
+            ));
+        }
+        let wide = atomics == AtomicWidth::Widest
+            && device.features().contains(
+                wgpu::Features::SHADER_INT64 | wgpu::Features::SHADER_INT64_ATOMIC_MIN_MAX,
+            );
+        catch_errors(device, || Self::build(device, target, wide, &limits))
+            .map_err(|e| format!("the compute rasteriser's pipelines failed: {e}"))
+    }
+
+    fn build(
+        device: &wgpu::Device,
+        target: TargetFormat,
+        wide: bool,
+        limits: &wgpu::Limits,
+    ) -> ComputeRaster {
+        let source = if wide { RASTER64_SOURCE } else { RASTER_SOURCE };
+        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("vertexview raster.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let compute = wgpu::ShaderStages::COMPUTE;
+        let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("vertexview raster cloud"),
+            entries: &[
+                uniform_entry(0, compute, FRAME_UNIFORM_SIZE),
+                uniform_entry(1, compute, std::mem::size_of::<RangeUniform>() as u64),
+                storage_entry(2, compute, true),
+            ],
+        });
+        let depth_test = [("DEPTH_TEST", f64::from(u8::from(target.depth.is_some())))];
+        let stage_list: &[(&str, &'static [(u32, PixelBuffer)])] =
+            if wide { &WIDE_STAGES } else { &NARROW_STAGES };
+        let stages = stage_list
+            .iter()
+            .map(|&(entry, bindings)| {
+                let mut entries = vec![uniform_entry(
+                    0,
+                    compute,
+                    std::mem::size_of::<TargetUniform>() as u64,
+                )];
+                entries.extend(
+                    bindings
+                        .iter()
+                        .map(|&(b, _)| storage_entry(b, compute, !writable(b))),
+                );
+                let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                    label: Some(entry),
+                    entries: &entries,
+                });
+                let pipeline_layout =
+                    device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                        label: Some(entry),
+                        bind_group_layouts: &[Some(&draw_layout), Some(&layout)],
+                        immediate_size: 0,
+                    });
+                let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(entry),
+                    layout: Some(&pipeline_layout),
+                    module: &module,
+                    entry_point: Some(entry),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &depth_test,
+                        ..Default::default()
+                    },
+                    cache: None,
+                });
+                Stage {
+                    pipeline,
+                    layout,
+                    bindings,
+                }
+            })
+            .collect();
+
+        let fragment = wgpu::ShaderStages::FRAGMENT;
+        let resolve_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("vertexview resolve"),
+            entries: &[
+                uniform_entry(0, fragment, std::mem::size_of::<TargetUniform>() as u64),
+                storage_entry(1, fragment, true),
+                storage_entry(2, fragment, true),
+            ],
+        });
+        let resolve_module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some("vertexview resolve.wgsl"),
+            source: wgpu::ShaderSource::Wgsl(RESOLVE_SOURCE.into()),
+        });
+        let resolve_pipeline_layout =
+            device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("vertexview resolve"),
+                bind_group_layouts: &[Some(&resolve_layout)],
+                immediate_size: 0,
+            });
+        let constants = [
+            ("DEPTH_WORDS", if wide { 2.0 } else { 1.0 }),
+            ("SRGB_TARGET", f64::from(u8::from(target.color.is_srgb()))),
+        ];
+        let resolve = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: Some("vertexview resolve"),
+            layout: Some(&resolve_pipeline_layout),
+            vertex: wgpu::VertexState {
+                module: &resolve_module,
+                entry_point: Some("vs_resolve"),
+                compilation_options: Default::default(),
+                buffers: &[],
+            },
+            primitive: Default::default(),
+            depth_stencil: depth_state(target),
+            multisample: wgpu::MultisampleState {
+                count: target.sample_count,
+                ..Default::default()
+            },
+            fragment: Some(wgpu::FragmentState {
+                module: &resolve_module,
+                entry_point: Some(if target.depth.is_some() {
+                    "fs_resolve"
+                } else {
+                    "fs_resolve_color"
+                }),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &constants,
+                    ..Default::default()
+                },
+                targets: &[Some(wgpu::ColorTargetState {
+                    format: target.color,
+                    blend: None,
+                    write_mask: wgpu::ColorWrites::ALL,
+                })],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        ComputeRaster {
+            wide,
+            draw_layout,
+            stages,
+            resolve,
+            resolve_layout,
+            max_groups: limits.max_compute_workgroups_per_dimension,
+        }
+    }
+
+    pub fn support(&self) -> ComputeSupport {
+        if self.wide {
+            ComputeSupport::Atomic64
+        } else {
+            ComputeSupport::Atomic32
+        }
+    }
+
+    /// Storage bindings over `buffers` (buffer, vertices, index of its first vertex): ranges of
+    /// whole vertices, each at most `max_binding` bytes (and the device's limit), starting at
+    /// offsets the device accepts. Empty when not even one vertex fits a binding.
+    pub fn bind_ranges(
+        &self,
+        device: &wgpu::Device,
+        uniform: &wgpu::Buffer,
+        buffers: &[(wgpu::Buffer, u32, u64)],
+        max_binding: u64,
+    ) -> Vec<ComputeRange> {
+        let limits = device.limits();
+        let stride = STRIDE as u64;
+        let max_bytes = max_binding.min(limits.max_storage_buffer_binding_size);
+        // Offsets must be multiples of the alignment, and of the stride: step in whole units.
+        let align = u64::from(limits.min_storage_buffer_offset_alignment).max(1);
+        let unit = lcm(stride, align) / stride;
+        let per_range = (max_bytes / stride / unit * unit).min(u64::from(u32::MAX));
+        if per_range == 0 {
+            return Vec::new();
+        }
+        let mut ranges = Vec::new();
+        for (buffer, count, first) in buffers {
+            let mut offset = 0u64;
+            while offset < u64::from(*count) {
+                let n = per_range.min(u64::from(*count) - offset);
+                let range = RangeUniform {
+                    // Draw order wraps past 2³² vertices in one cloud, far beyond any buffer.
+                    first: (first + offset) as u32,
+                    count: n as u32,
+                    padding: [0; 2],
+                };
+                let range_buffer = device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("vertexview raster range"),
+                    size: std::mem::size_of::<RangeUniform>() as u64,
+                    usage: wgpu::BufferUsages::UNIFORM,
+                    mapped_at_creation: true,
+                });
+                if let Ok(mut view) = range_buffer.get_mapped_range_mut(..) {
+                    view.copy_from_slice(bytemuck::bytes_of(&range));
+                }
+                range_buffer.unmap();
+                let group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+                    label: Some("vertexview raster range"),
+                    layout: &self.draw_layout,
+                    entries: &[
+                        wgpu::BindGroupEntry {
+                            binding: 0,
+                            resource: uniform.as_entire_binding(),
+                        },
+                        wgpu::BindGroupEntry {
+                            binding: 1,
+                            resource: range_buffer.as_entire_binding(),
+                        },
+                        wgpu::BindGroupEntry {
+                            binding: 2,
+                            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                                buffer,
+                                offset: offset * stride,
+                                size: wgpu::BufferSize::new(n * stride),
+                            }),
+                        },
+                    ],
+                });
+                ranges.push(ComputeRange {
+                    group,
+                    count: n as u32,
+                    first: first + offset,
+                });
+                offset += n;
+            }
+        }
+        ranges
+    }
+
+    /// Records the passes for `draws` into `target`.
+    pub fn record(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        target: &mut RasterTarget,
+        draws: &[&PointDraw],
+    ) {
+        let Some(pixels) = &target.pixels else {
+            return;
+        };
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("vertexview raster"),
+            timestamp_writes: None,
+        });
+        // Each stage over every draw before the next stage: all points must have competed for a
+        // pixel's depth before any of them looks for the winner.
+        for (stage, group) in self.stages.iter().zip(&pixels.stage_groups) {
+            pass.set_pipeline(&stage.pipeline);
+            pass.set_bind_group(1, group, &[]);
+            for draw in draws {
+                let sub = draw.subsample();
+                let step = u64::from(sub.step);
+                for range in draw.ranges() {
+                    let skip = (u64::from(sub.phase) + step - range.first % step) % step;
+                    let Some(threads) = u64::from(range.count)
+                        .checked_sub(skip)
+                        .filter(|&n| n > 0)
+                        .map(|n| n.div_ceil(step))
+                    else {
+                        continue;
+                    };
+                    let groups = threads.div_ceil(u64::from(WORKGROUP));
+                    let x = groups.min(u64::from(self.max_groups));
+                    let y = groups.div_ceil(x);
+                    pass.set_bind_group(0, &range.group, &[]);
+                    pass.dispatch_workgroups(x as u32, y as u32, 1);
+                }
+            }
+        }
+        target.drawn = true;
+    }
+
+    pub fn resolve(&self, pass: &mut wgpu::RenderPass<'_>, target: &RasterTarget) {
+        if let Some(pixels) = &target.pixels {
+            pass.set_pipeline(&self.resolve);
+            pass.set_bind_group(0, &pixels.resolve_group, &[]);
+            pass.draw(0..3, 0..1);
+        }
+    }
+}
+
+fn lcm(a: u64, b: u64) -> u64 {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    a / gcd(a, b) * b
+}
+
+fn uniform_entry(
+    binding: u32,
+    visibility: wgpu::ShaderStages,
+    size: u64,
+) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Uniform,
+            has_dynamic_offset: false,
+            min_binding_size: wgpu::BufferSize::new(size),
+        },
+        count: None,
+    }
+}
+
+fn storage_entry(
+    binding: u32,
+    visibility: wgpu::ShaderStages,
+    read_only: bool,
+) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Storage { read_only },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
+}
+
+/// The per-pixel buffers the compute path draws into, for one target size: where each pixel's
+/// nearest point (its depth and draw order) and colour are kept until
+/// [`PointRenderer::resolve`](super::PointRenderer::resolve) writes them into a render pass.
+/// Like a depth buffer, it belongs to the caller, one per target size, and is cleared per
+/// picture; unlike one, it can accumulate a picture over several submissions (streamed pieces,
+/// progressive frames).
+#[derive(Debug)]
+pub struct RasterTarget {
+    size: [u32; 2],
+    pixels: Option<PixelBuffers>,
+    /// The draw order of each draw's first vertex since the last clear, by draw id: a draw
+    /// rasterized again (another subsample phase) keeps its order, so ties resolve the same.
+    bases: Vec<(u64, u32)>,
+    next_order: u64,
+    drawn: bool,
+}
+
+#[derive(Debug)]
+struct PixelBuffers {
+    /// Keys (64-bit) or depth and index (32-bit): what `clear` zeroes.
+    cleared: Vec<wgpu::Buffer>,
+    /// The buffer holding each pixel's draw order in its low word (keys, or index).
+    order: wgpu::Buffer,
+    stage_groups: Vec<wgpu::BindGroup>,
+    resolve_group: wgpu::BindGroup,
+}
+
+impl RasterTarget {
+    /// Buffers for a target of `size` pixels, for `renderer`'s compute path. With a renderer
+    /// that has no compute path the target holds nothing and costs nothing. Fails when the
+    /// buffers would exceed the device's storage binding limit (about 4096 × 4096 pixels on
+    /// lavapipe): draw by the pipeline path at such sizes.
+    pub fn new(
+        device: &wgpu::Device,
+        renderer: &PointRenderer,
+        size: [u32; 2],
+    ) -> Result<RasterTarget, GpuError> {
+        let pixels = match renderer.compute() {
+            Some(compute) => Some(PixelBuffers::new(device, compute, size)?),
+            None => None,
+        };
+        Ok(RasterTarget {
+            size,
+            pixels,
+            bases: Vec::new(),
+            next_order: 0,
+            drawn: false,
+        })
+    }
+
+    /// Size in pixels.
+    pub fn size(&self) -> [u32; 2] {
+        self.size
+    }
+
+    /// Empties every pixel (recorded into `encoder`), for a new picture.
+    pub fn clear(&mut self, encoder: &mut wgpu::CommandEncoder) {
+        if let Some(pixels) = &self.pixels {
+            for buffer in &pixels.cleared {
+                encoder.clear_buffer(buffer, 0, None);
+            }
+        }
+        self.bases.clear();
+        self.next_order = 0;
+        self.drawn = false;
+    }
+
+    /// Whether anything was rasterized since the last clear.
+    pub fn has_points(&self) -> bool {
+        self.drawn
+    }
+
+    /// The buffer whose low 32 bits per pixel hold the inverted draw order of the point shown
+    /// there (zero where none): 8 bytes a pixel with 64-bit atomics, 4 with 32-bit. For picking.
+    pub fn order_buffer(&self) -> Option<(&wgpu::Buffer, u64)> {
+        self.pixels.as_ref().map(|p| {
+            let bytes_per_pixel =
+                p.order.size() / (u64::from(self.size[0]) * u64::from(self.size[1]));
+            (&p.order, bytes_per_pixel)
+        })
+    }
+
+    /// The draw order of the first vertex of draw `id` of `count` vertices: the one it was given
+    /// when first rasterized since the last clear, or the next free one.
+    pub(super) fn order_of(&mut self, id: u64, count: u64) -> u32 {
+        if let Some(&(_, base)) = self.bases.iter().find(|(d, _)| *d == id) {
+            return base;
+        }
+        // Orders wrap past 2³² vertices in one picture; only ties between points that far
+        // apart in the file could then resolve the other way.
+        let base = self.next_order as u32;
+        self.next_order += count;
+        self.bases.push((id, base));
+        base
+    }
+}
+
+impl PixelBuffers {
+    fn new(
+        device: &wgpu::Device,
+        compute: &ComputeRaster,
+        size: [u32; 2],
+    ) -> Result<PixelBuffers, GpuError> {
+        let pixels = u64::from(size[0]) * u64::from(size[1]);
+        let limit = device
+            .limits()
+            .max_storage_buffer_binding_size
+            .min(device.limits().max_buffer_size);
+        if pixels * 8 > limit {
+            return Err(GpuError::Limit {
+                what: "the compute rasteriser's per-pixel buffer",
+                size: pixels * 8,
+                limit,
+            });
+        }
+        let buffer = |label, bytes_per_pixel: u64| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size: (pixels * bytes_per_pixel).max(8),
+                usage: wgpu::BufferUsages::STORAGE
+                    | wgpu::BufferUsages::COPY_DST
+                    | wgpu::BufferUsages::COPY_SRC,
+                mapped_at_creation: false,
+            })
+        };
+        catch_errors(device, || {
+            let colors = buffer("vertexview raster colours", 8);
+            let (keys, depth, index) = if compute.wide {
+                (Some(buffer("vertexview raster keys", 8)), None, None)
+            } else {
+                (
+                    None,
+                    Some(buffer("vertexview raster depth", 4)),
+                    Some(buffer("vertexview raster order", 4)),
+                )
+            };
+            let size_uniform = device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("vertexview raster size"),
+                size: std::mem::size_of::<TargetUniform>() as u64,
+                usage: wgpu::BufferUsages::UNIFORM,
+                mapped_at_creation: true,
+            });
+            if let Ok(mut view) = size_uniform.get_mapped_range_mut(..) {
+                view.copy_from_slice(bytemuck::bytes_of(&TargetUniform {
+                    size,
+                    padding: [0; 2],
+                }));
+            }
+            size_uniform.unmap();
+            let pick = |which: PixelBuffer| -> &wgpu::Buffer {
+                match which {
+                    PixelBuffer::Keys => keys.as_ref(),
+                    PixelBuffer::Depth => depth.as_ref(),
+                    PixelBuffer::Index => index.as_ref(),
+                    PixelBuffer::Colors => Some(&colors),
+                }
+                .unwrap_or(&colors)
+            };
+            let stage_groups = compute
+                .stages
+                .iter()
+                .map(|stage| {
+                    let mut entries = vec![wgpu::BindGroupEntry {
+                        binding: 0,
+                        resource: size_uniform.as_entire_binding(),
+                    }];
+                    entries.extend(stage.bindings.iter().map(|&(binding, which)| {
+                        wgpu::BindGroupEntry {
+                            binding,
+                            resource: pick(which).as_entire_binding(),
+                        }
+                    }));
+                    device.create_bind_group(&wgpu::BindGroupDescriptor {
+                        label: Some("vertexview raster pixels"),
+                        layout: &stage.layout,
+                        entries: &entries,
+                    })
+                })
+                .collect();
+            let depth_words = if compute.wide {
+                pick(PixelBuffer::Keys)
+            } else {
+                pick(PixelBuffer::Depth)
+            };
+            let resolve_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+                label: Some("vertexview resolve"),
+                layout: &compute.resolve_layout,
+                entries: &[
+                    wgpu::BindGroupEntry {
+                        binding: 0,
+                        resource: size_uniform.as_entire_binding(),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 1,
+                        resource: depth_words.as_entire_binding(),
+                    },
+                    wgpu::BindGroupEntry {
+                        binding: 2,
+                        resource: colors.as_entire_binding(),
+                    },
+                ],
+            });
+            let order = if compute.wide {
+                pick(PixelBuffer::Keys).clone()
+            } else {
+                pick(PixelBuffer::Index).clone()
+            };
+            PixelBuffers {
+                cleared: [keys.clone(), depth.clone(), index.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect(),
+                order,
+                stage_groups,
+                resolve_group,
+            }
+        })
+    }
+}
