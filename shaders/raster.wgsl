@@ -6,11 +6,14 @@
 // order. Depth bits and draw order are stored inverted so that buffers cleared to zero are empty
 // and atomicMax keeps the winner. Two ways, chosen by the device's features:
 // - 64-bit atomics (raster64.wgsl): `depth64` keeps max(~(depth << 32 | order)) per pixel in one
-//   pass; `color64` then lets the one winner write its colour.
+//   pass; then the one winner's colour is written.
 // - 32-bit atomics: `depth32` keeps the nearest depth, `index32` the first order at that depth,
-//   `color32` the winner's colour.
-// A raster target accumulates over several dispatches (streamed pieces, progressive frames):
-// everything drawn later has a higher order, which the passes rely on.
+//   then the winner's colour is written.
+// The colour is written by a pass over the points (`color*_pass`: the point whose key is the
+// pixel's), or by a pass over the pixels (`color*_pixels`: the pixel fetches its winner's colour
+// when the winner is in the range bound), whichever has less to do.
+// A raster target accumulates over several dispatches (streamed pieces, progressive frames), in
+// any order: what a pixel shows depends only on which points have been drawn.
 
 // One binding range of a cloud's vertex buffer: `count` vertices, the first of which is vertex
 // `first` of the cloud.
@@ -41,8 +44,17 @@ struct Target {
 override STRIDE_WORDS: u32 = 5u;
 // Without a depth attachment the pipeline path lets the last point drawn win; so does this.
 override DEPTH_TEST: bool = true;
+// Points larger than one pixel: each thread splats one footprint. One-pixel points: each
+// thread draws several points, which lavapipe runs much faster than one point a thread.
+override SPLAT: bool = false;
 
 const WORKGROUP: u32 = 64u;
+// Points a thread draws when they are one pixel each.
+const POINTS_PER_THREAD: u32 = 8u;
+
+fn per_thread() -> u32 {
+    return select(POINTS_PER_THREAD, 1u, SPLAT);
+}
 
 // A vertex as the passes need it: where its footprint starts, how deep it is, its draw order.
 struct Point {
@@ -54,12 +66,14 @@ struct Point {
     order: u32,
 }
 
-// The vertex this thread draws (an index within the range), or none past the end. Dispatches
-// wider than 65535 workgroups continue in y.
-fn thread_vertex(group: vec3<u32>, groups: vec3<u32>, local: u32) -> u32 {
-    let thread = (group.y * groups.x + group.x) * WORKGROUP + local;
+// The `k`-th vertex this thread draws (an index within the range; past `range.count` when there
+// is none). A workgroup draws a run of samples; consecutive threads take consecutive samples.
+// Dispatches wider than 65535 workgroups continue in y.
+fn thread_vertex(group: vec3<u32>, groups: vec3<u32>, local: u32, k: u32) -> u32 {
+    let run = (group.y * groups.x + group.x) * per_thread() + k;
+    let sample = run * WORKGROUP + local;
     let first_sampled = (frame.phase + frame.step - range.first % frame.step) % frame.step;
-    return first_sampled + thread * frame.step;
+    return first_sampled + sample * frame.step;
 }
 
 fn position_of(i: u32) -> vec3<f32> {
@@ -77,24 +91,27 @@ fn point(i: u32) -> Point {
     var p: Point;
     let clip = frame.view_proj * vec4<f32>(position_of(i), 1.0);
     p.visible = visible(clip);
-    let ndc = clip.xyz / clip.w;
-    p.size = u32(max(round(frame.point_size), 1.0));
     let viewport = vec2<f32>(pixels.size);
-    if p.size == 1u {
-        // Where a fixed-function rasteriser puts a point: the perspective divide as a multiply by
-        // 1/w, the viewport transform, a snap to 1/256 of a pixel (the 8 bits of sub-pixel
+    var depth: f32;
+    if SPLAT {
+        p.size = u32(max(round(frame.point_size), 1.0));
+        let ndc = clip.xyz / clip.w;
+        p.origin = footprint_origin(ndc.xy, viewport, f32(p.size));
+        // The quad's depth, as its vertex shader computes it.
+        depth = ndc.z;
+    } else {
+        // Where a fixed-function rasteriser puts a point: the perspective divide as a multiply
+        // by 1/w, the viewport transform, a snap to 1/256 of a pixel (the 8 bits of sub-pixel
         // precision D3D requires and Vulkan drivers use), and the pixel whose centre the point
         // covers, the one to the left (above) when it sits exactly on a pixel edge.
+        p.size = 1u;
+        let inverse = 1.0 / clip.w;
         let half = viewport * vec2<f32>(0.5, -0.5);
-        let window = clip.xy * (1.0 / clip.w) * half + abs(half);
+        let window = clip.xy * inverse * half + abs(half);
         p.origin = ceil(floor(window * 256.0 + 0.5) / 256.0) - 0.5;
-    } else {
-        p.origin = footprint_origin(ndc.xy, viewport, f32(p.size));
+        depth = clip.z * inverse;
     }
-    // The depth each path's rasteriser sees: for one-pixel points the fixed-function divide (a
-    // multiply by 1/w), for quads the vertex shader's. +0 for -0, whose bits would sort it
-    // behind everything.
-    let depth = select(ndc.z, clip.z * (1.0 / clip.w), p.size == 1u);
+    // +0 for -0, whose bits would sort it behind everything.
     let z = select(depth, 0.0, depth == 0.0);
     p.depth_bits = select(0u, bitcast<u32>(z), DEPTH_TEST);
     let order = frame.index_base + range.first + i;
@@ -110,7 +127,7 @@ fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
     if any(pixel < vec2<f32>(0.0)) || any(pixel >= vec2<f32>(pixels.size)) {
         return -1;
     }
-    if frame.round_points == 1u && p.size > 1u {
+    if SPLAT && frame.round_points == 1u {
         let half = f32(p.size) * 0.5;
         let local = (vec2<f32>(f32(dx), f32(dy)) + 0.5 - half) / half;
         if dot(local, local) > 1.0 {
@@ -120,7 +137,8 @@ fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
     return i32(u32(pixel.y) * pixels.size.x + u32(pixel.x));
 }
 
-// The stored colour of the winner: 16 bits a channel, as the file holds them or as the ramp gives.
+// The stored colour of vertex `i` of the range: 16 bits a channel, as the file holds them or as
+// the ramp gives.
 fn packed_color(i: u32) -> vec2<u32> {
     let c = shade(frame, position_of(i), stored_color(i));
     let q = vec3<u32>(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 65535.0));
@@ -129,23 +147,25 @@ fn packed_color(i: u32) -> vec2<u32> {
 
 @compute @workgroup_size(64)
 fn depth32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    let i = thread_vertex(group, groups, local);
-    if i >= range.count {
-        return;
-    }
-    let p = point(i);
-    if !p.visible {
-        return;
-    }
-    for (var dy = 0u; dy < p.size; dy++) {
-        for (var dx = 0u; dx < p.size; dx++) {
-            let at = footprint_pixel(p, dx, dy);
-            if at >= 0 {
-                let old = atomicMax(&depth32[at], ~p.depth_bits);
-                // Nearer than whatever was there before this dispatch began: an order stored by
-                // an earlier dispatch belongs to a point that lost, so forget it.
-                if ~p.depth_bits > old {
-                    atomicStore(&index32[at], 0u);
+    for (var k = 0u; k < per_thread(); k++) {
+        let i = thread_vertex(group, groups, local, k);
+        if i >= range.count {
+            return;
+        }
+        let p = point(i);
+        if !p.visible {
+            continue;
+        }
+        for (var dy = 0u; dy < p.size; dy++) {
+            for (var dx = 0u; dx < p.size; dx++) {
+                let at = footprint_pixel(p, dx, dy);
+                if at >= 0 {
+                    let old = atomicMax(&depth32[at], ~p.depth_bits);
+                    // Nearer than whatever was there before this dispatch began: an order
+                    // stored by an earlier dispatch belongs to a point that lost, so forget it.
+                    if ~p.depth_bits > old {
+                        atomicStore(&index32[at], 0u);
+                    }
                 }
             }
         }
@@ -154,19 +174,21 @@ fn depth32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups
 
 @compute @workgroup_size(64)
 fn index32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    let i = thread_vertex(group, groups, local);
-    if i >= range.count {
-        return;
-    }
-    let p = point(i);
-    if !p.visible {
-        return;
-    }
-    for (var dy = 0u; dy < p.size; dy++) {
-        for (var dx = 0u; dx < p.size; dx++) {
-            let at = footprint_pixel(p, dx, dy);
-            if at >= 0 && depth32_read[at] == ~p.depth_bits {
-                atomicMax(&index32[at], ~p.order);
+    for (var k = 0u; k < per_thread(); k++) {
+        let i = thread_vertex(group, groups, local, k);
+        if i >= range.count {
+            return;
+        }
+        let p = point(i);
+        if !p.visible {
+            continue;
+        }
+        for (var dy = 0u; dy < p.size; dy++) {
+            for (var dx = 0u; dx < p.size; dx++) {
+                let at = footprint_pixel(p, dx, dy);
+                if at >= 0 && depth32_read[at] == ~p.depth_bits {
+                    atomicMax(&index32[at], ~p.order);
+                }
             }
         }
     }
@@ -174,19 +196,21 @@ fn index32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups
 
 @compute @workgroup_size(64)
 fn color32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    let i = thread_vertex(group, groups, local);
-    if i >= range.count {
-        return;
-    }
-    let p = point(i);
-    if !p.visible {
-        return;
-    }
-    for (var dy = 0u; dy < p.size; dy++) {
-        for (var dx = 0u; dx < p.size; dx++) {
-            let at = footprint_pixel(p, dx, dy);
-            if at >= 0 && depth32_read[at] == ~p.depth_bits && index32_read[at] == ~p.order {
-                colors[at] = packed_color(i);
+    for (var k = 0u; k < per_thread(); k++) {
+        let i = thread_vertex(group, groups, local, k);
+        if i >= range.count {
+            return;
+        }
+        let p = point(i);
+        if !p.visible {
+            continue;
+        }
+        for (var dy = 0u; dy < p.size; dy++) {
+            for (var dx = 0u; dx < p.size; dx++) {
+                let at = footprint_pixel(p, dx, dy);
+                if at >= 0 && depth32_read[at] == ~p.depth_bits && index32_read[at] == ~p.order {
+                    colors[at] = packed_color(i);
+                }
             }
         }
     }
@@ -194,22 +218,63 @@ fn color32_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups
 
 @compute @workgroup_size(64)
 fn color64_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
-    let i = thread_vertex(group, groups, local);
-    if i >= range.count {
-        return;
-    }
-    let p = point(i);
-    if !p.visible {
-        return;
-    }
-    // The key as stored: low word ~order, high word ~depth.
-    let key = vec2<u32>(~p.order, ~p.depth_bits);
-    for (var dy = 0u; dy < p.size; dy++) {
-        for (var dx = 0u; dx < p.size; dx++) {
-            let at = footprint_pixel(p, dx, dy);
-            if at >= 0 && all(keys[at] == key) {
-                colors[at] = packed_color(i);
+    for (var k = 0u; k < per_thread(); k++) {
+        let i = thread_vertex(group, groups, local, k);
+        if i >= range.count {
+            return;
+        }
+        let p = point(i);
+        if !p.visible {
+            continue;
+        }
+        // The key as stored: low word ~order, high word ~depth.
+        let key = vec2<u32>(~p.order, ~p.depth_bits);
+        for (var dy = 0u; dy < p.size; dy++) {
+            for (var dx = 0u; dx < p.size; dx++) {
+                let at = footprint_pixel(p, dx, dy);
+                if at >= 0 && all(keys[at] == key) {
+                    colors[at] = packed_color(i);
+                }
             }
         }
+    }
+}
+
+// The colour pass the other way round: one thread per pixel (several pixels a thread) looks up
+// the winner's order and, when the winner is in this range, fetches its colour. Cheaper than a
+// pass over the points when the pixels times the ranges are fewer than the points.
+fn color_pixel(at: u32, stored_order: u32, lit: bool) {
+    if !lit {
+        return;
+    }
+    let order = select(stored_order, ~stored_order, DEPTH_TEST);
+    let i = order - frame.index_base - range.first;
+    if i < range.count {
+        colors[at] = packed_color(i);
+    }
+}
+
+@compute @workgroup_size(64)
+fn color64_pixels(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let total = pixels.size.x * pixels.size.y;
+    for (var k = 0u; k < POINTS_PER_THREAD; k++) {
+        let at = ((group.y * groups.x + group.x) * POINTS_PER_THREAD + k) * WORKGROUP + local;
+        if at >= total {
+            return;
+        }
+        let key = keys[at];
+        color_pixel(at, key.x, key.y != 0u);
+    }
+}
+
+@compute @workgroup_size(64)
+fn color32_pixels(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>, @builtin(local_invocation_index) local: u32) {
+    let total = pixels.size.x * pixels.size.y;
+    for (var k = 0u; k < POINTS_PER_THREAD; k++) {
+        let at = ((group.y * groups.x + group.x) * POINTS_PER_THREAD + k) * WORKGROUP + local;
+        if at >= total {
+            return;
+        }
+        color_pixel(at, index32_read[at], depth32_read[at] != 0u);
     }
 }

@@ -1,7 +1,7 @@
 //! [`PointRenderer`]: the pipelines that draw points, built once for a target format and shared by
 //! every cloud drawn into such targets.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::draw::PointDraw;
 use super::layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_BUFFER_LAYOUT};
@@ -63,8 +63,13 @@ pub enum AtomicWidth {
 /// ```
 #[derive(Debug)]
 pub struct PointRenderer {
-    points: wgpu::RenderPipeline,
-    quads: wgpu::RenderPipeline,
+    /// The pipeline path's pipelines, made on first use (with the compute path they may never
+    /// be): one-pixel points, and quads for larger ones.
+    points: OnceLock<wgpu::RenderPipeline>,
+    quads: OnceLock<wgpu::RenderPipeline>,
+    device: wgpu::Device,
+    module: wgpu::ShaderModule,
+    layout: wgpu::PipelineLayout,
     draw_layout: wgpu::BindGroupLayout,
     compute: Result<Arc<ComputeRaster>, String>,
     target: TargetFormat,
@@ -104,18 +109,48 @@ impl PointRenderer {
             bind_group_layouts: &[Some(&draw_layout)],
             immediate_size: 0,
         });
-        let srgb = [("SRGB_TARGET", f64::from(u8::from(target.color.is_srgb())))];
-        let constants = wgpu::PipelineCompilationOptions {
-            constants: &srgb,
-            ..Default::default()
+        PointRenderer {
+            points: OnceLock::new(),
+            quads: OnceLock::new(),
+            device: device.clone(),
+            module,
+            layout,
+            draw_layout,
+            compute: ComputeRaster::new(device, target, atomics).map(Arc::new),
+            target,
+        }
+    }
+
+    /// The pipeline path's pipeline for one-pixel points, or quads.
+    fn pipeline(&self, quads: bool) -> &wgpu::RenderPipeline {
+        let (slot, entry, fragment, buffer, topology) = if quads {
+            (
+                &self.quads,
+                "vs_quad",
+                "fs_quad",
+                INSTANCE_BUFFER_LAYOUT,
+                wgpu::PrimitiveTopology::TriangleList,
+            )
+        } else {
+            (
+                &self.points,
+                "vs_point",
+                "fs_point",
+                VERTEX_BUFFER_LAYOUT,
+                wgpu::PrimitiveTopology::PointList,
+            )
         };
-        let pipeline =
-            |entry: &str, fragment: &str, buffer: wgpu::VertexBufferLayout<'static>, topology| {
-                device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        slot.get_or_init(|| {
+            let srgb = [(
+                "SRGB_TARGET",
+                f64::from(u8::from(self.target.color.is_srgb())),
+            )];
+            self.device
+                .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
                     label: Some(entry),
-                    layout: Some(&layout),
+                    layout: Some(&self.layout),
                     vertex: wgpu::VertexState {
-                        module: &module,
+                        module: &self.module,
                         entry_point: Some(entry),
                         compilation_options: Default::default(),
                         buffers: &[Some(buffer)],
@@ -124,17 +159,20 @@ impl PointRenderer {
                         topology,
                         ..Default::default()
                     },
-                    depth_stencil: depth_state(target),
+                    depth_stencil: depth_state(self.target),
                     multisample: wgpu::MultisampleState {
-                        count: target.sample_count,
+                        count: self.target.sample_count,
                         ..Default::default()
                     },
                     fragment: Some(wgpu::FragmentState {
-                        module: &module,
+                        module: &self.module,
                         entry_point: Some(fragment),
-                        compilation_options: constants.clone(),
+                        compilation_options: wgpu::PipelineCompilationOptions {
+                            constants: &srgb,
+                            ..Default::default()
+                        },
                         targets: &[Some(wgpu::ColorTargetState {
-                            format: target.color,
+                            format: self.target.color,
                             blend: None,
                             write_mask: wgpu::ColorWrites::ALL,
                         })],
@@ -142,26 +180,7 @@ impl PointRenderer {
                     multiview_mask: None,
                     cache: None,
                 })
-            };
-        let points = pipeline(
-            "vs_point",
-            "fs_point",
-            VERTEX_BUFFER_LAYOUT,
-            wgpu::PrimitiveTopology::PointList,
-        );
-        let quads = pipeline(
-            "vs_quad",
-            "fs_quad",
-            INSTANCE_BUFFER_LAYOUT,
-            wgpu::PrimitiveTopology::TriangleList,
-        );
-        PointRenderer {
-            points,
-            quads,
-            draw_layout,
-            compute: ComputeRaster::new(device, target, atomics).map(Arc::new),
-            target,
-        }
+        })
     }
 
     /// The target this renderer was built for.
@@ -226,7 +245,7 @@ impl PointRenderer {
                 continue;
             }
             let quads = draw.point_size() > 1;
-            pass.set_pipeline(if quads { &self.quads } else { &self.points });
+            pass.set_pipeline(self.pipeline(quads));
             pass.set_bind_group(0, draw.pipeline_bind_group(), &[]);
             let step = draw.subsample().step;
             for (buffer, count, first) in draw.buffers() {
