@@ -75,7 +75,9 @@ fn every_shader_validates_with_its_entry_points() {
             "depth32_pass",
             "index32_pass",
             "color32_pass",
-            "color64_pass"
+            "color64_pass",
+            "color64_pixels",
+            "color32_pixels"
         ]
     );
     // The 64-bit pass needs exactly what the device feature SHADER_INT64_ATOMIC_MIN_MAX gives:
