@@ -16,10 +16,12 @@ struct Frame {
     ramp_min: f32,
     ramp_max: f32,
     phase: u32,
-    // Compute path: the draw order of this cloud's first vertex among everything drawn into the
-    // raster target since it was cleared; ties at equal depth go to the lower.
+    // Compute path: the draw order of vertex i is index_base + i * order_step (its position in
+    // the file, for a cloud that holds every order_step-th vertex of a file from index_base);
+    // ties at equal depth go to the lower.
     index_base: u32,
-    _padding: vec2<u32>,
+    order_step: u32,
+    _padding: u32,
 }
 
 fn ramp(t: f32) -> vec3<f32> {

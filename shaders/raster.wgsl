@@ -114,7 +114,7 @@ fn point(i: u32) -> Point {
     // +0 for -0, whose bits would sort it behind everything.
     let z = select(depth, 0.0, depth == 0.0);
     p.depth_bits = select(0u, bitcast<u32>(z), DEPTH_TEST);
-    let order = frame.index_base + range.first + i;
+    let order = frame.index_base + (range.first + i) * frame.order_step;
     p.order = select(~order, order, DEPTH_TEST);
     return p;
 }
@@ -248,7 +248,11 @@ fn color_pixel(at: u32, stored_order: u32, lit: bool) {
         return;
     }
     let order = select(stored_order, ~stored_order, DEPTH_TEST);
-    let i = order - frame.index_base - range.first;
+    let local = order - frame.index_base;
+    if local % frame.order_step != 0u {
+        return;
+    }
+    let i = local / frame.order_step - range.first;
     if i < range.count {
         colors[at] = packed_color(i);
     }

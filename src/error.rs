@@ -53,6 +53,13 @@ pub enum LoadError {
         /// Length seen while reading.
         found: u64,
     },
+    /// Another process rewrote the file (its modification time changed) while it was being read
+    /// in pieces: the pieces may come from different versions.
+    #[error("{}: was rewritten while being read; nothing drawn from it can be trusted", path.display())]
+    Rewritten {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file does not fit in this process's address space.
     #[error("{}: {len} bytes is too large to load on this platform", path.display())]
     TooLarge {
@@ -111,6 +118,7 @@ impl LoadError {
             | LoadError::NotAFile { path, .. }
             | LoadError::Length { path, .. }
             | LoadError::Changed { path, .. }
+            | LoadError::Rewritten { path }
             | LoadError::TooLarge { path, .. }
             | LoadError::View { path, .. } => path,
         }

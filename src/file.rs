@@ -365,7 +365,7 @@ fn zeroed_memory(len: usize) -> io::Result<MmapMut> {
 }
 
 /// What a path opened for reading turned out to be.
-enum Input {
+pub(crate) enum Input {
     /// A regular file and its length.
     Regular(File, u64),
     /// A named pipe: read to its end, length unknown.
@@ -375,7 +375,7 @@ enum Input {
 /// Opens `path` for reading, refusing what cannot hold vertices with a message that says what it
 /// is. The type is looked at before opening: opening a socket fails, and opening a device has
 /// side effects.
-fn open_input(path: &Path) -> Result<Input, LoadError> {
+pub(crate) fn open_input(path: &Path) -> Result<Input, LoadError> {
     let io = |error| LoadError::Io {
         path: path.to_owned(),
         error,

@@ -91,7 +91,71 @@ fn read_share(
     Ok(acc)
 }
 
-fn read_exactly_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> Result<(), ReadError> {
+/// Reads vertices `first..first + count` of `file` (of `len` bytes) through a scratch buffer per
+/// thread, several threads at once, and returns their statistics: the file summarised at the
+/// speed of the disk or page cache, in a few hundred kilobytes of memory whatever its size.
+pub(crate) fn scan_vertices(
+    file: &File,
+    len: u64,
+    first: u64,
+    count: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<StatsAccumulator, ReadError> {
+    let piece = PIECE_VERTICES as u64;
+    let pieces = count.div_ceil(piece);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(pieces.max(1) as usize) as u64;
+    let share = pieces.div_ceil(threads.max(1)) * piece;
+    let done = AtomicU64::new(0);
+    let total = count * STRIDE as u64;
+    let scan = |start: u64, end: u64, progress: &mut dyn FnMut(u64, u64)| {
+        let mut scratch = vec![Vertex::default(); PIECE_VERTICES];
+        let mut acc = StatsAccumulator::default();
+        let mut at = start;
+        while at < end {
+            let n = (end - at).min(piece) as usize;
+            let vertices = &mut scratch[..n];
+            let bytes: &mut [u8] = bytemuck::cast_slice_mut(vertices);
+            let offset = at * STRIDE as u64;
+            let want = (bytes.len() as u64).min(len.saturating_sub(offset)) as usize;
+            // An unpadded last vertex gets zero padding, as the loader gives it.
+            bytes[want..].fill(0);
+            read_exactly_at(file, &mut bytes[..want], offset)?;
+            acc.add(vertices);
+            at += n as u64;
+            let so_far = done.fetch_add(want as u64, Ordering::Relaxed) + want as u64;
+            progress(so_far, total);
+        }
+        Ok::<_, ReadError>(acc)
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads)
+            .map(|t| {
+                let start = first + t * share;
+                let end = (start + share).min(first + count);
+                let scan = &scan;
+                scope.spawn(move || scan(start.min(end), end, &mut |_, _| {}))
+            })
+            .collect();
+        let mut acc = scan(first, (first + share).min(first + count), progress)?;
+        for worker in workers {
+            let theirs = worker
+                .join()
+                .map_err(|_| ReadError::Io(io::Error::other("a reading thread failed")))??;
+            acc.merge(&theirs);
+        }
+        Ok(acc)
+    })
+}
+
+/// Reads `buf.len()` bytes at `offset`, or fails with [`ReadError::Short`] where the file ends.
+pub(crate) fn read_exactly_at(
+    file: &File,
+    mut buf: &mut [u8],
+    mut offset: u64,
+) -> Result<(), ReadError> {
     while !buf.is_empty() {
         match read_at(file, buf, offset) {
             Ok(0) => return Err(ReadError::Short(offset)),
@@ -101,6 +165,46 @@ fn read_exactly_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> Result<(
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    Ok(())
+}
+
+/// [`read_exactly_at`] into memory that may only be written (a mapped GPU buffer).
+///
+/// # Safety
+///
+/// `into` must be valid for writes of `len` bytes, untouched by anyone else during the call.
+#[cfg(unix)]
+pub(crate) unsafe fn read_exactly_at_raw(
+    file: &File,
+    into: *mut u8,
+    len: usize,
+    offset: u64,
+) -> Result<(), ReadError> {
+    use std::os::fd::AsRawFd;
+    let mut done = 0usize;
+    while done < len {
+        let at = offset + done as u64;
+        // SAFETY: `into + done .. into + len` is valid for writes (the caller's promise); pread
+        // writes at most `len - done` bytes there and reads nothing from it.
+        let n = unsafe {
+            libc::pread(
+                file.as_raw_fd(),
+                into.add(done).cast(),
+                len - done,
+                at as libc::off_t,
+            )
+        };
+        match n {
+            0 => return Err(ReadError::Short(at)),
+            n if n > 0 => done += n as usize,
+            _ => {
+                let error = io::Error::last_os_error();
+                if error.kind() != io::ErrorKind::Interrupted {
+                    return Err(ReadError::Io(error));
+                }
+            }
         }
     }
     Ok(())

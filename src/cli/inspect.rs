@@ -4,7 +4,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vertexview::{Vertex, VertexFile};
+use vertexview::source::VertexSource;
+use vertexview::{LoadError, Vertex, VertexStats};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,7 +26,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = vertexview::viewer::load_with_progress(&args.file)?;
+    let file = super::input::open_source(&args.file)?;
     super::note_if_empty(&file);
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -33,20 +34,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let written = if listing {
         list(&mut out, &file, &args)
     } else {
-        summary(&mut out, &file)
+        let stats = super::input::summarise(&file)?;
+        summary(&mut out, &file, &stats).map_err(Failure::Write)
     };
-    match written.and_then(|()| out.flush()) {
+    match written.and_then(|()| out.flush().map_err(Failure::Write)) {
         // `vertexview inspect --list big.bin | head` closes the pipe early: that is success.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        result => {
-            result?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Err(Failure::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(Failure::Write(e)) => Err(e.into()),
+        Err(Failure::Read(e)) => Err(e.into()),
+        Ok(()) => Ok(ExitCode::SUCCESS),
     }
 }
 
-fn summary(out: &mut impl Write, file: &VertexFile) -> io::Result<()> {
-    let stats = file.stats();
+/// Why a listing stopped: the file could not be read, or stdout could not be written.
+enum Failure {
+    Read(LoadError),
+    Write(io::Error),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Failure {
+        Failure::Read(e)
+    }
+}
+
+fn summary(out: &mut impl Write, file: &VertexSource, stats: &VertexStats) -> io::Result<()> {
     writeln!(out, "file         {}", file.path().display())?;
     writeln!(out, "bytes        {}", file.file_len())?;
     writeln!(
@@ -90,9 +102,9 @@ fn summary(out: &mut impl Write, file: &VertexFile) -> io::Result<()> {
     Ok(())
 }
 
-fn list(out: &mut impl Write, file: &VertexFile, args: &Args) -> io::Result<()> {
-    let vertices = file.vertices();
-    let n = vertices.len();
+/// Prints the vertices asked for, read piece by piece: a listing of a huge file holds one piece.
+fn list(out: &mut impl Write, file: &VertexSource, args: &Args) -> Result<(), Failure> {
+    let n = usize::try_from(file.len()).unwrap_or(usize::MAX);
     let head = args.head.map(|h| h.min(n));
     let tail = args.tail.map(|t| n - t.min(n));
     // Which index ranges to print: everything, the head, the tail, or both (never twice).
@@ -104,11 +116,18 @@ fn list(out: &mut impl Write, file: &VertexFile, args: &Args) -> io::Result<()> 
         (Some(h), Some(t)) => vec![(0, h), (t, n)],
     };
     if args.csv {
-        writeln!(out, "x,y,z,r,g,b")?;
+        writeln!(out, "x,y,z,r,g,b").map_err(Failure::Write)?;
     }
+    let mut piece = vec![Vertex::default(); 1 << 16];
     for (start, end) in ranges {
-        for (i, v) in vertices[start..end].iter().enumerate() {
-            write_vertex(out, start + i, v, args.csv)?;
+        let mut at = start;
+        while at < end {
+            let count = (end - at).min(piece.len());
+            file.read(at as u64, &mut piece[..count])?;
+            for (i, v) in piece[..count].iter().enumerate() {
+                write_vertex(out, at + i, v, args.csv).map_err(Failure::Write)?;
+            }
+            at += count;
         }
     }
     Ok(())

@@ -4,7 +4,7 @@ use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
 use vertexview::gpu::{ColorMode, PointShape, Raster, RenderSettings};
-use vertexview::VertexFile;
+use vertexview::Bounds;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LookArgs {
@@ -68,7 +68,7 @@ pub enum CameraArg {
 }
 
 impl LookArgs {
-    pub fn camera_mode(&self, file: &VertexFile) -> CameraMode {
+    pub fn camera_mode(&self, bounds: Option<Bounds>) -> CameraMode {
         match (self.camera, self.target, self.distance) {
             (CameraArg::Ndc, _, _) => CameraMode::Ndc,
             (CameraArg::Fit, None, None) => CameraMode::Fit {
@@ -77,7 +77,7 @@ impl LookArgs {
             },
             (CameraArg::Fit, target, distance) => {
                 let aspect = self.size[0] as f32 / self.size[1] as f32;
-                let fit = OrbitCamera::fit(file.stats().bounds, self.yaw, self.pitch, aspect);
+                let fit = OrbitCamera::fit(bounds, self.yaw, self.pitch, aspect);
                 CameraMode::Orbit {
                     target: target.unwrap_or(fit.target),
                     distance: distance.unwrap_or(fit.distance),
@@ -88,10 +88,17 @@ impl LookArgs {
         }
     }
 
-    pub fn settings(&self, file: &VertexFile) -> RenderSettings {
+    /// Whether these flags draw a picture that depends on the data's bounding box.
+    pub fn needs_bounds(&self) -> bool {
+        self.camera == CameraArg::Fit || self.height_colors
+    }
+
+    /// The settings for data within `bounds` (which only matter when
+    /// [`needs_bounds`](Self::needs_bounds)).
+    pub fn settings(&self, bounds: Option<Bounds>) -> RenderSettings {
         RenderSettings {
             size: self.size,
-            camera: self.camera_mode(file),
+            camera: self.camera_mode(bounds),
             point_size: self.point_size,
             shape: if self.round {
                 PointShape::Round
@@ -99,7 +106,7 @@ impl LookArgs {
                 PointShape::Square
             },
             color_mode: if self.height_colors {
-                height_ramp(file)
+                height_ramp(bounds)
             } else {
                 ColorMode::File
             },
@@ -109,9 +116,9 @@ impl LookArgs {
     }
 }
 
-/// The height ramp over the file's y range.
-pub fn height_ramp(file: &VertexFile) -> ColorMode {
-    match file.stats().bounds {
+/// The height ramp over the data's y range.
+pub fn height_ramp(bounds: Option<Bounds>) -> ColorMode {
+    match bounds {
         Some(b) => ColorMode::Height {
             min: b.min.y,
             max: b.max.y,

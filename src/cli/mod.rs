@@ -1,6 +1,7 @@
 //! Command-line flags and the dispatch to each subcommand.
 
 mod gen;
+mod input;
 mod inspect;
 mod look;
 mod progress;
@@ -32,7 +33,7 @@ enum Command {
 }
 
 /// Says on stderr that a file is empty: not an error, but rarely what the user meant.
-fn note_if_empty(file: &vertexview::VertexFile) {
+fn note_if_empty(file: &vertexview::source::VertexSource) {
     if file.is_empty() {
         eprintln!(
             "vertexview: {} holds 0 vertices (empty file)",

@@ -16,6 +16,18 @@ pub fn bytes_bar(message: String, total: u64) -> ProgressBar {
     bar
 }
 
+/// A bar counting `total` vertices on stderr; hidden when stderr is not a terminal.
+pub fn count_bar(message: String, total: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total).with_message(message);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg} {wide_bar} {human_pos}/{human_len} vertices ({per_sec})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// A flag that the first Ctrl-C (SIGINT) raises instead of killing the process, so that a long
 /// write can stop, remove its temporary file and leave the old output in place. A second Ctrl-C
 /// ends the process at once.

@@ -65,9 +65,30 @@ fn check_outputs(args: &Args) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_outputs(&args)?;
-    let file = vertexview::viewer::load_with_progress(&args.file)?;
-    super::note_if_empty(&file);
-    let image = gpu::render_file(&file, &args.look.settings(&file))?;
+    let source = super::input::open_source(&args.file)?;
+    super::note_if_empty(&source);
+    // One pass for the bounding box where the picture needs it, then the file piece by piece:
+    // memory stays at a few pieces whatever the file's size.
+    let bounds = if args.look.needs_bounds() {
+        super::input::summarise(&source)?.bounds
+    } else {
+        None
+    };
+    let settings = args.look.settings(bounds);
+    let gpu = gpu::GpuContext::headless()?;
+    let bar =
+        super::progress::count_bar(format!("drawing {}", source.path().display()), source.len());
+    let per_piece = gpu::piece_vertices(&gpu.device);
+    let image = gpu::render_source_in_pieces(
+        &gpu,
+        &source,
+        &settings,
+        bounds,
+        per_piece,
+        &mut |done, _| bar.set_position(done),
+    );
+    bar.finish_and_clear();
+    let image = image?;
     image.write_png(&args.output)?;
     eprintln!(
         "wrote {} ({}x{})",

@@ -21,40 +21,52 @@ pub struct Args {
     /// Do not reload the file when it changes on disk.
     #[arg(long)]
     no_watch: bool,
+    /// Vertex data to keep on the GPU, such as 512M or 2G (default: half the free memory on
+    /// software and integrated GPUs, 4G on others). A larger file keeps an even subsample there
+    /// and streams the rest through when the view rests.
+    #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
+    gpu_memory: Option<u64>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = match &args.file {
-        Some(path) => viewer::load_with_progress(path)?,
+    let source = match &args.file {
+        Some(path) => super::input::open_source(path)?,
         None => viewer::built_in_sample()?,
     };
-    super::note_if_empty(&file);
-    let settings = args.look.settings(&file);
+    super::note_if_empty(&source);
+    // A first camera from an evenly spread sample (milliseconds, whatever the size); the viewer
+    // refines it when the whole file has been read.
+    let sample = viewer::sample_stats(&source)?;
+    let settings = args.look.settings(sample.bounds);
     viewer::run(ViewerOptions {
         settings,
         colors_chosen: args.look.height_colors,
-        file,
+        source,
         frames: args.frames,
         watch: !args.no_watch,
+        gpu_memory: args.gpu_memory,
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Bare `vertexview`: the sample in a window, or, with no display, rendered to a PNG.
 pub fn run_default() -> anyhow::Result<ExitCode> {
-    let file = viewer::built_in_sample()?;
     let options = ViewerOptions {
         settings: RenderSettings::default(),
         colors_chosen: false,
-        file,
+        source: viewer::built_in_sample()?,
         frames: None,
         watch: false,
+        gpu_memory: None,
     };
     match viewer::run(options) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(ViewerError::NoDisplay(why)) => {
             let output = "vertexview-sample.png";
-            let file = viewer::built_in_sample()?;
+            let file = vertexview::VertexFile::from_named_bytes(
+                viewer::BUILT_IN_NAME,
+                viewer::BUILT_IN_SAMPLE,
+            )?;
             gpu::render_file(&file, &RenderSettings::default())?.write_png(output)?;
             eprintln!(
                 "vertexview: {why}; rendered the built-in sample to {output} instead \
@@ -63,5 +75,49 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A size in bytes: a number with an optional K, M, G or T (powers of 1024; `B`, `iB` allowed).
+fn parse_bytes(s: &str) -> Result<u64, String> {
+    let bad = || format!("'{s}' is not a size such as 512M or 2G");
+    let t = s.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (number, unit) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c.to_ascii_uppercase()),
+        _ => (t, ' '),
+    };
+    let scale: u64 = match unit {
+        ' ' => 1,
+        'K' => 1 << 10,
+        'M' => 1 << 20,
+        'G' => 1 << 30,
+        'T' => 1 << 40,
+        _ => return Err(bad()),
+    };
+    let value: f64 = number.trim().parse().map_err(|_| bad())?;
+    if !value.is_finite() || value <= 0.0 {
+        return Err(bad());
+    }
+    Ok((value * scale as f64) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert_eq!(parse_bytes("512M"), Ok(512 << 20));
+        assert_eq!(parse_bytes("2G"), Ok(2 << 30));
+        assert_eq!(parse_bytes("1.5GiB"), Ok(3 << 29));
+        assert_eq!(parse_bytes("64kB"), Ok(64 << 10));
+        for bad in ["", "G", "-1G", "nanG", "inf", "2X", "0"] {
+            assert!(parse_bytes(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -5,7 +5,10 @@ use std::sync::{Arc, Mutex};
 use super::error::GpuError;
 
 /// A device and queue for vertexview's own uses (the CLI, headless tests, the viewer). Engines
-/// that own a device do not need one: every drawing type takes a `&wgpu::Device`.
+/// that own a device do not need one: every drawing type takes a `&wgpu::Device`. A clone shares
+/// the device (wgpu's handles are shared references) and the error slot, for work on another
+/// thread.
+#[derive(Clone)]
 pub struct GpuContext {
     /// The instance the adapter came from (a window's surface is created from it).
     pub instance: wgpu::Instance,
@@ -119,14 +122,40 @@ pub(crate) fn map_blocking(
     buffer: &wgpu::Buffer,
     mode: wgpu::MapMode,
 ) -> Result<(), String> {
+    map_blocking_after(device, buffer, mode, 0..buffer.size(), None)
+}
+
+/// Maps `range` of `buffer` for `mode`, waiting only for `submission` (the last that used the
+/// buffer) rather than for all work submitted since: what lets the next piece be read while the
+/// GPU draws the previous one.
+pub(crate) fn map_blocking_after(
+    device: &wgpu::Device,
+    buffer: &wgpu::Buffer,
+    mode: wgpu::MapMode,
+    range: std::ops::Range<u64>,
+    submission: Option<wgpu::SubmissionIndex>,
+) -> Result<(), String> {
     let (sender, receiver) = std::sync::mpsc::channel();
-    buffer.map_async(mode, .., move |result| {
+    buffer.map_async(mode, range, move |result| {
         // The receiver waits below; a failed send only means it gave up.
         let _ = sender.send(result);
     });
-    device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| e.to_string())?;
+    let wait = |submission_index| {
+        device
+            .poll(wgpu::PollType::Wait {
+                submission_index,
+                timeout: None,
+            })
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    if submission.is_some() {
+        wait(submission)?;
+    }
+    if let Ok(result) = receiver.try_recv() {
+        return result.map_err(|e| e.to_string());
+    }
+    wait(None)?;
     receiver
         .recv()
         .map_err(|e| e.to_string())?

@@ -27,6 +27,8 @@ pub struct PointDraw {
     path: RasterPath,
     point_size: u32,
     subsample: Subsample,
+    /// Where vertex 0 sits in its file, and the file distance between the draw's vertices.
+    file_position: Option<(u64, u32)>,
 }
 
 impl PointDraw {
@@ -86,7 +88,23 @@ impl PointDraw {
             path: RasterPath::Pipeline,
             point_size: 1,
             subsample: Subsample::ALL,
+            file_position: None,
         }
+    }
+
+    /// Says that vertex `i` of this draw is vertex `first + i · stride` of its file (a piece of a
+    /// file, or every `stride`-th vertex of one). The compute path then orders ties at equal
+    /// depth by file position whatever order pieces are drawn in, so a picture built from pieces
+    /// in any order, even with vertices drawn twice, equals the one drawn in file order. Without
+    /// it, draws are ordered as they are first rasterized after a clear; do not mix the two in
+    /// one picture.
+    pub fn set_file_position(&mut self, first: u64, stride: u32) {
+        self.file_position = Some((first, stride.max(1)));
+    }
+
+    /// The position set by [`set_file_position`](Self::set_file_position).
+    pub fn file_position(&self) -> Option<(u64, u32)> {
+        self.file_position
     }
 
     /// Sets this frame's parameters (written with the next submission on `queue`) and decides
@@ -154,10 +172,14 @@ impl PointDraw {
         &self.ranges
     }
 
-    /// Sets the draw order of the first vertex, so that ties at equal depth go to what was
-    /// drawn first into the raster target.
-    pub(super) fn set_index_base(&self, queue: &wgpu::Queue, base: u32) {
-        queue.write_buffer(&self.uniform, INDEX_BASE_OFFSET, bytemuck::bytes_of(&base));
+    /// Sets the draw order of the first vertex and the step between vertices' orders, so that
+    /// ties at equal depth go to what comes first.
+    pub(super) fn set_order(&self, queue: &wgpu::Queue, base: u32, step: u32) {
+        queue.write_buffer(
+            &self.uniform,
+            INDEX_BASE_OFFSET,
+            bytemuck::cast_slice(&[base, step]),
+        );
     }
 }
 

@@ -11,6 +11,7 @@ mod offscreen;
 mod params;
 mod raster;
 mod renderer;
+mod stream;
 mod upload;
 
 pub use context::{catch_errors, GpuContext};
@@ -30,6 +31,7 @@ pub use raster::{ComputeSupport, RasterTarget, RASTER64_SOURCE, RASTER_SOURCE, R
 pub use renderer::{
     AtomicWidth, PointRenderer, TargetFormat, COMMON_SOURCE, DEPTH_COMPARE, SHADER_SOURCE,
 };
+pub use stream::{piece_vertices, render_source, render_source_in_pieces, StreamError, UploadRing};
 pub use upload::{maps_directly, VertexBuffers};
 
 use crate::file::VertexFile;

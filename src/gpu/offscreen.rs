@@ -59,6 +59,12 @@ impl Default for RenderSettings {
 }
 
 impl RenderSettings {
+    /// Whether the picture depends on the data's bounding box (the fit and orbit cameras, the
+    /// height ramp); a clip-space picture in the file's colours does not.
+    pub fn needs_bounds(&self) -> bool {
+        self.camera != CameraMode::Ndc || matches!(self.color_mode, ColorMode::Height { .. })
+    }
+
     /// The frame parameters for data within `bounds`.
     pub fn frame_params(&self, bounds: Option<Bounds>) -> FrameParams {
         let aspect = self.size[0] as f32 / self.size[1].max(1) as f32;
@@ -82,6 +88,8 @@ pub struct OffscreenTarget {
     depth: wgpu::Texture,
     size: [u32; 2],
     raster: Option<Result<RasterTarget, String>>,
+    /// Whether the raster target was emptied for the picture begun.
+    raster_cleared: bool,
 }
 
 impl OffscreenTarget {
@@ -127,6 +135,7 @@ impl OffscreenTarget {
             ),
             size,
             raster: None,
+            raster_cleared: false,
         })
     }
 
@@ -174,7 +183,8 @@ impl OffscreenTarget {
 
     /// Clears to `background`, draws the prepared `draws` with `renderer` (built for
     /// [`OFFSCREEN_TARGET`]) by their paths, and reads the picture back. Blocks until the GPU is
-    /// done.
+    /// done. The same as [`begin`](Self::begin), [`draw`](Self::draw) and
+    /// [`finish`](Self::finish).
     pub fn render(
         &mut self,
         device: &wgpu::Device,
@@ -183,8 +193,44 @@ impl OffscreenTarget {
         draws: &[&PointDraw],
         background: [u8; 3],
     ) -> Result<RgbaImage, GpuError> {
+        self.begin(device, queue, background)?;
+        self.draw(device, queue, renderer, draws)?;
+        self.finish(device, queue, renderer)
+    }
+
+    /// Starts a picture: colour cleared to `background`, depth to the far plane, the compute
+    /// path's buffers emptied. Then [`draw`](Self::draw) as many times as there are pieces, and
+    /// [`finish`](Self::finish).
+    pub fn begin(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        background: [u8; 3],
+    ) -> Result<(), GpuError> {
+        catch_errors(device, || {
+            let mut encoder = device.create_command_encoder(&Default::default());
+            if let Some(Ok(raster)) = &mut self.raster {
+                raster.clear(&mut encoder);
+            }
+            self.raster_cleared = true;
+            self.pass(&mut encoder, Some(background_color(background)));
+            queue.submit([encoder.finish()]);
+        })
+    }
+
+    /// Adds the prepared `draws` to the picture begun, each by its path, and submits the work:
+    /// returns the submission, after which the draws' buffers may be reused once the GPU is done.
+    pub fn draw(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        renderer: &PointRenderer,
+        draws: &[&PointDraw],
+    ) -> Result<wgpu::SubmissionIndex, GpuError> {
         let computes = draws.iter().any(|d| d.path() == RasterPath::Compute);
-        let mut raster = if computes {
+        let pipelines = draws.iter().any(|d| d.path() == RasterPath::Pipeline);
+        let fresh = self.raster.is_none();
+        let raster = if computes {
             Some(
                 raster_target(&mut self.raster, self.size, device, renderer)
                     .map_err(GpuError::ComputeUnavailable)?,
@@ -192,26 +238,87 @@ impl OffscreenTarget {
         } else {
             None
         };
+        let (color, depth) = (&self.color, &self.depth);
+        let cleared = &mut self.raster_cleared;
         catch_errors(device, || {
             let mut encoder = device.create_command_encoder(&Default::default());
-            if let Some(raster) = raster.as_deref_mut() {
-                raster.clear(&mut encoder);
+            if let Some(raster) = raster {
+                if fresh || !*cleared {
+                    raster.clear(&mut encoder);
+                    *cleared = true;
+                }
                 renderer.rasterize(queue, &mut encoder, raster, draws);
             }
-            {
-                let color_view = self.color.create_view(&Default::default());
-                let depth_view = self.depth.create_view(&Default::default());
-                let clear = background_color(background);
-                let mut pass = clear_pass(&mut encoder, &color_view, &depth_view, clear);
+            if pipelines {
+                let mut pass = load_pass(&mut encoder, color, depth, None);
                 renderer.draw(&mut pass, draws);
-                if let Some(raster) = raster.as_deref() {
-                    renderer.resolve(&mut pass, raster);
+            }
+            queue.submit([encoder.finish()])
+        })
+    }
+
+    /// Resolves what the compute path drew into the picture and reads it back. Blocks until the
+    /// GPU is done.
+    pub fn finish(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        renderer: &PointRenderer,
+    ) -> Result<RgbaImage, GpuError> {
+        catch_errors(device, || {
+            if let Some(Ok(raster)) = &self.raster {
+                if raster.has_points() {
+                    let mut encoder = device.create_command_encoder(&Default::default());
+                    {
+                        let mut pass = load_pass(&mut encoder, &self.color, &self.depth, None);
+                        renderer.resolve(&mut pass, raster);
+                    }
+                    queue.submit([encoder.finish()]);
                 }
             }
-            queue.submit([encoder.finish()]);
+            self.raster_cleared = false;
         })?;
         read_rgba8(device, queue, &self.color)
     }
+
+    fn pass(&self, encoder: &mut wgpu::CommandEncoder, clear: Option<wgpu::Color>) {
+        let _ = load_pass(encoder, &self.color, &self.depth, clear);
+    }
+}
+
+/// A pass over `color` and `depth` that keeps what they hold, or clears them (colour to `clear`,
+/// depth to the far plane), and stores both for the next pass.
+fn load_pass<'e>(
+    encoder: &'e mut wgpu::CommandEncoder,
+    color: &wgpu::Texture,
+    depth: &wgpu::Texture,
+    clear: Option<wgpu::Color>,
+) -> wgpu::RenderPass<'e> {
+    let color = color.create_view(&Default::default());
+    let depth = depth.create_view(&Default::default());
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: Some("vertexview offscreen"),
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view: &color,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: clear.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: &depth,
+            depth_ops: Some(wgpu::Operations {
+                load: clear.map_or(wgpu::LoadOp::Load, |_| wgpu::LoadOp::Clear(1.0)),
+                store: wgpu::StoreOp::Store,
+            }),
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
 }
 
 /// The raster target in `slot`, made on first use.

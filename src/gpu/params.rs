@@ -155,13 +155,15 @@ pub(super) struct FrameUniform {
     pub ramp_max: f32,
     pub phase: u32,
     pub index_base: u32,
-    pub padding: [u32; 2],
+    pub order_step: u32,
+    pub padding: u32,
 }
 
 /// Size of [`FrameUniform`] in bytes.
 pub(super) const FRAME_UNIFORM_SIZE: u64 = std::mem::size_of::<FrameUniform>() as u64;
 
-/// Byte offset of `index_base` within [`FrameUniform`], which the compute path rewrites.
+/// Byte offset of `index_base` and `order_step` within [`FrameUniform`], which the compute path
+/// rewrites.
 pub(super) const INDEX_BASE_OFFSET: u64 = std::mem::offset_of!(FrameUniform, index_base) as u64;
 
 impl FrameUniform {
@@ -185,7 +187,8 @@ impl FrameUniform {
             ramp_max,
             phase: params.subsample.phase % step,
             index_base: 0,
-            padding: [0; 2],
+            order_step: 1,
+            padding: 0,
         }
     }
 }
@@ -196,8 +199,7 @@ mod tests {
 
     #[test]
     fn the_uniform_matches_the_wgsl_struct() {
-        // mat4 (64) + vec2 (8) + 10 scalars (40) + vec2<u32> (8): 16-byte aligned, as WGSL lays
-        // out `Frame`.
+        // mat4 (64) + vec2 (8) + 12 scalars (48): 16-byte aligned, as WGSL lays out `Frame`.
         assert_eq!(FRAME_UNIFORM_SIZE, 112);
         assert_eq!(INDEX_BASE_OFFSET, 100);
         let source = super::super::renderer::COMMON_SOURCE;
@@ -225,6 +227,7 @@ mod tests {
                 "ramp_max",
                 "phase",
                 "index_base",
+                "order_step",
                 "_padding"
             ]
         );

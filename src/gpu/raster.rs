@@ -594,8 +594,12 @@ pub struct RasterTarget {
 struct PixelBuffers {
     /// Keys (64-bit) or depth and index (32-bit): what `clear` zeroes.
     cleared: Vec<wgpu::Buffer>,
-    /// The buffer holding each pixel's draw order in its low word (keys, or index).
-    order: wgpu::Buffer,
+    /// Where a pixel's depth and draw order are: one 8-byte key (depth high, order low), or a
+    /// 4-byte depth and a 4-byte order in two buffers.
+    keys: Option<wgpu::Buffer>,
+    depth_and_index: Option<(wgpu::Buffer, wgpu::Buffer)>,
+    /// Whether orders are stored inverted (with a depth test) or as they are.
+    inverted: bool,
     stage_groups: Vec<wgpu::BindGroup>,
     resolve_group: wgpu::BindGroup,
 }
@@ -645,14 +649,77 @@ impl RasterTarget {
         self.drawn
     }
 
-    /// The buffer whose low 32 bits per pixel hold the inverted draw order of the point shown
-    /// there (zero where none): 8 bytes a pixel with 64-bit atomics, 4 with 32-bit. For picking.
-    pub fn order_buffer(&self) -> Option<(&wgpu::Buffer, u64)> {
-        self.pixels.as_ref().map(|p| {
-            let bytes_per_pixel =
-                p.order.size() / (u64::from(self.size[0]) * u64::from(self.size[1]));
-            (&p.order, bytes_per_pixel)
-        })
+    /// The draw order of the point shown at each pixel of the `width` × `height` window whose
+    /// top-left pixel is (`x`, `y`), row by row, clamped to the target; `None` where nothing was
+    /// drawn. With [`PointDraw::set_file_position`](super::PointDraw::set_file_position) the
+    /// order is the vertex's index in its file (modulo 2³²): what the viewer's readout reads
+    /// back. Blocks until the GPU is done.
+    pub fn read_orders(
+        &self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        [x, y]: [u32; 2],
+        [width, height]: [u32; 2],
+    ) -> Result<Vec<Option<u32>>, GpuError> {
+        let Some(pixels) = &self.pixels else {
+            return Ok(Vec::new());
+        };
+        let [tw, th] = self.size;
+        let (x, y) = (x.min(tw), y.min(th));
+        let (width, height) = (width.min(tw - x), height.min(th - y));
+        if width == 0 || height == 0 {
+            return Ok(Vec::new());
+        }
+        // Both layouts copy 8 bytes a pixel: one key, or a depth word then an order word.
+        let row_bytes = u64::from(width) * 8;
+        let staging = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vertexview pick"),
+            size: row_bytes * u64::from(height),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = device.create_command_encoder(&Default::default());
+        for row in 0..height {
+            let pixel = u64::from(y + row) * u64::from(tw) + u64::from(x);
+            let at = u64::from(row) * row_bytes;
+            match (&pixels.keys, &pixels.depth_and_index) {
+                (Some(keys), _) => {
+                    encoder.copy_buffer_to_buffer(keys, pixel * 8, &staging, at, row_bytes)
+                }
+                (None, Some((depth, index))) => {
+                    let half = row_bytes / 2;
+                    encoder.copy_buffer_to_buffer(depth, pixel * 4, &staging, at, half);
+                    encoder.copy_buffer_to_buffer(index, pixel * 4, &staging, at + half, half);
+                }
+                (None, None) => {}
+            }
+        }
+        queue.submit([encoder.finish()]);
+        super::context::map_blocking(device, &staging, wgpu::MapMode::Read)
+            .map_err(GpuError::Readback)?;
+        let words: Vec<u32> = {
+            let view = staging
+                .get_mapped_range(..)
+                .map_err(|e| GpuError::Readback(e.to_string()))?;
+            bytemuck::cast_slice(&view).to_vec()
+        };
+        staging.unmap();
+        let order = |stored: u32| if pixels.inverted { !stored } else { stored };
+        let mut orders = Vec::with_capacity((width * height) as usize);
+        for row in words.chunks_exact(width as usize * 2) {
+            if pixels.keys.is_some() {
+                // Little-endian keys: the order word, then the depth word.
+                for key in row.chunks_exact(2) {
+                    orders.push((key[1] != 0).then(|| order(key[0])));
+                }
+            } else {
+                let (depths, indices) = row.split_at(width as usize);
+                for (&d, &i) in depths.iter().zip(indices) {
+                    orders.push((d != 0).then(|| order(i)));
+                }
+            }
+        }
+        Ok(orders)
     }
 
     /// The draw order of the first vertex of draw `id` of `count` vertices: the one it was given
@@ -775,17 +842,14 @@ impl PixelBuffers {
                     },
                 ],
             });
-            let order = if compute.wide {
-                pick(PixelBuffer::Keys).clone()
-            } else {
-                pick(PixelBuffer::Index).clone()
-            };
             PixelBuffers {
                 cleared: [keys.clone(), depth.clone(), index.clone()]
                     .into_iter()
                     .flatten()
                     .collect(),
-                order,
+                keys: keys.clone(),
+                depth_and_index: depth.clone().zip(index.clone()),
+                inverted: compute.depth_test,
                 stage_groups,
                 resolve_group,
             }

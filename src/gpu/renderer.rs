@@ -231,8 +231,13 @@ impl PointRenderer {
             return;
         }
         for draw in &computed {
-            let order = target.order_of(draw.id(), draw.vertex_count());
-            draw.set_index_base(queue, order);
+            let (base, step) = match draw.file_position() {
+                // Orders wrap past 2³² vertices; only ties that far apart could resolve the
+                // other way.
+                Some((first, stride)) => (first as u32, stride),
+                None => (target.order_of(draw.id(), draw.vertex_count()), 1),
+            };
+            draw.set_order(queue, base, step);
         }
         compute.record(encoder, target, &computed);
     }

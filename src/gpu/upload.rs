@@ -115,6 +115,15 @@ impl VertexBuffers {
         Ok(true)
     }
 
+    /// One buffer someone else filled (such as an [`UploadRing`](super::UploadRing) slot),
+    /// holding `count` vertices from its start.
+    pub fn from_buffer(buffer: wgpu::Buffer, count: u32) -> VertexBuffers {
+        VertexBuffers {
+            pieces: vec![(buffer, count)],
+            count: u64::from(count),
+        }
+    }
+
     /// Number of vertices in all buffers.
     pub fn vertex_count(&self) -> u64 {
         self.count

@@ -3,8 +3,10 @@
 
 mod app;
 mod controls;
+mod loader;
 mod pick;
 mod reload;
+mod scene;
 mod surface;
 
 use std::path::PathBuf;
@@ -12,11 +14,14 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use controls::{key_action, Action, CONTROLS};
-pub use pick::{describe, pick};
+pub use loader::{default_budget, resident_stride, sample_stats, spread_order};
+pub use pick::{describe, nearest_lit, pick};
 pub use reload::load_with_progress;
+pub use scene::{FrameCost, FRAME_BUDGET};
 
 use crate::gpu::{GpuError, RenderSettings};
-use crate::{LoadError, VertexFile};
+use crate::source::VertexSource;
+use crate::LoadError;
 
 /// The sample shown when no file is given (`assets/colors.bin`, built into the binary).
 pub const BUILT_IN_SAMPLE: &[u8] = include_bytes!("../../assets/colors.bin");
@@ -24,16 +29,17 @@ pub const BUILT_IN_SAMPLE: &[u8] = include_bytes!("../../assets/colors.bin");
 /// Name of the built-in sample in titles and messages.
 pub const BUILT_IN_NAME: &str = "colors.bin (built in)";
 
-/// The built-in sample, loaded.
-pub fn built_in_sample() -> Result<VertexFile, LoadError> {
-    VertexFile::from_named_bytes(BUILT_IN_NAME, BUILT_IN_SAMPLE)
+/// The built-in sample.
+pub fn built_in_sample() -> Result<VertexSource, LoadError> {
+    VertexSource::from_memory(BUILT_IN_NAME, BUILT_IN_SAMPLE)
 }
 
 /// What the window shows and how.
 #[derive(Debug)]
 pub struct ViewerOptions {
-    /// The file, loaded; its path is watched when it names a real file.
-    pub file: VertexFile,
+    /// The file; its path is watched when it names a real file. It is read on threads of the
+    /// viewer's own, piece by piece, never whole.
+    pub source: VertexSource,
     /// Point size, camera, colours and background; `size` is the window's starting inner size.
     pub settings: RenderSettings,
     /// Whether the colour mode was chosen by the user (otherwise files whose colours are all zero
@@ -43,6 +49,9 @@ pub struct ViewerOptions {
     pub frames: Option<u64>,
     /// Reload the file when it changes on disk.
     pub watch: bool,
+    /// Bytes of vertex data to keep on the GPU; a larger file keeps an even subsample there and
+    /// streams the rest through when the view rests. `None`: [`default_budget`].
+    pub gpu_memory: Option<u64>,
 }
 
 /// Why the viewer could not run.

@@ -37,6 +37,28 @@ pub fn pick(
     best.map(|(i, _)| i)
 }
 
+/// Of the `size[0]` × `size[1]` window of draw orders (row by row, `None` where nothing shows)
+/// around `cursor` (its position in the window, in pixels), the one shown nearest the cursor,
+/// within `radius` pixels.
+pub fn nearest_lit(
+    orders: &[Option<u32>],
+    size: [u32; 2],
+    cursor: Vec2,
+    radius: f32,
+) -> Option<u32> {
+    let mut best: Option<(f32, u32)> = None;
+    for (i, order) in orders.iter().enumerate() {
+        let Some(order) = *order else { continue };
+        let x = (i as u32 % size[0]) as f32 + 0.5;
+        let y = (i as u32 / size[0]) as f32 + 0.5;
+        let d = Vec2::new(x, y).distance(cursor);
+        if d <= radius && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, order));
+        }
+    }
+    best.map(|(_, order)| order)
+}
+
 /// One line describing vertex `index` as stored: `#12 (1, 2, 3) rgb(65535, 0, 0)`.
 pub fn describe(index: usize, v: &Vertex) -> String {
     let [x, y, z] = v.position.to_array();
@@ -73,5 +95,21 @@ mod tests {
             None
         );
         assert_eq!(describe(2, &vertices[2]), "#2 (0.5, 0.5, 0.1) rgb(3, 3, 3)");
+    }
+
+    #[test]
+    fn the_readout_takes_the_lit_pixel_nearest_the_cursor() {
+        // A 3 × 2 window: orders 7 at (0, 0) and 9 at (2, 1).
+        let orders = [Some(7), None, None, None, None, Some(9)];
+        assert_eq!(
+            nearest_lit(&orders, [3, 2], Vec2::new(0.6, 0.4), 5.0),
+            Some(7)
+        );
+        assert_eq!(
+            nearest_lit(&orders, [3, 2], Vec2::new(2.4, 1.9), 5.0),
+            Some(9)
+        );
+        assert_eq!(nearest_lit(&orders, [3, 2], Vec2::new(2.4, 1.9), 0.2), None);
+        assert_eq!(nearest_lit(&[None; 6], [3, 2], Vec2::ZERO, 5.0), None);
     }
 }

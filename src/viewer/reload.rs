@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use winit::event_loop::EventLoopProxy;
 
-use crate::gpu::{GpuError, VertexBuffers};
+use super::loader::LoadEvent;
 use crate::{LoadError, VertexFile};
 
 /// What background work tells the event loop.
@@ -15,13 +15,22 @@ use crate::{LoadError, VertexFile};
 pub enum ViewerEvent {
     /// The watched file changed on disk.
     Changed,
-    /// A load finished; `reload` is true when it is the same file read again.
-    Loaded {
-        /// The file, or why it failed.
-        result: Box<Result<VertexFile, LoadError>>,
-        /// Whether the camera should stay where it is.
-        reload: bool,
+    /// News from the thread loading load number `generation` onto the GPU.
+    Load {
+        /// Which load.
+        generation: u64,
+        /// What happened.
+        event: LoadEvent,
     },
+    /// News from the thread streaming load `generation` through for a full-density picture.
+    Fill {
+        /// Which load.
+        generation: u64,
+        /// What happened.
+        event: LoadEvent,
+    },
+    /// A screenshot was written, or why not.
+    Saved(Result<PathBuf, String>),
 }
 
 /// Loads `path` with a progress bar on stderr (hidden when stderr is not a terminal). `-` reads
@@ -56,34 +65,6 @@ fn load_stdin() -> Result<VertexFile, LoadError> {
     let result = VertexFile::read_from("<stdin>", stdin.lock(), |done, _| bar.set_position(done));
     bar.finish_and_clear();
     result
-}
-
-/// Uploads `vertices` with a spinner on stderr (hidden when stderr is not a terminal): a few
-/// gigabytes take seconds.
-pub fn upload_with_progress(
-    device: &wgpu::Device,
-    vertices: &[crate::Vertex],
-) -> Result<VertexBuffers, GpuError> {
-    let bytes = std::mem::size_of_val(vertices) as u64;
-    let spinner = ProgressBar::new_spinner().with_message(format!(
-        "uploading {} to the GPU",
-        indicatif::HumanBytes(bytes)
-    ));
-    if bytes > 64 << 20 {
-        spinner.enable_steady_tick(Duration::from_millis(100));
-    }
-    let result = VertexBuffers::upload(device, vertices);
-    spinner.finish_and_clear();
-    result
-}
-
-/// Loads `path` on another thread and posts the result to the event loop.
-pub fn load_in_background(proxy: EventLoopProxy<ViewerEvent>, path: PathBuf, reload: bool) {
-    std::thread::spawn(move || {
-        let result = Box::new(load_with_progress(&path));
-        // The event loop has gone if this fails: nobody is left to tell.
-        let _ = proxy.send_event(ViewerEvent::Loaded { result, reload });
-    });
 }
 
 /// What tells one version of a file from the next without reading it: its length, modification

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use winit::window::Window;
 
+use super::scene::Scene;
 use crate::gpu::{
     clear_pass, FrameParams, GpuContext, GpuError, PointDraw, PointRenderer, Raster, RasterTarget,
     TargetFormat, DEPTH_FORMAT,
@@ -123,85 +124,98 @@ impl WindowSurface {
         self.raster = RasterTarget::new(&gpu.device, &self.renderer, [width, height]).ok();
     }
 
-    /// Draws one frame of `cloud` (or just the background) and presents it.
+    /// Whether frames are drawn by the compute path, which keeps what earlier frames drew.
+    pub fn accumulates(&self, raster: Raster) -> bool {
+        self.raster.is_some() && raster != Raster::Pipeline
+    }
+
+    /// The compute path's buffers at the window's size, for picking.
+    pub fn raster_target(&self) -> Option<&RasterTarget> {
+        self.raster.as_ref()
+    }
+
+    /// Draws what `scene` plans for this frame (or just the background) and presents it; waits
+    /// for the GPU, so that the time the frame took is known. Returns what became of the frame
+    /// and how many vertices it drew.
     pub fn draw(
         &mut self,
         gpu: &GpuContext,
-        cloud: Option<&mut PointDraw>,
+        scene: Option<&mut Scene>,
         params: &FrameParams,
         background: [u8; 3],
-    ) -> FrameOutcome {
+    ) -> (FrameOutcome, u64) {
         let Some(depth) = &self.depth else {
-            return FrameOutcome::Waiting;
+            return (FrameOutcome::Waiting, 0);
         };
         let (frame, suboptimal) = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(frame) => (frame, false),
             wgpu::CurrentSurfaceTexture::Suboptimal(frame) => (frame, true),
-            wgpu::CurrentSurfaceTexture::Occluded => return FrameOutcome::Waiting,
-            wgpu::CurrentSurfaceTexture::Timeout => return FrameOutcome::Retry,
+            wgpu::CurrentSurfaceTexture::Occluded => return (FrameOutcome::Waiting, 0),
+            wgpu::CurrentSurfaceTexture::Timeout => return (FrameOutcome::Retry, 0),
             wgpu::CurrentSurfaceTexture::Lost => {
                 if let Ok(surface) = gpu.instance.create_surface(self.window.clone()) {
                     self.surface = surface;
                 }
                 self.fit_window(gpu);
-                return FrameOutcome::Retry;
+                return (FrameOutcome::Retry, 0);
             }
             wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Validation => {
                 self.fit_window(gpu);
-                return FrameOutcome::Retry;
+                return (FrameOutcome::Retry, 0);
             }
         };
         let view = frame.texture.create_view(&Default::default());
-        let mut params = *params;
-        if self.raster.is_none() {
-            params.raster = Raster::Pipeline;
-        }
+        let accumulates = self.accumulates(params.raster);
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
-        let draws: Vec<&PointDraw> = match cloud {
-            Some(cloud) => {
-                cloud.prepare(&gpu.queue, &self.renderer, &params);
-                vec![cloud]
+        let mut drawn = 0;
+        let mut draws: Vec<&PointDraw> = Vec::new();
+        let mut clear_raster = false;
+        if let Some(plan) = scene.and_then(|scene| scene.plan(accumulates)) {
+            clear_raster = plan.clear;
+            drawn = plan.vertices;
+            let raster = if accumulates {
+                Raster::Compute
+            } else {
+                Raster::Pipeline
+            };
+            for (draw, subsample) in plan.draws {
+                let p = FrameParams {
+                    subsample,
+                    raster,
+                    ..*params
+                };
+                draw.prepare(&gpu.queue, &self.renderer, &p);
+                draws.push(&*draw);
             }
-            None => Vec::new(),
-        };
-        if let Some(raster) = &mut self.raster {
-            raster.clear(&mut encoder);
+        }
+        if let (true, Some(raster)) = (accumulates, &mut self.raster) {
+            if clear_raster {
+                raster.clear(&mut encoder);
+            }
             self.renderer
                 .rasterize(&gpu.queue, &mut encoder, raster, &draws);
         }
         {
-            let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
-            // The clear colour is linear: on an sRGB surface encode it so it shows as given.
-            let clear = if self.config.format.is_srgb() {
-                let lin = |c: f64| {
-                    if c <= 0.04045 {
-                        c / 12.92
-                    } else {
-                        ((c + 0.055) / 1.055).powf(2.4)
-                    }
-                };
-                wgpu::Color {
-                    r: lin(r),
-                    g: lin(g),
-                    b: lin(b),
-                    a: 1.0,
-                }
-            } else {
-                wgpu::Color { r, g, b, a: 1.0 }
-            };
+            let clear = surface_clear(background, self.config.format.is_srgb());
             let mut pass = clear_pass(&mut encoder, &view, depth, clear);
             self.renderer.draw(&mut pass, &draws);
-            if let Some(raster) = &self.raster {
+            if let (true, Some(raster)) = (accumulates, &self.raster) {
                 self.renderer.resolve(&mut pass, raster);
             }
         }
-        gpu.queue.submit([encoder.finish()]);
+        let submission = gpu.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();
         gpu.queue.present(frame);
+        // Wait for this frame's work: the next frame is planned from how long this one took,
+        // and a viewer that queues frames faster than the GPU draws them only adds latency.
+        let _ = gpu.device.poll(wgpu::PollType::Wait {
+            submission_index: Some(submission),
+            timeout: None,
+        });
         if suboptimal {
             self.fit_window(gpu);
         }
-        FrameOutcome::Presented
+        (FrameOutcome::Presented, drawn)
     }
 
     /// Reconfigures for the window's size now: the size of the last `Resized` event may already
@@ -209,5 +223,27 @@ impl WindowSurface {
     fn fit_window(&mut self, gpu: &GpuContext) {
         let size = self.window.inner_size();
         self.resize(gpu, size.width, size.height);
+    }
+}
+
+/// The clear colour that shows `background` on a surface: wgpu's clear colour is linear, so on
+/// an sRGB surface it is decoded first.
+fn surface_clear(background: [u8; 3], srgb: bool) -> wgpu::Color {
+    let [r, g, b] = background.map(|c| f64::from(c) / 255.0);
+    if !srgb {
+        return wgpu::Color { r, g, b, a: 1.0 };
+    }
+    let linear = |c: f64| {
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    wgpu::Color {
+        r: linear(r),
+        g: linear(g),
+        b: linear(b),
+        a: 1.0,
     }
 }

@@ -4,13 +4,32 @@ use std::path::PathBuf;
 
 use super::App;
 use crate::camera::CameraMode;
-use crate::gpu::{
-    ColorMode, FrameParams, OffscreenTarget, PointRenderer, PointShape, Raster, RasterPath,
-    OFFSCREEN_TARGET,
-};
+use crate::gpu::{self, ColorMode, PointShape, Raster, RenderSettings};
+use crate::viewer::reload::ViewerEvent;
 
 impl App {
-    /// The `vertexview render` command that gives the pixels now on screen.
+    /// The camera now, as `render` takes it.
+    fn camera_mode(&self) -> CameraMode {
+        match self.start_camera {
+            CameraMode::Ndc => CameraMode::Ndc,
+            _ => CameraMode::Orbit {
+                target: self.camera.target,
+                distance: self.camera.distance,
+                yaw: self.camera.yaw,
+                pitch: self.camera.pitch,
+            },
+        }
+    }
+
+    /// The rasteriser that draws the window, as a choice `render` takes.
+    fn drawn_raster(&self) -> Raster {
+        match &self.window {
+            Some(window) if window.accumulates(self.settings.raster) => Raster::Compute,
+            _ => Raster::Pipeline,
+        }
+    }
+
+    /// The `vertexview render` command that gives the pixels of the finished picture.
     pub(super) fn render_command(&self) -> String {
         let [w, h] = self.frame_params().viewport;
         let camera = match self.start_camera {
@@ -24,11 +43,11 @@ impl App {
             }
         };
         let [r, g, b] = self.settings.background;
-        let raster = self.drawn_raster().name();
         let mut command = format!(
-            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}' --raster {raster}",
-            self.file.path().display(),
-            self.settings.point_size
+            "vertexview render '{}' -o view.png --size {w}x{h} {camera} --point-size {} --background '#{r:02x}{g:02x}{b:02x}' --raster {}",
+            self.path().display(),
+            self.settings.point_size,
+            self.drawn_raster().name(),
         );
         if self.settings.shape == PointShape::Round {
             command.push_str(" --round");
@@ -39,45 +58,23 @@ impl App {
         command
     }
 
-    /// The rasteriser that drew the last frame, as a choice `render` takes.
-    pub(super) fn drawn_raster(&self) -> Raster {
-        match self.cloud.as_ref().map(|c| c.path()) {
-            Some(RasterPath::Compute) => Raster::Compute,
-            _ => Raster::Pipeline,
-        }
-    }
-
-    /// Renders the current view offscreen, exactly as `render` would, and writes a PNG.
-    pub(super) fn screenshot(&mut self) -> Result<PathBuf, Box<dyn std::error::Error>> {
-        let params = FrameParams {
-            raster: self.drawn_raster(),
-            ..self.frame_params()
-        };
-        let (Some(gpu), Some(vertices)) = (&self.gpu, &self.vertices) else {
+    /// Renders the current view offscreen at full density, exactly as `render` would, on a
+    /// thread of its own (a big file takes seconds), and writes a PNG; says when it is saved.
+    /// Returns the path it will have.
+    pub(super) fn screenshot(&mut self) -> Result<PathBuf, String> {
+        let (Some(gpu), Some(source)) = (&self.gpu, self.source().cloned()) else {
             return Err("nothing to capture yet".into());
         };
-        if self
-            .screenshot
-            .as_ref()
-            .is_none_or(|(t, _)| t.size() != params.viewport)
-        {
-            let target = OffscreenTarget::new(&gpu.device, params.viewport)?;
-            let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-            self.screenshot = Some((target, renderer));
-        }
-        let Some((target, renderer)) = &mut self.screenshot else {
-            return Err("no offscreen target".into());
+        let settings = RenderSettings {
+            size: self.frame_params().viewport,
+            camera: self.camera_mode(),
+            point_size: self.settings.point_size,
+            shape: self.settings.shape,
+            color_mode: self.settings.color_mode,
+            background: self.settings.background,
+            raster: self.drawn_raster(),
         };
-        let image = target.render_vertices(
-            &gpu.device,
-            &gpu.queue,
-            renderer,
-            vertices,
-            &params,
-            self.settings.background,
-        )?;
         let stem = self
-            .file
             .path()
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -91,7 +88,34 @@ impl App {
                 break path;
             }
         };
-        image.write_png(&path)?;
+        let stats = self.exact_stats();
+        let gpu = gpu.clone();
+        let proxy = self.proxy.clone();
+        let saving = path.clone();
+        std::thread::spawn(move || {
+            let bounds = match stats {
+                Some(stats) => Ok(stats.bounds),
+                None if settings.needs_bounds() => source.stats(|_, _| {}).map(|s| s.bounds),
+                None => Ok(None),
+            };
+            let result = bounds
+                .map_err(|e| e.to_string())
+                .and_then(|bounds| {
+                    let per_piece = gpu::piece_vertices(&gpu.device);
+                    gpu::render_source_in_pieces(
+                        &gpu,
+                        &source,
+                        &settings,
+                        bounds,
+                        per_piece,
+                        &mut |_, _| {},
+                    )
+                    .map_err(|e| e.to_string())
+                })
+                .and_then(|image| image.write_png(&saving).map_err(|e| e.to_string()))
+                .map(|()| saving);
+            let _ = proxy.send_event(ViewerEvent::Saved(result));
+        });
         Ok(path)
     }
 }

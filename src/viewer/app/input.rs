@@ -5,12 +5,13 @@ use std::time::{Duration, Instant};
 use glam::Vec2;
 use winit::event::{ElementState, MouseButton, MouseScrollDelta};
 
-use super::App;
+use super::{App, Placed};
 use crate::camera::CameraMode;
+use crate::vertex::Vertex;
 use crate::viewer::{controls, pick};
 
-/// Files up to this many vertices are picked on hover; larger ones only on click.
-const HOVER_PICK_LIMIT: usize = 2_000_000;
+/// Without the compute path, the readout scans the file: on hover up to this many vertices.
+const HOVER_PICK_LIMIT: u64 = 2_000_000;
 const PICK_RADIUS: f32 = 5.0;
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
@@ -24,18 +25,79 @@ pub(super) struct Pointer {
 }
 
 impl App {
-    pub(super) fn pick_at(&mut self, cursor: Vec2) {
-        let [w, h] = self.frame_params().viewport;
-        let vertices = self.file.vertices();
-        self.readout = pick::pick(
-            vertices,
-            self.view_proj(),
-            cursor,
-            Vec2::new(w as f32, h as f32),
-            PICK_RADIUS,
-        )
-        .map(|i| pick::describe(i, &vertices[i]));
+    /// The readout of the vertex under `cursor`: with the compute path, the one shown at the
+    /// lit pixel nearest the cursor, read back from the GPU and then from the file (any size);
+    /// without it, a scan of the file for the front-most vertex near the cursor.
+    pub(super) fn pick_at(&mut self, cursor: Vec2, clicked: bool) {
+        let Some(source) = self.source().cloned() else {
+            return;
+        };
+        let vertex = |index: u64| source.vertex(index).ok().map(|v| (index, v));
+        let found = match self.picked_on_gpu(cursor) {
+            Some(picked) => picked.and_then(|order| vertex(u64::from(order))),
+            None if clicked || source.len() <= HOVER_PICK_LIMIT => self.scan_pick(cursor),
+            None => return,
+        };
+        self.readout = found.map(|(i, v)| pick::describe(i as usize, &v));
         self.update_title();
+    }
+
+    /// The draw order (file index) shown nearest `cursor`, from the compute path's buffers;
+    /// `None` when the window is not drawn by it.
+    fn picked_on_gpu(&self, cursor: Vec2) -> Option<Option<u32>> {
+        let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
+            return None;
+        };
+        if !window.accumulates(self.settings.raster) {
+            return None;
+        }
+        let raster = window.raster_target()?;
+        let r = PICK_RADIUS.ceil() as i64;
+        let corner = [
+            (cursor.x as i64 - r).max(0) as u32,
+            (cursor.y as i64 - r).max(0) as u32,
+        ];
+        let side = (2 * r + 1) as u32;
+        let orders = raster
+            .read_orders(&gpu.device, &gpu.queue, corner, [side, side])
+            .ok()?;
+        let size = raster.size();
+        let width = side.min(size[0].saturating_sub(corner[0])).max(1);
+        let local = cursor - Vec2::new(corner[0] as f32, corner[1] as f32);
+        Some(pick::nearest_lit(
+            &orders,
+            [width, side],
+            local,
+            PICK_RADIUS,
+        ))
+    }
+
+    /// The front-most vertex near `cursor`, scanning the file piece by piece.
+    fn scan_pick(&self, cursor: Vec2) -> Option<(u64, Vertex)> {
+        let source = self.source()?;
+        let [w, h] = self.frame_params().viewport;
+        let mut piece = vec![Vertex::default(); 1 << 16];
+        let mut best: Option<(u64, Vertex, f32)> = None;
+        for range in source.pieces(piece.len() as u64) {
+            let n = (range.end - range.start) as usize;
+            source.read(range.start, &mut piece[..n]).ok()?;
+            let hit = pick::pick(
+                &piece[..n],
+                self.view_proj(),
+                cursor,
+                Vec2::new(w as f32, h as f32),
+                PICK_RADIUS,
+            );
+            if let Some(i) = hit {
+                let v = piece[i];
+                let clip = self.view_proj() * v.position.extend(1.0);
+                let z = clip.z / clip.w;
+                if best.is_none_or(|(_, _, bz)| z < bz) {
+                    best = Some((range.start + i as u64, v, z));
+                }
+            }
+        }
+        best.map(|(i, v, _)| (i, v))
     }
 
     pub(super) fn wheel(&mut self, delta: MouseScrollDelta) {
@@ -49,7 +111,8 @@ impl App {
             .point_under(self.pointer.position, Vec2::new(w as f32, h as f32));
         self.camera
             .zoom(controls::ZOOM_PER_LINE.powf(lines), Some(anchor));
-        self.redraw();
+        self.placed = Placed::ByUser;
+        self.view_changed();
     }
 
     pub(super) fn mouse_button(&mut self, state: ElementState, button: MouseButton) {
@@ -66,7 +129,7 @@ impl App {
                     {
                         self.pointer.last_click = None;
                         self.fit_view();
-                        self.redraw();
+                        self.view_changed();
                     } else {
                         self.pointer.last_click = Some(now);
                     }
@@ -78,7 +141,7 @@ impl App {
                     .is_some_and(|p| p.distance(self.pointer.position) < 3.0)
                 {
                     // A click without a drag: pick even where hovering does not.
-                    self.pick_at(self.pointer.position);
+                    self.pick_at(self.pointer.position, true);
                 }
             }
             MouseButton::Right | MouseButton::Middle => self.pointer.panning = pressed,
@@ -104,9 +167,10 @@ impl App {
                 let h = self.frame_params().viewport[1] as f32;
                 self.camera.pan(delta, h);
             }
-            self.redraw();
-        } else if self.file.len() <= HOVER_PICK_LIMIT {
-            self.pick_at(position);
+            self.placed = Placed::ByUser;
+            self.view_changed();
+        } else {
+            self.pick_at(position, false);
         }
     }
 }

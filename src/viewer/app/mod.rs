@@ -1,8 +1,10 @@
-//! The event loop: input, reloads and redraws.
+//! The event loop: input, loading, reloads and redraws.
 
 mod capture;
 mod input;
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -17,15 +19,17 @@ use winit::window::{Window, WindowId};
 
 use self::input::Pointer;
 use super::controls::{self, Action};
-use super::reload::{self, ViewerEvent};
+use super::loader::{self, FillIn, LoadEvent};
+use super::reload::{self, FileSignature, ViewerEvent};
+use super::scene::{Scene, FILL_PIECE_VERTICES};
 use super::surface::{FrameOutcome, WindowSurface};
 use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::gpu::{
-    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, OffscreenTarget, PointDraw,
-    PointRenderer, Raster, RenderSettings, VertexBuffers,
+    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Raster, RenderSettings,
 };
-use crate::VertexFile;
+use crate::source::VertexSource;
+use crate::stats::{Bounds, VertexStats};
 
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let event_loop = EventLoop::<ViewerEvent>::with_user_event()
@@ -38,17 +42,31 @@ pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     app.error.map_or(Ok(()), Err)
 }
 
+/// How the camera came to be where it is: placed for the data (and so moved again when better
+/// bounds arrive), or by the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placed {
+    ForData,
+    ByUser,
+}
+
 struct App {
     proxy: EventLoopProxy<ViewerEvent>,
     gpu: Option<GpuContext>,
     window: Option<WindowSurface>,
-    file: VertexFile,
-    vertices: Option<VertexBuffers>,
-    /// The vertices as the window's renderer draws them.
-    cloud: Option<PointDraw>,
+    /// What is on screen, and what is loading to replace it on a reload.
+    scene: Option<Scene>,
+    incoming: Option<Scene>,
+    /// Source of a load not started yet (before the window exists).
+    first_source: Option<Arc<VertexSource>>,
+    loading: bool,
+    cancel_load: Arc<AtomicBool>,
+    generations: u64,
+    budget: Option<u64>,
     settings: RenderSettings,
     start_camera: CameraMode,
     camera: OrbitCamera,
+    placed: Placed,
     colors_chosen: bool,
     frames_left: Option<u64>,
     watch: bool,
@@ -58,13 +76,12 @@ struct App {
     readout: Option<String>,
     status: Option<String>,
     frame_ms: f32,
-    screenshot: Option<(OffscreenTarget, PointRenderer)>,
     screenshots: u32,
     /// Frames in a row that could not be drawn and were tried again.
     retries: u32,
     /// The version of the file last loaded or tried: a change event for the same version (the
     /// loader's own reads, a touch that changes nothing) loads nothing.
-    seen: Option<reload::FileSignature>,
+    seen: Option<FileSignature>,
     error: Option<ViewerError>,
 }
 
@@ -73,16 +90,21 @@ const MAX_RETRIES: u32 = 100;
 
 impl App {
     fn new(options: ViewerOptions, proxy: EventLoopProxy<ViewerEvent>) -> App {
-        let mut app = App {
+        App {
             proxy,
             gpu: None,
             window: None,
+            scene: None,
+            incoming: None,
+            first_source: Some(Arc::new(options.source)),
+            loading: false,
+            cancel_load: Arc::new(AtomicBool::new(false)),
+            generations: 0,
+            budget: options.gpu_memory,
             camera: OrbitCamera::fit(None, 0.0, 0.0, 1.0),
             start_camera: options.settings.camera,
+            placed: Placed::ForData,
             settings: options.settings,
-            file: options.file,
-            vertices: None,
-            cloud: None,
             colors_chosen: options.colors_chosen,
             frames_left: options.frames,
             watch: options.watch,
@@ -92,22 +114,41 @@ impl App {
             readout: None,
             status: None,
             frame_ms: 0.0,
-            screenshot: None,
             screenshots: 0,
             retries: 0,
             seen: None,
             error: None,
-        };
-        app.reset_view();
-        app.pick_color_mode();
-        app
+        }
+    }
+
+    fn source(&self) -> Option<&Arc<VertexSource>> {
+        self.scene
+            .as_ref()
+            .map(|s| &s.source)
+            .or(self.first_source.as_ref())
+    }
+
+    fn path(&self) -> PathBuf {
+        self.source()
+            .map(|s| s.path().to_owned())
+            .unwrap_or_default()
+    }
+
+    fn bounds(&self) -> Option<Bounds> {
+        self.scene
+            .as_ref()
+            .and_then(|s| s.known_stats())
+            .and_then(|s| s.bounds)
+    }
+
+    fn viewport(&self) -> [u32; 2] {
+        self.window
+            .as_ref()
+            .map_or(self.settings.size, |w| w.size())
     }
 
     fn aspect(&self) -> f32 {
-        let [w, h] = self
-            .window
-            .as_ref()
-            .map_or(self.settings.size, |w| w.size());
+        let [w, h] = self.viewport();
         w.max(1) as f32 / h.max(1) as f32
     }
 
@@ -121,10 +162,7 @@ impl App {
     fn frame_params(&self) -> FrameParams {
         FrameParams {
             view_proj: self.view_proj(),
-            viewport: self
-                .window
-                .as_ref()
-                .map_or(self.settings.size, |w| w.size()),
+            viewport: self.viewport(),
             point_size: self.settings.point_size,
             shape: self.settings.shape,
             color_mode: self.settings.color_mode,
@@ -133,43 +171,68 @@ impl App {
         }
     }
 
+    /// Something that changes the picture happened: draw it anew.
+    fn view_changed(&mut self) {
+        if let Some(scene) = &mut self.scene {
+            scene.invalidate();
+        }
+        self.redraw();
+    }
+
     /// The camera the view started with (R).
     fn reset_view(&mut self) {
-        let bounds = self.file.stats().bounds;
+        let bounds = self.bounds();
         let aspect = self.aspect();
         // Clip-space data draws with the identity; the orbit camera is then simply not used.
         self.camera = self
             .start_camera
             .orbit_camera(bounds, aspect)
             .unwrap_or_else(|| OrbitCamera::fit(bounds, 0.0, 0.0, aspect));
+        self.placed = Placed::ForData;
     }
 
     /// Fits the data again from the current direction (F, double click).
     fn fit_view(&mut self) {
         self.camera = OrbitCamera::fit(
-            self.file.stats().bounds,
+            self.bounds(),
             self.camera.yaw,
             self.camera.pitch,
             self.aspect(),
         );
+        self.placed = Placed::ForData;
+    }
+
+    /// Better bounds arrived: a camera placed for the data is placed again; one the user moved
+    /// keeps its place, and only its near and far planes follow the data.
+    fn bounds_improved(&mut self) {
+        match self.placed {
+            Placed::ForData => self.reset_view(),
+            Placed::ByUser => {
+                let fit = OrbitCamera::fit(self.bounds(), 0.0, 0.0, self.aspect());
+                self.camera.scene_center = fit.scene_center;
+                self.camera.scene_radius = fit.scene_radius;
+            }
+        }
+        self.pick_color_mode();
+        self.view_changed();
     }
 
     /// Files whose colours are all zero would be black: start them on the height ramp.
     fn pick_color_mode(&mut self) {
-        let stats = self.file.stats();
-        let colorless = stats.count > 0 && stats.color_max == [0, 0, 0];
-        if !self.colors_chosen || matches!(self.settings.color_mode, ColorMode::Height { .. }) {
-            self.settings.color_mode =
-                if colorless || matches!(self.settings.color_mode, ColorMode::Height { .. }) {
-                    self.height_ramp()
-                } else {
-                    ColorMode::File
-                };
+        let stats = self.scene.as_ref().and_then(|s| s.known_stats()).copied();
+        let colorless = stats.is_some_and(|s| s.count > 0 && s.color_max == [0, 0, 0]);
+        let ramp = matches!(self.settings.color_mode, ColorMode::Height { .. });
+        if !self.colors_chosen || ramp {
+            self.settings.color_mode = if colorless || ramp {
+                self.height_ramp()
+            } else {
+                ColorMode::File
+            };
         }
     }
 
     fn height_ramp(&self) -> ColorMode {
-        match self.file.stats().bounds {
+        match self.bounds() {
             Some(b) => ColorMode::Height {
                 min: b.min.y,
                 max: b.max.y,
@@ -202,30 +265,178 @@ impl App {
         {
             return Err(GpuError::ComputeUnavailable(why).into());
         }
-        let vertices = reload::upload_with_progress(&gpu.device, self.file.vertices())?;
-        self.cloud = Some(PointDraw::new(&gpu.device, &surface.renderer, &vertices));
-        self.vertices = Some(vertices);
+        self.budget = Some(
+            self.budget
+                .unwrap_or_else(|| loader::default_budget(&gpu.adapter.get_info())),
+        );
         self.gpu = Some(gpu);
         self.window = Some(surface);
-        self.reset_view();
+        if let Some(source) = self.first_source.take() {
+            self.load(source);
+        }
         self.start_watching()?;
         self.redraw();
         Ok(())
     }
 
+    /// Starts loading `source` onto the GPU. Until its first piece arrives, what is on screen
+    /// stays there.
+    fn load(&mut self, source: Arc<VertexSource>) {
+        let Some(gpu) = &self.gpu else { return };
+        self.cancel_load.store(true, Ordering::Relaxed);
+        self.cancel_load = Arc::new(AtomicBool::new(false));
+        self.generations += 1;
+        let stride = loader::resident_stride(source.file_len(), self.budget.unwrap_or(0));
+        let scene = Scene::new(source.clone(), self.generations, stride);
+        if self.scene.is_none() {
+            self.scene = Some(scene);
+        } else {
+            self.incoming = Some(scene);
+        }
+        self.loading = true;
+        loader::spawn(
+            self.proxy.clone(),
+            gpu.device.clone(),
+            source,
+            stride,
+            self.generations,
+            self.cancel_load.clone(),
+        );
+        self.update_title();
+    }
+
     fn start_watching(&mut self) -> Result<(), ViewerError> {
         self.watcher = None;
-        let path = self.file.path().to_owned();
+        let path = self.path();
         if !self.watch || !path.is_file() {
             return Ok(());
         }
-        self.seen = reload::FileSignature::of(&path);
+        self.seen = FileSignature::of(&path);
         let watcher = reload::watch(self.proxy.clone(), &path).map_err(|e| ViewerError::Watch {
             path,
             message: e.to_string(),
         })?;
         self.watcher = Some(watcher);
         Ok(())
+    }
+
+    /// Opens another file (O, drop), or the same one again (a reload).
+    fn open(&mut self, path: PathBuf, reload: bool) {
+        match VertexSource::open(&path) {
+            Ok(source) => {
+                if source.is_empty() {
+                    eprintln!(
+                        "vertexview: {} holds 0 vertices (empty file)",
+                        path.display()
+                    );
+                }
+                self.status = None;
+                if reload {
+                    // A new version of the same file is shown without moving the camera.
+                    self.placed = Placed::ByUser;
+                } else {
+                    self.placed = Placed::ForData;
+                    self.colors_chosen = false;
+                }
+                let new_path = path != self.path();
+                self.load(Arc::new(source));
+                if new_path {
+                    if let Err(e) = self.start_watching() {
+                        eprintln!("vertexview: {e}");
+                    }
+                }
+            }
+            Err(e) => self.failed(e.to_string()),
+        }
+    }
+
+    /// Keeps the last good data on screen, and says why the new data is not there.
+    fn failed(&mut self, message: String) {
+        eprintln!("vertexview: {message}");
+        self.status = Some(format!("error: {message}"));
+        self.update_title();
+    }
+
+    fn loaded(&mut self, generation: u64, event: LoadEvent) {
+        // The scene this event is for: the one on screen, or the one replacing it.
+        let is_incoming = self
+            .incoming
+            .as_ref()
+            .is_some_and(|s| s.generation == generation);
+        let current = self
+            .scene
+            .as_ref()
+            .is_some_and(|s| s.generation == generation);
+        if !is_incoming && !current {
+            return;
+        }
+        match event {
+            LoadEvent::Sampled(sample) => {
+                let scene = if is_incoming {
+                    self.incoming.as_mut()
+                } else {
+                    self.scene.as_mut()
+                };
+                if let Some(scene) = scene {
+                    scene.sample = Some(sample);
+                }
+                if current {
+                    self.bounds_improved();
+                }
+            }
+            LoadEvent::Piece(piece) => {
+                if is_incoming {
+                    // The new data takes the screen as soon as it has something to show.
+                    self.scene = self.incoming.take();
+                    self.readout = None;
+                    self.bounds_improved();
+                }
+                if let (Some(scene), Some(gpu), Some(window)) =
+                    (&mut self.scene, &self.gpu, &self.window)
+                {
+                    scene.add(&gpu.device, &window.renderer, piece);
+                }
+                self.redraw();
+            }
+            LoadEvent::Done(stats) => {
+                if is_incoming {
+                    // An empty file: nothing ever arrived to take the screen.
+                    self.scene = self.incoming.take();
+                }
+                self.loading = false;
+                if let Some(scene) = &mut self.scene {
+                    scene.stats = Some(stats);
+                }
+                self.bounds_improved();
+            }
+            LoadEvent::Failed(message) => {
+                if is_incoming {
+                    self.incoming = None;
+                }
+                self.loading = false;
+                self.failed(message);
+                self.redraw();
+            }
+        }
+        self.update_title();
+    }
+
+    fn filled(&mut self, generation: u64, event: LoadEvent) {
+        let (Some(scene), Some(gpu), Some(window)) = (&mut self.scene, &self.gpu, &self.window)
+        else {
+            return;
+        };
+        if scene.generation != generation {
+            return;
+        }
+        match event {
+            LoadEvent::Piece(piece) => {
+                scene.add_fill(&gpu.device, &window.renderer, piece);
+                self.redraw();
+            }
+            LoadEvent::Failed(message) => self.failed(message),
+            LoadEvent::Sampled(_) | LoadEvent::Done(_) => {}
+        }
     }
 
     fn redraw(&self) {
@@ -235,17 +446,25 @@ impl App {
     }
 
     fn title(&self) -> String {
-        let name = self
-            .file
-            .path()
+        let path = self.path();
+        let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.file.path().display().to_string());
-        let mut title = format!(
-            "{name} — {} vertices — {:.1} ms — vertexview",
-            self.file.len(),
-            self.frame_ms
-        );
+            .unwrap_or_else(|| path.display().to_string());
+        let count = self.source().map_or(0, |s| s.len());
+        let mut title = format!("{name} — {count} vertices — ");
+        if let Some(scene) = &self.scene {
+            let fraction = scene.drawn_fraction(self.loading);
+            if fraction < 1.0 {
+                title += &format!("{:.0} % drawn — ", fraction * 100.0);
+            }
+            if self.loading {
+                let share = scene.resident_vertices() as f64 * f64::from(scene.stride)
+                    / scene.source.len().max(1) as f64;
+                title += &format!("loading {:.0} % — ", share.min(1.0) * 100.0);
+            }
+        }
+        title += &format!("{:.1} ms — vertexview", self.frame_ms);
         if let Some(readout) = &self.readout {
             title = format!("{readout} — {title}");
         }
@@ -263,20 +482,27 @@ impl App {
 
     fn draw(&mut self, event_loop: &ActiveEventLoop) {
         let params = self.frame_params();
+        let background = self.settings.background;
         let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) else {
             return;
         };
         let started = Instant::now();
-        let outcome = window.draw(gpu, self.cloud.as_mut(), &params, self.settings.background);
+        let (outcome, vertices) = window.draw(gpu, self.scene.as_mut(), &params, background);
         if let Some(error) = gpu.take_error() {
             self.error = Some(error.into());
             event_loop.exit();
             return;
         }
+        let took = started.elapsed();
         match outcome {
             FrameOutcome::Presented => {
                 self.retries = 0;
-                self.frame_ms = started.elapsed().as_secs_f32() * 1000.0;
+                self.frame_ms = took.as_secs_f32() * 1000.0;
+                if let Some(scene) = &mut self.scene {
+                    scene.measured(vertices, took);
+                    scene.drop_drawn_fill();
+                }
+                self.continue_filling();
                 self.update_title();
             }
             // Bounded, so that a surface that never recovers cannot spin a core; the next
@@ -296,6 +522,26 @@ impl App {
             } else {
                 self.redraw();
             }
+        }
+    }
+
+    /// After a frame: more to draw (phases left, the rest of a file too big for the GPU) means
+    /// another frame; a finished picture means none until something changes.
+    fn continue_filling(&mut self) {
+        let (Some(scene), Some(gpu)) = (&mut self.scene, &self.gpu) else {
+            return;
+        };
+        if scene.wants_fill(self.loading) {
+            scene.start_fill(FillIn::spawn(
+                self.proxy.clone(),
+                gpu.device.clone(),
+                scene.source.clone(),
+                scene.generation,
+                FILL_PIECE_VERTICES,
+            ));
+        }
+        if !scene.complete(self.loading) {
+            self.redraw();
         }
     }
 
@@ -323,88 +569,30 @@ impl App {
                 };
             }
             Action::Screenshot => match self.screenshot() {
-                Ok(path) => eprintln!("saved {}", path.display()),
+                Ok(path) => eprintln!("saving {}", path.display()),
                 Err(e) => eprintln!("vertexview: screenshot failed: {e}"),
             },
             Action::PrintCamera => println!("{}", self.render_command()),
-            Action::OpenSibling(step) => match reload::sibling(self.file.path(), step) {
-                Some(path) => reload::load_in_background(self.proxy.clone(), path, false),
+            Action::OpenSibling(step) => match reload::sibling(&self.path(), step) {
+                Some(path) => self.open(path, false),
                 None => eprintln!(
                     "vertexview: no other .bin files beside {}",
-                    self.file.path().display()
+                    self.path().display()
                 ),
             },
         }
-        self.redraw();
+        if !matches!(
+            action,
+            Action::Screenshot | Action::PrintCamera | Action::Quit | Action::OpenSibling(_)
+        ) {
+            self.view_changed();
+        }
     }
 
-    fn loaded(&mut self, result: Result<VertexFile, crate::LoadError>, reload: bool) {
-        let file = match result {
-            Ok(file) => file,
-            Err(e) => {
-                // Keep the last good data on screen, and keep watching.
-                eprintln!("vertexview: {e}");
-                self.status = Some(format!("error: {e}"));
-                self.update_title();
-                return;
-            }
-        };
-        let Some(gpu) = &self.gpu else { return };
-        // A rewrite with as many vertices (the usual engine dump) reuses the buffers in place.
-        let updated = match &self.vertices {
-            Some(existing) => existing.update(&gpu.device, &gpu.queue, file.vertices()),
-            None => Ok(false),
-        };
-        let uploaded = match updated {
-            Ok(true) => Ok(()),
-            Ok(false) => {
-                reload::upload_with_progress(&gpu.device, file.vertices()).map(|vertices| {
-                    if let Some(window) = &self.window {
-                        self.cloud = Some(PointDraw::new(&gpu.device, &window.renderer, &vertices));
-                    }
-                    self.vertices = Some(vertices);
-                })
-            }
-            Err(e) => Err(e),
-        };
-        match uploaded {
-            Ok(()) => {}
-            Err(e) => {
-                eprintln!("vertexview: {e}");
-                self.status = Some(format!("error: {e}"));
-                self.update_title();
-                return;
-            }
-        }
-        let new_path = file.path() != self.file.path();
-        self.file = file;
-        self.status = None;
-        self.readout = None;
-        if file_is_empty_notice(&self.file) {
-            self.status = Some("empty file".into());
-        }
-        if !reload {
-            self.pick_color_mode();
-            self.reset_view();
-        }
-        if new_path {
-            if let Err(e) = self.start_watching() {
-                eprintln!("vertexview: {e}");
-            }
-        }
-        self.update_title();
-        self.redraw();
+    /// The statistics used by a screenshot: exact when known.
+    fn exact_stats(&self) -> Option<VertexStats> {
+        self.scene.as_ref().and_then(|s| s.stats)
     }
-}
-
-fn file_is_empty_notice(file: &VertexFile) -> bool {
-    if file.is_empty() {
-        eprintln!(
-            "vertexview: {} holds 0 vertices (empty file)",
-            file.path().display()
-        );
-    }
-    file.is_empty()
 }
 
 impl ApplicationHandler<ViewerEvent> for App {
@@ -421,15 +609,18 @@ impl ApplicationHandler<ViewerEvent> for App {
     fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: ViewerEvent) {
         match event {
             ViewerEvent::Changed => {
-                let path = self.file.path().to_owned();
-                let now = reload::FileSignature::of(&path);
+                let path = self.path();
+                let now = FileSignature::of(&path);
                 if now.is_some() && now == self.seen {
                     return;
                 }
                 self.seen = now;
-                reload::load_in_background(self.proxy.clone(), path, true);
+                self.open(path, true);
             }
-            ViewerEvent::Loaded { result, reload } => self.loaded(*result, reload),
+            ViewerEvent::Load { generation, event } => self.loaded(generation, event),
+            ViewerEvent::Fill { generation, event } => self.filled(generation, event),
+            ViewerEvent::Saved(Ok(path)) => eprintln!("saved {}", path.display()),
+            ViewerEvent::Saved(Err(e)) => eprintln!("vertexview: screenshot failed: {e}"),
         }
     }
 
@@ -440,10 +631,10 @@ impl ApplicationHandler<ViewerEvent> for App {
                 if let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) {
                     window.resize(gpu, size.width, size.height);
                 }
-                self.redraw();
+                self.view_changed();
             }
             WindowEvent::RedrawRequested => self.draw(event_loop),
-            WindowEvent::Occluded(false) => self.redraw(),
+            WindowEvent::Occluded(false) => self.view_changed(),
             WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
             WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
                 let action = controls::key_action(&event.logical_key, self.modifiers.shift_key());
@@ -452,9 +643,7 @@ impl ApplicationHandler<ViewerEvent> for App {
                     self.act(action, event_loop);
                 }
             }
-            WindowEvent::DroppedFile(path) => {
-                reload::load_in_background(self.proxy.clone(), path, false)
-            }
+            WindowEvent::DroppedFile(path) => self.open(path, false),
             WindowEvent::MouseInput { state, button, .. } => self.mouse_button(state, button),
             WindowEvent::CursorMoved { position, .. } => {
                 let position = Vec2::new(position.x as f32, position.y as f32);

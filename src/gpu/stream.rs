@@ -1,0 +1,256 @@
+//! Drawing a file piece by piece: an [`UploadRing`] of reusable GPU buffers that pieces of a
+//! [`VertexSource`] are read straight into, and [`render_source`], the streamed headless render
+//! that holds a few pieces whatever the file's size.
+
+use thiserror::Error;
+
+use super::context::{catch_errors, map_blocking_after, GpuContext};
+use super::draw::{choose_path, PointDraw};
+use super::error::GpuError;
+use super::offscreen::{OffscreenTarget, RenderSettings, OFFSCREEN_TARGET};
+use super::params::{Raster, RasterPath};
+use super::renderer::PointRenderer;
+use super::upload::VertexBuffers;
+use crate::error::LoadError;
+use crate::image::RgbaImage;
+use crate::source::VertexSource;
+use crate::stats::Bounds;
+use crate::vertex::STRIDE;
+
+/// Why a streamed render failed: the file, or the GPU.
+#[derive(Debug, Error)]
+pub enum StreamError {
+    /// Reading the file failed, or it changed while being read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The GPU failed.
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+}
+
+/// Vertex buffers reused for piece after piece of a file: each piece is read from the file
+/// straight into a buffer's mapped memory where the device allows (CPU and integrated GPUs),
+/// or through the queue's staging copy elsewhere; a buffer is refilled only once the GPU has
+/// finished the work submitted with it. With two slots the next piece is read while the GPU
+/// draws this one.
+#[derive(Debug)]
+pub struct UploadRing {
+    slots: Vec<Slot>,
+    capacity: u64,
+    next: usize,
+    mapped: bool,
+}
+
+#[derive(Debug)]
+struct Slot {
+    buffer: wgpu::Buffer,
+    /// The submission that last used the buffer.
+    used_by: Option<wgpu::SubmissionIndex>,
+}
+
+impl UploadRing {
+    /// `slots` buffers of `capacity` vertices each (clamped to the device's `max_buffer_size`).
+    pub fn new(device: &wgpu::Device, slots: usize, capacity: u64) -> Result<UploadRing, GpuError> {
+        let max = device.limits().max_buffer_size / STRIDE as u64;
+        let capacity = capacity.clamp(1, max.max(1));
+        let mapped = device
+            .features()
+            .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS);
+        let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
+        if device.limits().max_storage_buffers_per_shader_stage > 0 {
+            usage |= wgpu::BufferUsages::STORAGE;
+        }
+        if mapped {
+            usage |= wgpu::BufferUsages::MAP_WRITE;
+        }
+        let slots = catch_errors(device, || {
+            (0..slots.max(1))
+                .map(|_| Slot {
+                    buffer: device.create_buffer(&wgpu::BufferDescriptor {
+                        label: Some("vertexview upload ring"),
+                        size: capacity * STRIDE as u64,
+                        usage,
+                        mapped_at_creation: false,
+                    }),
+                    used_by: None,
+                })
+                .collect()
+        })?;
+        Ok(UploadRing {
+            slots,
+            capacity,
+            next: 0,
+            mapped,
+        })
+    }
+
+    /// Vertices a slot holds.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// Reads vertices `first..first + count` (at most [`capacity`](Self::capacity)) of `source`
+    /// into the next slot, waiting first for the GPU to finish with it. Returns the slot as
+    /// vertex buffers to draw; after submitting the draw, tell the ring with
+    /// [`used`](Self::used).
+    pub fn fill(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        source: &VertexSource,
+        first: u64,
+        count: u64,
+    ) -> Result<VertexBuffers, StreamError> {
+        let count = count.min(self.capacity);
+        let bytes = count * STRIDE as u64;
+        let at = self.next;
+        self.next = (self.next + 1) % self.slots.len();
+        let slot = &mut self.slots[at];
+        if count == 0 {
+            return Ok(VertexBuffers::from_buffer(slot.buffer.clone(), 0));
+        }
+        if self.mapped {
+            map_blocking_after(
+                device,
+                &slot.buffer,
+                wgpu::MapMode::Write,
+                0..bytes,
+                slot.used_by.take(),
+            )
+            .map_err(|e| GpuError::Validation(format!("mapping an upload buffer failed: {e}")))?;
+            let read = match slot.buffer.get_mapped_range_mut(0..bytes) {
+                Ok(mut view) => {
+                    let mut memory = view.slice(..);
+                    let len = memory.len();
+                    // SAFETY: the mapped range is `len` writable bytes that nothing else touches
+                    // while `view` lives; the source only writes them.
+                    unsafe {
+                        source.read_bytes_raw(first, memory.as_raw_element_ptr().as_ptr(), len)
+                    }
+                }
+                Err(e) => {
+                    slot.buffer.unmap();
+                    return Err(GpuError::Validation(e.to_string()).into());
+                }
+            };
+            slot.buffer.unmap();
+            read?;
+        } else {
+            let mut staging = vec![0u8; bytes as usize];
+            source.read_bytes(first, &mut staging)?;
+            queue.write_buffer(&slot.buffer, 0, &staging);
+        }
+        Ok(VertexBuffers::from_buffer(
+            slot.buffer.clone(),
+            count as u32,
+        ))
+    }
+
+    /// Records that `submission` used the slot filled last.
+    pub fn used(&mut self, submission: wgpu::SubmissionIndex) {
+        let last = (self.next + self.slots.len() - 1) % self.slots.len();
+        self.slots[last].used_by = Some(submission);
+    }
+}
+
+/// Vertices a streamed piece holds at most: the largest storage binding the device allows (so a
+/// piece is one dispatch of the compute path), within 64 MiB..512 MiB of vertex data.
+pub fn piece_vertices(device: &wgpu::Device) -> u64 {
+    let limits = device.limits();
+    let bytes = limits
+        .max_storage_buffer_binding_size
+        .min(limits.max_buffer_size)
+        .clamp(64 << 20, 512 << 20);
+    // Whole units of the binding alignment, so that a piece is one storage binding.
+    let align = u64::from(limits.min_storage_buffer_offset_alignment).max(4);
+    let unit = STRIDE as u64 * align / gcd(STRIDE as u64, align);
+    (bytes / unit * unit) / STRIDE as u64
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// Renders `source` headless, streaming it: one pass over the file for its bounds (when the
+/// camera or colours need them), then piece by piece through an [`UploadRing`], every piece
+/// drawn into the same picture. Memory stays at a few pieces whatever the file's size. Pieces
+/// are drawn in file order and the compute path keeps file order for ties, so the picture equals
+/// [`render_file`](super::render_file)'s. A file that changes while it is read is an error.
+/// `progress(vertices_drawn, total)` is called as pieces are drawn.
+pub fn render_source(
+    gpu: &GpuContext,
+    source: &VertexSource,
+    settings: &RenderSettings,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<RgbaImage, StreamError> {
+    let bounds = if settings.needs_bounds() {
+        source.stats(|_, _| {})?.bounds
+    } else {
+        None
+    };
+    let per_piece = piece_vertices(&gpu.device);
+    render_source_in_pieces(gpu, source, settings, bounds, per_piece, &mut progress)
+}
+
+/// [`render_source`] for a caller who already has the bounds (from
+/// [`VertexSource::stats`]), with pieces of `per_piece` vertices ([`piece_vertices`] is the
+/// usual choice; small pieces test how a file is split).
+pub fn render_source_in_pieces(
+    gpu: &GpuContext,
+    source: &VertexSource,
+    settings: &RenderSettings,
+    bounds: Option<Bounds>,
+    per_piece: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<RgbaImage, StreamError> {
+    let device = &gpu.device;
+    let renderer = catch_errors(device, || PointRenderer::new(device, OFFSCREEN_TARGET))?;
+    let mut target = OffscreenTarget::new(device, settings.size)?;
+    let mut params = settings.frame_params(bounds);
+    // Decided once for the whole file, as a whole-file render decides it.
+    params.raster = match choose_path(params.raster, &renderer, source.len(), params.pixel_size()) {
+        RasterPath::Compute => Raster::Compute,
+        RasterPath::Pipeline => Raster::Pipeline,
+    };
+    if params.raster == Raster::Compute {
+        if let Err(why) = target.raster_target(device, &renderer) {
+            match settings.raster {
+                Raster::Compute => return Err(GpuError::ComputeUnavailable(why).into()),
+                _ => params.raster = Raster::Pipeline,
+            }
+        }
+    }
+    let mut ring = UploadRing::new(device, 2, per_piece)?;
+    target.begin(device, &gpu.queue, settings.background)?;
+    for piece in source.pieces(ring.capacity()) {
+        let buffers = ring.fill(
+            device,
+            &gpu.queue,
+            source,
+            piece.start,
+            piece.end - piece.start,
+        )?;
+        // A draw of its own per piece, placed in the file so that ties resolve in file order.
+        let mut draw = catch_errors(device, || PointDraw::new(device, &renderer, &buffers))?;
+        draw.set_file_position(piece.start, 1);
+        draw.prepare(&gpu.queue, &renderer, &params);
+        let submission = target.draw(device, &gpu.queue, &renderer, &[&draw])?;
+        ring.used(submission);
+        progress(piece.end, source.len());
+        if let Some(error) = gpu.take_error() {
+            return Err(error.into());
+        }
+    }
+    source.check_unchanged()?;
+    let image = target.finish(device, &gpu.queue, &renderer)?;
+    // Checked again after the last read has surely finished: a rewrite during the final piece.
+    source.check_unchanged()?;
+    match gpu.take_error() {
+        Some(error) => Err(error.into()),
+        None => Ok(image),
+    }
+}

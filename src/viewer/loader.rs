@@ -1,0 +1,307 @@
+//! Reading a file onto the GPU off the event loop's thread: a quick sample for the first camera,
+//! then piece after piece (spread over the file, so a half-loaded picture covers all of it), and
+//! the file's exact statistics once every piece has been read. When the file is larger than the
+//! GPU memory budget, every `stride`-th vertex is kept resident; [`FillIn`] streams the rest
+//! through when the view rests.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+
+use winit::event_loop::EventLoopProxy;
+
+use super::reload::ViewerEvent;
+use crate::gpu::{catch_errors, GpuError, VertexBuffers};
+use crate::source::VertexSource;
+use crate::stats::{StatsAccumulator, VertexStats};
+use crate::vertex::{Vertex, STRIDE};
+use crate::LoadError;
+
+/// Vertices in a piece the viewer loads: 64 MiB of vertex data.
+pub const PIECE_VERTICES: u64 = (64 << 20) / STRIDE as u64;
+
+/// Vertices a sample for the first camera reads: 256 runs of 256, evenly spread.
+const SAMPLE_RUNS: u64 = 256;
+const SAMPLE_RUN: u64 = 256;
+
+/// What the loading thread tells the event loop, tagged with the load it belongs to.
+#[derive(Debug)]
+pub enum LoadEvent {
+    /// Statistics of an evenly spread sample, for a first camera before the file is read.
+    Sampled(VertexStats),
+    /// A piece is on the GPU.
+    Piece(ResidentPiece),
+    /// Every piece has been read: the file's exact statistics.
+    Done(VertexStats),
+    /// Reading failed (the file changed, a read error, the GPU ran out of memory).
+    Failed(String),
+}
+
+/// Vertices on the GPU: vertex `i` of `buffers` is vertex `first + i · stride` of the file.
+#[derive(Debug)]
+pub struct ResidentPiece {
+    /// The vertices.
+    pub buffers: VertexBuffers,
+    /// File index of the first.
+    pub first: u64,
+    /// File distance between consecutive ones.
+    pub stride: u32,
+}
+
+/// How much of a file stays on the GPU: every `stride`-th vertex.
+pub fn resident_stride(file_bytes: u64, budget: u64) -> u32 {
+    if budget == 0 || file_bytes <= budget {
+        1
+    } else {
+        u32::try_from(file_bytes.div_ceil(budget)).unwrap_or(u32::MAX)
+    }
+}
+
+/// The GPU memory the viewer uses for vertices unless told otherwise: half the memory available
+/// now on adapters that share the CPU's memory (software and integrated), 4 GiB on others (wgpu
+/// cannot ask a discrete GPU how much it has).
+pub fn default_budget(info: &wgpu::AdapterInfo) -> u64 {
+    const DISCRETE: u64 = 4 << 30;
+    if !crate::gpu::maps_directly(info) {
+        return DISCRETE;
+    }
+    available_memory().map_or(DISCRETE, |m| m / 2)
+}
+
+/// `MemAvailable` from /proc/meminfo, in bytes.
+fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// Pieces in an order that spreads them over the file: the bit-reversed order of their indices
+/// (0, n/2, n/4, 3n/4, …), so that whatever has loaded so far covers the whole file.
+pub fn spread_order(pieces: u64) -> Vec<u64> {
+    let bits = 64 - pieces.saturating_sub(1).leading_zeros();
+    (0..1u64 << bits)
+        .map(|i| {
+            if bits == 0 {
+                0
+            } else {
+                i.reverse_bits() >> (64 - bits)
+            }
+        })
+        .filter(|&i| i < pieces)
+        .collect()
+}
+
+/// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
+/// `generation` until done or `cancel` is raised.
+pub fn spawn(
+    proxy: EventLoopProxy<ViewerEvent>,
+    device: wgpu::Device,
+    source: Arc<VertexSource>,
+    stride: u32,
+    generation: u64,
+    cancel: Arc<AtomicBool>,
+) {
+    std::thread::spawn(move || {
+        let send = |event| {
+            // The event loop has gone if this fails: nobody is left to tell.
+            let _ = proxy.send_event(ViewerEvent::Load { generation, event });
+        };
+        let result = load(&device, &source, stride, &cancel, &mut |e| send(e));
+        if let Err(message) = result {
+            send(LoadEvent::Failed(message));
+        }
+    });
+}
+
+fn load(
+    device: &wgpu::Device,
+    source: &VertexSource,
+    stride: u32,
+    cancel: &AtomicBool,
+    send: &mut dyn FnMut(LoadEvent),
+) -> Result<(), String> {
+    send(LoadEvent::Sampled(
+        sample_stats(source).map_err(|e| e.to_string())?,
+    ));
+    let pieces = source.len().div_ceil(PIECE_VERTICES);
+    let mut stats = StatsAccumulator::default();
+    let mut staging = Vec::new();
+    for piece in spread_order(pieces) {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let start = piece * PIECE_VERTICES;
+        let end = (start + PIECE_VERTICES).min(source.len());
+        staging.resize((end - start) as usize, Vertex::default());
+        source
+            .read(start, &mut staging)
+            .map_err(|e| e.to_string())?;
+        stats.add(&staging);
+        let resident = Resident::of(&staging, start, stride);
+        if resident.vertices.is_empty() {
+            continue;
+        }
+        let buffers = upload(device, &resident.vertices).map_err(|e| e.to_string())?;
+        send(LoadEvent::Piece(ResidentPiece {
+            buffers,
+            first: resident.first,
+            stride,
+        }));
+    }
+    source.check_unchanged().map_err(|e| e.to_string())?;
+    send(LoadEvent::Done(stats.finish()));
+    Ok(())
+}
+
+/// The vertices of a piece that stay resident: those whose file index is a multiple of
+/// `stride`, so that the resident set is the same uniform subsample however the file is cut.
+struct Resident {
+    vertices: Vec<Vertex>,
+    first: u64,
+}
+
+impl Resident {
+    fn of(piece: &[Vertex], start: u64, stride: u32) -> Resident {
+        let stride = u64::from(stride);
+        if stride == 1 {
+            return Resident {
+                vertices: piece.to_vec(),
+                first: start,
+            };
+        }
+        let skip = (stride - start % stride) % stride;
+        Resident {
+            vertices: piece
+                .iter()
+                .skip(skip as usize)
+                .step_by(stride as usize)
+                .copied()
+                .collect(),
+            first: start + skip,
+        }
+    }
+}
+
+/// Uploads vertices into a buffer of their own, catching the GPU's refusal (out of memory) as
+/// an error rather than leaving it to the device's handler.
+fn upload(device: &wgpu::Device, vertices: &[Vertex]) -> Result<VertexBuffers, GpuError> {
+    catch_errors(device, || VertexBuffers::upload(device, vertices))?
+}
+
+/// Statistics of an evenly spread sample of about 65 000 vertices, read in 256 runs: enough
+/// for a first camera, in milliseconds even from a disk. Files that small are read whole.
+pub fn sample_stats(source: &VertexSource) -> Result<VertexStats, LoadError> {
+    let n = source.len();
+    if n <= SAMPLE_RUNS * SAMPLE_RUN {
+        return source.stats(|_, _| {});
+    }
+    let mut acc = StatsAccumulator::default();
+    let mut run = vec![Vertex::default(); SAMPLE_RUN as usize];
+    for i in 0..SAMPLE_RUNS {
+        let start = (n - SAMPLE_RUN) / (SAMPLE_RUNS - 1) * i;
+        source.read(start, &mut run)?;
+        acc.add(&run);
+    }
+    Ok(acc.finish())
+}
+
+/// Streams a file's vertices at full density through the GPU, piece by piece, for a picture
+/// whose resident vertices are only a subsample: at most two pieces are in flight, each handed
+/// to the event loop, drawn once and dropped, and the next read only when one is given back.
+pub struct FillIn {
+    cancel: Arc<AtomicBool>,
+    permits: SyncSender<()>,
+}
+
+impl FillIn {
+    /// Starts streaming `source` for `generation`, posting [`ViewerEvent::Fill`] per piece.
+    pub fn spawn(
+        proxy: EventLoopProxy<ViewerEvent>,
+        device: wgpu::Device,
+        source: Arc<VertexSource>,
+        generation: u64,
+        per_piece: u64,
+    ) -> FillIn {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (permits, waiting): (SyncSender<()>, Receiver<()>) = sync_channel(2);
+        let _ = permits.try_send(());
+        let _ = permits.try_send(());
+        let stop = cancel.clone();
+        std::thread::spawn(move || {
+            let send = |event| {
+                let _ = proxy.send_event(ViewerEvent::Fill { generation, event });
+            };
+            let mut staging = Vec::new();
+            for range in source.pieces(per_piece) {
+                if waiting.recv().is_err() || stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                staging.resize((range.end - range.start) as usize, Vertex::default());
+                let piece = source
+                    .read(range.start, &mut staging)
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| upload(&device, &staging).map_err(|e| e.to_string()));
+                match piece {
+                    Ok(buffers) => send(LoadEvent::Piece(ResidentPiece {
+                        buffers,
+                        first: range.start,
+                        stride: 1,
+                    })),
+                    Err(message) => return send(LoadEvent::Failed(message)),
+                }
+            }
+            send(LoadEvent::Done(VertexStats::of(&[])));
+        });
+        FillIn { cancel, permits }
+    }
+
+    /// Lets the thread read its next piece: the event loop has drawn one.
+    pub fn drawn(&self) {
+        let _ = self.permits.try_send(());
+    }
+}
+
+impl Drop for FillIn {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        // Wakes a thread waiting for a permit, which then sees the flag.
+        let _ = self.permits.try_send(());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_order_visits_every_piece_once_far_apart_first() {
+        assert_eq!(spread_order(0), Vec::<u64>::new());
+        assert_eq!(spread_order(1), [0]);
+        assert_eq!(spread_order(5), [0, 4, 2, 1, 3]);
+        let mut all = spread_order(1000);
+        assert_eq!(&all[..4], [0, 512, 256, 768]);
+        all.sort();
+        assert_eq!(all, (0..1000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn residents_are_the_same_subsample_however_the_file_is_cut() {
+        let vertices: Vec<Vertex> = (0..100)
+            .map(|i| Vertex::new(glam::Vec3::splat(i as f32), [i as u16; 3]))
+            .collect();
+        let whole = Resident::of(&vertices, 0, 7);
+        let mut pieces = Vec::new();
+        for (n, chunk) in vertices.chunks(13).enumerate() {
+            let r = Resident::of(chunk, n as u64 * 13, 7);
+            assert_eq!(r.first % 7, 0);
+            pieces.extend(r.vertices);
+        }
+        assert_eq!(pieces, whole.vertices);
+        assert_eq!(whole.vertices.len(), 15);
+        assert_eq!(resident_stride(100, 0), 1);
+        assert_eq!(resident_stride(100, 100), 1);
+        assert_eq!(resident_stride(101, 100), 2);
+        assert_eq!(resident_stride(3_000_000_000, 1 << 30), 3);
+    }
+}

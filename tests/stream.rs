@@ -1,0 +1,252 @@
+//! Files read in pieces: `VertexSource` against `VertexFile`, streamed renders against whole-file
+//! renders, and files that change while they are streamed.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+use glam::Vec3;
+use proptest::prelude::*;
+use vertexview::camera::CameraMode;
+use vertexview::gen::{self, Shape};
+use vertexview::gpu::{self, PointShape, Raster, RenderSettings, StreamError};
+use vertexview::source::VertexSource;
+use vertexview::{LoadError, Vertex, VertexFile};
+
+fn write_file(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(bytes).unwrap();
+    f.flush().unwrap();
+    f
+}
+
+fn shape_bytes(shape: Shape, count: u64, padded: bool) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    gen::write(&mut bytes, shape, count, 5, padded).unwrap();
+    bytes
+}
+
+#[test]
+fn a_source_reads_what_the_loader_reads() {
+    for (count, padded) in [
+        (0, true),
+        (1, false),
+        (13_107 * 3 + 5, false),
+        (50_000, true),
+    ] {
+        let bytes = shape_bytes(Shape::Torus, count, padded);
+        let f = write_file(&bytes);
+        let file = VertexFile::open(f.path()).unwrap();
+        let source = VertexSource::open(f.path()).unwrap();
+        assert_eq!(source.len(), file.len() as u64);
+        assert_eq!(source.file_len(), bytes.len() as u64);
+        assert_eq!(source.unpadded_last(), !padded && count > 0);
+        assert_eq!(source.stats(|_, _| {}).unwrap(), *file.stats());
+        let mut read = vec![Vertex::default(); count as usize];
+        for range in source.pieces(7_777) {
+            let piece = &mut read[range.start as usize..range.end as usize];
+            source.read(range.start, piece).unwrap();
+        }
+        assert_eq!(read, file.vertices(), "{count} vertices");
+        if count > 0 {
+            assert_eq!(
+                source.vertex(count - 1).unwrap(),
+                file.vertices()[count as usize - 1]
+            );
+        }
+        source.check_unchanged().unwrap();
+    }
+}
+
+#[test]
+fn lengths_are_checked_before_anything_is_read() {
+    let f = write_file(&[0; 1007]);
+    let error = VertexSource::open(f.path()).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("1007 bytes is not a whole number of 20-byte vertices (50 vertices, then 7 stray bytes at offset 1000)"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_shrunk_or_rewritten_file_is_an_error() {
+    let bytes = shape_bytes(Shape::Cube, 1000, true);
+    let f = write_file(&bytes);
+    let source = VertexSource::open(f.path()).unwrap();
+    // Rewritten in place with as many bytes.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(f.path(), shape_bytes(Shape::Helix, 1000, true)).unwrap();
+    let error = source.check_unchanged().unwrap_err();
+    assert!(matches!(error, LoadError::Rewritten { .. }), "{error}");
+    assert!(error
+        .to_string()
+        .ends_with("was rewritten while being read; nothing drawn from it can be trusted"));
+    // Truncated.
+    std::fs::write(f.path(), &bytes[..5000]).unwrap();
+    let mut piece = vec![Vertex::default(); 1000];
+    let error = source.read(0, &mut piece).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            LoadError::Changed {
+                expected: 20000,
+                found: 5000,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+/// A fit-camera render of `bytes` whole and in pieces of each size, by `raster`.
+fn streamed_equals_whole(bytes: &[u8], settings: &RenderSettings, pieces: &[u64], lit: usize) {
+    let gpu = gpu();
+    let f = write_file(bytes);
+    let whole = gpu::render_file(&VertexFile::open(f.path()).unwrap(), settings).unwrap();
+    let source = VertexSource::open(f.path()).unwrap();
+    let bounds = source.stats(|_, _| {}).unwrap().bounds;
+    let shown = lit_pixels(&whole, settings.background).len();
+    assert!(shown >= lit, "only {shown} pixels lit");
+    for &per_piece in pieces {
+        let mut seen = Vec::new();
+        let streamed = gpu::render_source_in_pieces(
+            &gpu,
+            &source,
+            settings,
+            bounds,
+            per_piece,
+            &mut |done, total| seen.push((done, total)),
+        )
+        .unwrap();
+        assert_same_pixels(
+            &whole,
+            &streamed,
+            &format!("{per_piece} a piece, {:?}", settings.raster),
+        );
+        assert_eq!(seen.last(), Some(&(source.len(), source.len())));
+        assert_eq!(seen.len() as u64, source.len().div_ceil(per_piece));
+    }
+}
+
+#[test]
+fn a_streamed_render_equals_the_whole_file_render() {
+    // 20 003 vertices, the last unpadded: pieces that split it at awkward counts.
+    let bytes = shape_bytes(Shape::Galaxy, 20_003, false);
+    for raster in [Raster::Compute, Raster::Pipeline] {
+        for (size, shape) in [(1.0, PointShape::Square), (3.0, PointShape::Round)] {
+            let settings = RenderSettings {
+                size: [200, 150],
+                point_size: size,
+                shape,
+                raster,
+                background: [5, 5, 8],
+                ..RenderSettings::default()
+            };
+            // The last piece of 20 002 is the unpadded last vertex alone.
+            streamed_equals_whole(&bytes, &settings, &[997, 7919, 20_002, 1 << 20], 500);
+        }
+    }
+}
+
+#[test]
+fn streamed_ties_keep_file_order() {
+    // Many points on few pixels at equal depths: which colour wins depends on file order.
+    let vertices: Vec<Vertex> = (0..5000u32)
+        .map(|i| {
+            let (x, y) = pixel_center(i % 7, (i / 7) % 5, 16, 16);
+            Vertex::new(
+                Vec3::new(x, y, 0.5),
+                [(i * 13) as u16, (i * 7) as u16, i as u16],
+            )
+        })
+        .collect();
+    let settings = RenderSettings {
+        size: [16, 16],
+        camera: CameraMode::Ndc,
+        raster: Raster::Compute,
+        background: [1, 2, 3],
+        ..RenderSettings::default()
+    };
+    streamed_equals_whole(
+        bytemuck::cast_slice(&vertices),
+        &settings,
+        &[61, 1000, 4999],
+        35,
+    );
+    let pipeline = RenderSettings {
+        raster: Raster::Pipeline,
+        ..settings
+    };
+    streamed_equals_whole(
+        bytemuck::cast_slice(&vertices),
+        &pipeline,
+        &[61, 1000, 4999],
+        35,
+    );
+}
+
+#[test]
+fn a_file_that_changes_while_streamed_is_an_error_not_a_picture() {
+    let gpu = gpu();
+    let bytes = shape_bytes(Shape::Sphere, 10_000, true);
+    let settings = RenderSettings {
+        size: [64, 64],
+        ..RenderSettings::default()
+    };
+    // Truncated after the first piece: the next read comes up short.
+    let f = write_file(&bytes);
+    let source = VertexSource::open(f.path()).unwrap();
+    let bounds = source.stats(|_, _| {}).unwrap().bounds;
+    let result =
+        gpu::render_source_in_pieces(&gpu, &source, &settings, bounds, 1000, &mut |done, _| {
+            if done == 1000 {
+                std::fs::write(f.path(), &bytes[..30_000]).unwrap();
+            }
+        });
+    match result {
+        Err(StreamError::Load(LoadError::Changed {
+            expected: 200_000,
+            found: 30_000,
+            ..
+        })) => {}
+        other => panic!("{other:?}"),
+    }
+    // Rewritten with as many bytes: every read succeeds, and the check at the end fails.
+    let f = write_file(&bytes);
+    let source = VertexSource::open(f.path()).unwrap();
+    let result =
+        gpu::render_source_in_pieces(&gpu, &source, &settings, bounds, 1000, &mut |done, _| {
+            if done == 5000 {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::fs::write(f.path(), shape_bytes(Shape::Cube, 10_000, true)).unwrap();
+            }
+        });
+    assert!(
+        matches!(result, Err(StreamError::Load(LoadError::Rewritten { .. }))),
+        "{result:?}"
+    );
+    assert!(gpu.take_error().is_none());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pieces_of_any_size_read_back_the_file(count in 0u64..3000, per_piece in 1u64..5000, padded: bool) {
+        let bytes = shape_bytes(Shape::Wave, count, padded);
+        let f = write_file(&bytes);
+        let source = VertexSource::open(f.path()).unwrap();
+        let mut out: Vec<u8> = Vec::new();
+        for range in source.pieces(per_piece) {
+            let mut piece = vec![0u8; ((range.end - range.start) * 20) as usize];
+            source.read_bytes(range.start, &mut piece).unwrap();
+            out.extend(piece);
+        }
+        let mut expected = bytes.clone();
+        expected.resize(count as usize * 20, 0);
+        prop_assert_eq!(out, expected);
+    }
+}
