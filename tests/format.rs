@@ -40,7 +40,7 @@ fn format_errors_say_what_is_wrong() {
     let cases: [(&str, &str); 7] = [
         ("", "format '' has no type codes"),
         ("<", "format '<' has no type codes"),
-        ("3z", "format '3z': unknown type code 'z' at position 1 (known: b B h H i I l L q Q f d x)"),
+        ("3z", "format '3z': unknown type code 'z' at position 1 (known: b B h H i I l L q Q e f d x)"),
         ("<3", "format '<3': repeat count without a type code"),
         (">f", "format '>f': big-endian formats ('>', '!') cannot be viewed without copying; vertex files are little-endian ('<')"),
         ("f<", "format 'f<': byte-order character '<' must come first"),

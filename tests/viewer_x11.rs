@@ -577,3 +577,121 @@ fn a_bad_file_is_reported_once_per_change() {
     assert_eq!(lines_with(&log, "1003 bytes"), 1, "{text}");
     assert_eq!(text.lines().count(), 2, "only the two errors: {text}");
 }
+
+/// The window's title, through xdotool.
+fn window_title(display: &str) -> String {
+    let out = Command::new("xdotool")
+        .args(["search", "--name", "vertexview", "getwindowname"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool is needed for this test (apt-get install xdotool)");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The W × H pixels at the top-left of the screen, where the window sits (there is no window
+/// manager to move it).
+fn window_pixels(display: &str) -> Vec<[u8; 3]> {
+    let (width, _, pixels) = screenshot(display);
+    (0..H)
+        .flat_map(|y| (0..W).map(move |x| (x, y)))
+        .map(|(x, y)| pixels[(y * width + x) as usize])
+        .collect()
+}
+
+#[test]
+fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("galaxy.bin");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
+    vertexview::gen::write(&mut out, vertexview::gen::Shape::Galaxy, 300_000, 4, true).unwrap();
+    drop(out);
+    let size = format!("{W}x{H}");
+    let data_arg = data.to_str().unwrap();
+    // 6 MB of vertices against 1 MiB: a sixth stays on the GPU, the rest streams through.
+    let args = [
+        "view",
+        data_arg,
+        "--size",
+        &size,
+        "--no-watch",
+        "--gpu-memory",
+        "1M",
+    ];
+    let mut viewer = Killed(
+        viewer(&display, &args, dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+
+    // What `render` gives for the same view.
+    let png = dir.path().join("render.png");
+    let rendered = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .args([
+            "render",
+            data_arg,
+            "-o",
+            png.to_str().unwrap(),
+            "--size",
+            &size,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let reference = vertexview::image::RgbaImage::read_png(&png).unwrap();
+    let reference: Vec<[u8; 3]> = reference
+        .pixels()
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let lit = reference.iter().filter(|p| **p != [0, 0, 0]).count();
+    assert!(lit > 2000, "{lit}");
+
+    // A first picture, then the full-density one: exactly the render's pixels.
+    let started = Instant::now();
+    let mut first_picture = None;
+    loop {
+        viewer.assert_running();
+        let shown = window_pixels(&display);
+        let shown_lit = shown.iter().filter(|p| **p != [0, 0, 0]).count();
+        if shown_lit > 0 && first_picture.is_none() {
+            first_picture = Some(started.elapsed());
+        }
+        if shown == reference {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "never filled in: {shown_lit} of {lit} pixels lit; title {:?}",
+            window_title(&display)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let title = window_title(&display);
+    assert!(
+        title.starts_with("galaxy.bin — 300000 vertices — "),
+        "{title}"
+    );
+    assert!(
+        !title.contains("drawn") && !title.contains("loading"),
+        "{title}"
+    );
+
+    // Finished: the viewer rests.
+    let pid = viewer.0.id();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_seconds(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = cpu_seconds(pid) - before;
+    assert!(
+        idle < 0.3,
+        "{idle} CPU seconds in 2 s after the picture was complete"
+    );
+    assert_eq!(window_pixels(&display), reference, "still the full picture");
+}

@@ -25,6 +25,8 @@ pub enum Code {
     I64,
     /// `Q`: unsigned 64-bit integer.
     U64,
+    /// `e`: 16-bit IEEE float (half).
+    F16,
     /// `f`: 32-bit IEEE float.
     F32,
     /// `d`: 64-bit IEEE float.
@@ -45,6 +47,7 @@ impl Code {
             'I' | 'L' => Code::U32,
             'q' => Code::I64,
             'Q' => Code::U64,
+            'e' => Code::F16,
             'f' => Code::F32,
             'd' => Code::F64,
             'x' => Code::Pad,
@@ -63,6 +66,7 @@ impl Code {
             Code::U32 => 'I',
             Code::I64 => 'q',
             Code::U64 => 'Q',
+            Code::F16 => 'e',
             Code::F32 => 'f',
             Code::F64 => 'd',
             Code::Pad => 'x',
@@ -74,15 +78,15 @@ impl Code {
     pub fn size(self) -> usize {
         match self {
             Code::I8 | Code::U8 | Code::Pad => 1,
-            Code::I16 | Code::U16 => 2,
+            Code::I16 | Code::U16 | Code::F16 => 2,
             Code::I32 | Code::U32 | Code::F32 => 4,
             Code::I64 | Code::U64 | Code::F64 => 8,
         }
     }
 
-    /// Whether this is a floating-point code (`f`, `d`).
+    /// Whether this is a floating-point code (`e`, `f`, `d`).
     pub fn is_float(self) -> bool {
-        matches!(self, Code::F32 | Code::F64)
+        matches!(self, Code::F16 | Code::F32 | Code::F64)
     }
 
     /// Whether this is an unsigned integer code (`B`, `H`, `I`, `L`, `Q`).
@@ -125,7 +129,7 @@ pub enum FormatError {
     #[error("format '{0}' has no type codes")]
     Empty(String),
     /// A character that is not a known type code.
-    #[error("format '{format}': unknown type code '{code}' at position {position} (known: b B h H i I l L q Q f d x)")]
+    #[error("format '{format}': unknown type code '{code}' at position {position} (known: b B h H i I l L q Q e f d x)")]
     UnknownCode {
         /// The whole format string.
         format: String,

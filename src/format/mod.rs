@@ -1,6 +1,6 @@
 //! Typed, zero-copy views of bytes in the style of Python's `memoryview.cast`.
 //!
-//! A [`View`] is bytes plus a [`Format`] (`struct`-module codes: `b B h H i I l L q Q f d x`,
+//! A [`View`] is bytes plus a [`Format`] (`struct`-module codes: `b B h H i I l L q Q e f d x`,
 //! repeat counts, `<`/`=`/`@` prefixes). Slicing and casting never copy; casts follow Python's rules
 //! (to or from a byte format only, length a whole number of items); indexing returns one item by
 //! value. Unlike Python, record formats such as `<3f3H2x` are allowed, so a whole vertex file can
@@ -8,8 +8,10 @@
 
 mod checked;
 mod code;
+mod layout;
 mod view;
 
 pub use checked::{split_vertex, ColorView, PositionView};
 pub use code::{ByteOrder, Code, Field, Format, FormatError};
+pub use layout::{Endian, Layout, LayoutError, LayoutField, Role, DEFAULT_SPEC};
 pub use view::{Element, Value, View, ViewError};

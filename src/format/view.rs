@@ -341,6 +341,7 @@ fn read_value(code: Code, b: &[u8], little: bool) -> Value {
         Code::U32 => Value::UInt(read!(u32).into()),
         Code::I64 => Value::Int(read!(i64)),
         Code::U64 => Value::UInt(read!(u64)),
+        Code::F16 => Value::Float(half::f16::from_bits(read!(u16)).to_f64()),
         Code::F32 => Value::Float(read!(f32).into()),
         Code::F64 => Value::Float(read!(f64)),
         Code::Pad => Value::Record(Vec::new()),

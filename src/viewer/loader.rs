@@ -14,11 +14,11 @@ use super::reload::ViewerEvent;
 use crate::gpu::{catch_errors, GpuError, VertexBuffers};
 use crate::source::VertexSource;
 use crate::stats::{StatsAccumulator, VertexStats};
-use crate::vertex::{Vertex, STRIDE};
+use crate::vertex::Vertex;
 use crate::LoadError;
 
-/// Vertices in a piece the viewer loads: 64 MiB of vertex data.
-pub const PIECE_VERTICES: u64 = (64 << 20) / STRIDE as u64;
+/// Vertices in the preview drawn while the view moves: an even subsample of the whole file.
+pub const PREVIEW_VERTICES: u64 = 1 << 20;
 
 /// Vertices a sample for the first camera reads: 256 runs of 256, evenly spread.
 const SAMPLE_RUNS: u64 = 256;
@@ -46,6 +46,14 @@ pub struct ResidentPiece {
     pub first: u64,
     /// File distance between consecutive ones.
     pub stride: u32,
+    /// This piece's share of the preview: its vertices whose file index is a multiple of the
+    /// preview's stride.
+    pub preview: Vec<Vertex>,
+}
+
+/// The file distance between the preview's vertices.
+pub fn preview_stride(vertices: u64) -> u32 {
+    u32::try_from(vertices.div_ceil(PREVIEW_VERTICES).max(1)).unwrap_or(u32::MAX)
 }
 
 /// How much of a file stays on the GPU: every `stride`-th vertex.
@@ -107,7 +115,12 @@ pub fn spawn(
             // The event loop has gone if this fails: nobody is left to tell.
             let _ = proxy.send_event(ViewerEvent::Load { generation, event });
         };
-        let result = load(&device, &source, stride, &cancel, &mut |e| send(e));
+        // Pieces as large as one storage binding: each is one dispatch of the compute path, and
+        // dispatches, not vertices, are what a frame of many small pieces spends its time on.
+        let per_piece = crate::gpu::piece_vertices(&device);
+        let result = load(&device, &source, stride, per_piece, &cancel, &mut |e| {
+            send(e)
+        });
         if let Err(message) = result {
             send(LoadEvent::Failed(message));
         }
@@ -118,35 +131,40 @@ fn load(
     device: &wgpu::Device,
     source: &VertexSource,
     stride: u32,
+    per_piece: u64,
     cancel: &AtomicBool,
     send: &mut dyn FnMut(LoadEvent),
 ) -> Result<(), String> {
     send(LoadEvent::Sampled(
         sample_stats(source).map_err(|e| e.to_string())?,
     ));
-    let pieces = source.len().div_ceil(PIECE_VERTICES);
+    let pieces = source.len().div_ceil(per_piece);
+    let preview_stride = preview_stride(source.len());
     let mut stats = StatsAccumulator::default();
     let mut staging = Vec::new();
     for piece in spread_order(pieces) {
         if cancel.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let start = piece * PIECE_VERTICES;
-        let end = (start + PIECE_VERTICES).min(source.len());
+        let start = piece * per_piece;
+        let end = (start + per_piece).min(source.len());
         staging.resize((end - start) as usize, Vertex::default());
         source
             .read(start, &mut staging)
             .map_err(|e| e.to_string())?;
         stats.add(&staging);
-        let resident = Resident::of(&staging, start, stride);
-        if resident.vertices.is_empty() {
-            continue;
-        }
-        let buffers = upload(device, &resident.vertices).map_err(|e| e.to_string())?;
+        let preview = Resident::of(&staging, start, preview_stride).vertices;
+        let (buffers, first) = if stride == 1 {
+            (upload(device, &staging), start)
+        } else {
+            let resident = Resident::of(&staging, start, stride);
+            (upload(device, &resident.vertices), resident.first)
+        };
         send(LoadEvent::Piece(ResidentPiece {
-            buffers,
-            first: resident.first,
+            buffers: buffers.map_err(|e| e.to_string())?,
+            first,
             stride,
+            preview,
         }));
     }
     source.check_unchanged().map_err(|e| e.to_string())?;
@@ -247,6 +265,7 @@ impl FillIn {
                         buffers,
                         first: range.start,
                         stride: 1,
+                        preview: Vec::new(),
                     })),
                     Err(message) => return send(LoadEvent::Failed(message)),
                 }

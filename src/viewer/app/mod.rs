@@ -205,6 +205,7 @@ impl App {
     /// Better bounds arrived: a camera placed for the data is placed again; one the user moved
     /// keeps its place, and only its near and far planes follow the data.
     fn bounds_improved(&mut self) {
+        let (camera, colors) = (self.camera, self.settings.color_mode);
         match self.placed {
             Placed::ForData => self.reset_view(),
             Placed::ByUser => {
@@ -214,7 +215,10 @@ impl App {
             }
         }
         self.pick_color_mode();
-        self.view_changed();
+        // A sample that was the whole file gives the same bounds again: nothing to redraw.
+        if self.camera != camera || self.settings.color_mode != colors {
+            self.view_changed();
+        }
     }
 
     /// Files whose colours are all zero would be black: start them on the height ramp.
@@ -394,7 +398,7 @@ impl App {
                 if let (Some(scene), Some(gpu), Some(window)) =
                     (&mut self.scene, &self.gpu, &self.window)
                 {
-                    scene.add(&gpu.device, &window.renderer, piece);
+                    scene.add(&gpu.device, &gpu.queue, &window.renderer, piece);
                 }
                 self.redraw();
             }
