@@ -31,13 +31,13 @@ fn ramp(t: f32) -> vec3<f32> {
     return mix(mid, vec3<f32>(1.0, 0.85, 0.1), smoothstep(0.6, 1.0, x));
 }
 
-// Colour of a vertex at `position` whose stored channels are `stored` (0..65535).
-fn shade(frame: Frame, position: vec3<f32>, stored: vec3<u32>) -> vec3<f32> {
+// Colour of a vertex at `position` whose file colour is `stored` (0 to 1).
+fn shade(frame: Frame, position: vec3<f32>, stored: vec3<f32>) -> vec3<f32> {
     if frame.color_mode == 1u {
         let span = max(frame.ramp_max - frame.ramp_min, 1e-30);
         return ramp((position.y - frame.ramp_min) / span);
     }
-    return vec3<f32>(stored) / 65535.0;
+    return stored;
 }
 
 // Inside the clip volume, tested in clip space (no division). Written so that NaN anywhere fails

@@ -1,9 +1,12 @@
 // The pipeline path (after common.wgsl): points of a vertex file drawn by the fixed-function
 // rasteriser, straight from the file's bytes.
 //
-// The vertex buffer is the file itself: 20-byte stride, Float32x3 position at 0, Uint16x2 red and
-// green at 12, Uint16 blue at 16. `vs_point` draws a point list (one pixel each); `vs_quad` draws
-// one screen-aligned quad per vertex (the buffer stepped per instance) for larger points.
+// The vertex buffer is the file itself, read through vertex formats chosen for its layout (the
+// default record: Float32x2 + Float32 position at 0, Unorm16x2 + Unorm16 colour at 12): the
+// position as xy and z, the colour as red-green and blue, already 0 to 1. A layout without a
+// colour binds the position there too, and the ramp colours it. `vs_point` draws a point list
+// (one pixel each); `vs_quad` draws one screen-aligned quad per vertex (the buffer stepped per
+// instance) for larger points.
 //
 // The index of a vertex within its cloud, needed only to draw a subsample, arrives modulo the
 // subsample's step: as the first instance of a point-list draw, and as vertex_index / 6 of a quad
@@ -14,11 +17,14 @@
 // True when the target re-encodes to sRGB on write: the shader undoes it, so stored values reach
 // the screen as they are. Fixed per pipeline, as the target format is.
 override SRGB_TARGET: bool = false;
+// False for layouts without a colour: the height ramp then colours every point.
+override HAS_COLOR: bool = true;
 
 struct VertexIn {
-    @location(0) position: vec3<f32>,
-    @location(1) red_green: vec2<u32>,
-    @location(2) blue: u32,
+    @location(0) xy: vec2<f32>,
+    @location(3) z: f32,
+    @location(1) red_green: vec2<f32>,
+    @location(2) blue: f32,
 }
 
 struct PointOut {
@@ -36,14 +42,22 @@ struct QuadOut {
 // Far outside the clip volume: the rasteriser drops whatever uses it.
 const CULLED = vec4<f32>(0.0, 0.0, -2.0, 1.0);
 
+fn position(v: VertexIn) -> vec3<f32> {
+    return vec3<f32>(v.xy, v.z);
+}
+
 fn point_color(v: VertexIn) -> vec3<f32> {
-    return shade(frame, v.position, vec3<u32>(v.red_green, v.blue));
+    var f = frame;
+    if !HAS_COLOR {
+        f.color_mode = 1u;
+    }
+    return shade(f, position(v), vec3<f32>(v.red_green, v.blue));
 }
 
 @vertex
 fn vs_point(@builtin(vertex_index) index: u32, @builtin(instance_index) start: u32, v: VertexIn) -> PointOut {
     var out: PointOut;
-    let clip = frame.view_proj * vec4<f32>(v.position, 1.0);
+    let clip = frame.view_proj * vec4<f32>(position(v), 1.0);
     out.clip = select(CULLED, clip, visible(clip) && sampled(frame, start + index));
     out.color = point_color(v);
     return out;
@@ -53,7 +67,7 @@ fn vs_point(@builtin(vertex_index) index: u32, @builtin(instance_index) start: u
 fn vs_quad(@builtin(vertex_index) corner: u32, @builtin(instance_index) index: u32, v: VertexIn) -> QuadOut {
     var out: QuadOut;
     out.color = point_color(v);
-    let clip = frame.view_proj * vec4<f32>(v.position, 1.0);
+    let clip = frame.view_proj * vec4<f32>(position(v), 1.0);
     if !visible(clip) || !sampled(frame, corner / 6u + index) {
         out.clip = CULLED;
         out.local = vec2<f32>(0.0);

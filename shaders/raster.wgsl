@@ -40,8 +40,15 @@ struct Target {
 @group(1) @binding(6) var<storage, read> index32_read: array<u32>;
 @group(1) @binding(7) var<storage, read_write> colors: array<vec2<u32>>;
 
-// Words from one vertex to the next.
+// The record layout, as the GPU reads it in place: words from one record to the next; the
+// position's byte offset and type (float32, or half when POS_HALF); the colour's byte offset and
+// type (COLOR_KIND 0: none, the height ramp colours the point; 1: 8-bit; 2: 16-bit unsigned;
+// 3: half; 4: float32).
 override STRIDE_WORDS: u32 = 5u;
+override POS_OFFSET: u32 = 0u;
+override POS_HALF: bool = false;
+override COLOR_KIND: u32 = 2u;
+override COLOR_OFFSET: u32 = 12u;
 // Without a depth attachment the pipeline path lets the last point drawn win; so does this.
 override DEPTH_TEST: bool = true;
 // Points larger than one pixel: each thread splats one footprint. One-pixel points: each
@@ -76,15 +83,63 @@ fn thread_vertex(group: vec3<u32>, groups: vec3<u32>, local: u32, k: u32) -> u32
     return first_sampled + sample * frame.step;
 }
 
-fn position_of(i: u32) -> vec3<f32> {
-    let at = i * STRIDE_WORDS;
-    return vec3<f32>(bitcast<f32>(words[at]), bitcast<f32>(words[at + 1u]), bitcast<f32>(words[at + 2u]));
+// The 16 bits at byte `at` of the vertex data (2-aligned).
+fn half_word(at: u32) -> u32 {
+    return (words[at >> 2u] >> ((at & 2u) * 8u)) & 0xffffu;
 }
 
-fn stored_color(i: u32) -> vec3<u32> {
-    let at = i * STRIDE_WORDS;
-    let red_green = words[at + 3u];
-    return vec3<u32>(red_green & 0xffffu, red_green >> 16u, words[at + 4u] & 0xffffu);
+fn byte(at: u32) -> u32 {
+    return (words[at >> 2u] >> ((at & 3u) * 8u)) & 0xffu;
+}
+
+// The half float at byte `at`, widened by hand: unpack2x16float needs a capability not every
+// device has.
+fn half_float(at: u32) -> f32 {
+    let h = half_word(at);
+    let sign = (h >> 15u) << 31u;
+    let exponent = (h >> 10u) & 0x1fu;
+    let mantissa = h & 0x3ffu;
+    if exponent == 0u {
+        // Zero and subnormals: mantissa · 2⁻²⁴.
+        let magnitude = f32(mantissa) * 5.9604645e-8;
+        return select(magnitude, -magnitude, sign != 0u);
+    }
+    if exponent == 31u {
+        return bitcast<f32>(sign | 0x7f800000u | (mantissa << 13u));
+    }
+    return bitcast<f32>(sign | ((exponent + 112u) << 23u) | (mantissa << 13u));
+}
+
+fn position_of(i: u32) -> vec3<f32> {
+    let at = i * STRIDE_WORDS * 4u + POS_OFFSET;
+    if POS_HALF {
+        return vec3<f32>(half_float(at), half_float(at + 2u), half_float(at + 4u));
+    }
+    let w = at >> 2u;
+    return vec3<f32>(bitcast<f32>(words[w]), bitcast<f32>(words[w + 1u]), bitcast<f32>(words[w + 2u]));
+}
+
+// The file's colour of record `i`, 0 to 1.
+fn color_of(i: u32) -> vec3<f32> {
+    let at = i * STRIDE_WORDS * 4u + COLOR_OFFSET;
+    switch COLOR_KIND {
+        case 1u: {
+            return vec3<f32>(f32(byte(at)), f32(byte(at + 1u)), f32(byte(at + 2u))) / 255.0;
+        }
+        case 2u: {
+            return vec3<f32>(f32(half_word(at)), f32(half_word(at + 2u)), f32(half_word(at + 4u))) / 65535.0;
+        }
+        case 3u: {
+            return vec3<f32>(half_float(at), half_float(at + 2u), half_float(at + 4u));
+        }
+        case 4u: {
+            let w = at >> 2u;
+            return vec3<f32>(bitcast<f32>(words[w]), bitcast<f32>(words[w + 1u]), bitcast<f32>(words[w + 2u]));
+        }
+        default: {
+            return vec3<f32>(0.0);
+        }
+    }
 }
 
 fn point(i: u32) -> Point {
@@ -140,7 +195,11 @@ fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
 // The stored colour of vertex `i` of the range: 16 bits a channel, as the file holds them or as
 // the ramp gives.
 fn packed_color(i: u32) -> vec2<u32> {
-    let c = shade(frame, position_of(i), stored_color(i));
+    var f = frame;
+    if COLOR_KIND == 0u {
+        f.color_mode = 1u;
+    }
+    let c = shade(f, position_of(i), color_of(i));
     let q = vec3<u32>(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 65535.0));
     return vec2<u32>(q.x | (q.y << 16u), q.z);
 }

@@ -43,6 +43,46 @@ pub enum LoadError {
         /// Byte offset of the first stray byte.
         offset: u64,
     },
+    /// Records of a layout that do not fit the file's length.
+    #[error("{}: {data} bytes after a {header}-byte header is not a whole number of {stride}-byte records ({whole} records, then {stray} stray bytes at offset {offset})", path.display())]
+    Records {
+        /// The file.
+        path: PathBuf,
+        /// Bytes before the records.
+        header: u64,
+        /// Bytes from the header on.
+        data: u64,
+        /// Bytes per record.
+        stride: u64,
+        /// Whole records.
+        whole: u64,
+        /// Bytes left over.
+        stray: u64,
+        /// Byte offset of the first stray byte.
+        offset: u64,
+    },
+    /// A header promising more records than the file holds.
+    #[error("{}: {count} records of {stride} bytes from offset {header} need more than the file's {len} bytes", path.display())]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Where the records start.
+        header: u64,
+        /// Records promised.
+        count: u64,
+        /// Bytes per record.
+        stride: u64,
+        /// The file's length.
+        len: u64,
+    },
+    /// A header that cannot be read: not the format it claims, or broken.
+    #[error("{}: {message}", path.display())]
+    Header {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with the offset where it went wrong.
+        message: String,
+    },
     /// Another process changed the file's length while it was being read.
     #[error("{}: changed while being read (expected {expected} bytes, found {found})", path.display())]
     Changed {
@@ -119,6 +159,9 @@ impl LoadError {
             | LoadError::Length { path, .. }
             | LoadError::Changed { path, .. }
             | LoadError::Rewritten { path }
+            | LoadError::Records { path, .. }
+            | LoadError::Truncated { path, .. }
+            | LoadError::Header { path, .. }
             | LoadError::TooLarge { path, .. }
             | LoadError::View { path, .. } => path,
         }

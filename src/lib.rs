@@ -29,6 +29,7 @@ pub mod format;
 pub mod gen;
 pub mod output;
 mod reader;
+pub mod records;
 pub mod source;
 pub mod stats;
 pub mod vertex;

@@ -10,7 +10,9 @@ use std::time::SystemTime;
 
 use crate::error::LoadError;
 use crate::file::{open_input, vertex_count, Input, VertexFile};
+use crate::format::{GpuLayout, Layout};
 use crate::reader::{read_exactly_at, scan_vertices, ReadError};
+use crate::records::{shift_for, Decoder};
 use crate::stats::{StatsAccumulator, VertexStats};
 use crate::vertex::{Vertex, STRIDE, UNPADDED_SIZE};
 
@@ -74,6 +76,11 @@ pub struct VertexSource {
     count: u64,
     unpadded_last: bool,
     version: Option<Version>,
+    layout: Layout,
+    /// Decodes records into vertices; `None` for the default layout, whose records are vertices.
+    decoder: Option<Decoder>,
+    /// Where the records end in the file (a LAS file may hold more after them).
+    end: u64,
 }
 
 impl std::fmt::Debug for VertexSource {
@@ -91,22 +98,48 @@ impl VertexSource {
     /// files are refused as [`VertexFile::open`](crate::VertexFile::open) refuses them. A named
     /// pipe can be read only once, so it is read to its end into memory here.
     pub fn open(path: impl AsRef<Path>) -> Result<VertexSource, LoadError> {
+        Self::open_with(path, Layout::default(), None)
+    }
+
+    /// Opens a file of records of `layout` (from `layout.header()` bytes on): `count` of them
+    /// when a header says so (the file may then hold more after them), else as many as the
+    /// length allows, a whole number or a whole number minus the last record's trailing padding.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        layout: Layout,
+        count: Option<u64>,
+    ) -> Result<VertexSource, LoadError> {
         let path = path.as_ref();
         let (file, len) = match open_input(path)? {
             Input::Regular(file, len) => (file, len),
-            Input::Stream(pipe) => {
+            Input::Stream(pipe) if layout.is_default() => {
                 return VertexFile::read_from(path, pipe, |_, _| {}).map(Self::from_file)
             }
+            Input::Stream(pipe) => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut { pipe }, &mut bytes).map_err(|error| {
+                    LoadError::Io {
+                        path: path.to_owned(),
+                        error,
+                    }
+                })?;
+                return Self::from_memory_with(path, bytes, layout, count);
+            }
         };
-        let (count, unpadded_last) = vertex_count(path, len)?;
-        Ok(VertexSource {
+        let (records, unpadded_last, end) = record_count(path, len, &layout, count)?;
+        let mut source = VertexSource {
             path: path.to_owned(),
             version: Version::of(&file),
             origin: Origin::File(file),
             file_len: len,
-            count: count as u64,
+            count: records,
             unpadded_last,
-        })
+            decoder: None,
+            layout,
+            end,
+        };
+        source.make_decoder()?;
+        Ok(source)
     }
 
     /// A source over vertex bytes already in memory (the built-in sample, a stream read whole),
@@ -115,17 +148,33 @@ impl VertexSource {
         name: impl Into<PathBuf>,
         bytes: impl Into<Arc<[u8]>>,
     ) -> Result<VertexSource, LoadError> {
+        Self::from_memory_with(name, bytes, Layout::default(), None)
+    }
+
+    /// [`from_memory`](Self::from_memory) for records of `layout`, `count` of them if known.
+    pub fn from_memory_with(
+        name: impl Into<PathBuf>,
+        bytes: impl Into<Arc<[u8]>>,
+        layout: Layout,
+        count: Option<u64>,
+    ) -> Result<VertexSource, LoadError> {
         let path = name.into();
         let bytes = bytes.into();
-        let (count, unpadded_last) = vertex_count(&path, bytes.len() as u64)?;
-        Ok(VertexSource {
+        let (records, unpadded_last, end) =
+            record_count(&path, bytes.len() as u64, &layout, count)?;
+        let mut source = VertexSource {
             path,
             file_len: bytes.len() as u64,
             origin: Origin::Memory(bytes),
-            count: count as u64,
+            count: records,
             unpadded_last,
             version: None,
-        })
+            decoder: None,
+            layout,
+            end,
+        };
+        source.make_decoder()?;
+        Ok(source)
     }
 
     /// A source over a file already loaded (a stream read to its end, say), without a copy.
@@ -135,9 +184,63 @@ impl VertexSource {
             file_len: file.file_len(),
             count: file.len() as u64,
             unpadded_last: file.unpadded_last(),
+            end: file.file_len(),
             origin: Origin::Loaded(file),
             version: None,
+            layout: Layout::default(),
+            decoder: None,
         }
+    }
+
+    /// A decoder for layouts other than the default, shifted to the first finite position
+    /// where positions need it.
+    fn make_decoder(&mut self) -> Result<(), LoadError> {
+        if self.layout.is_default() {
+            return Ok(());
+        }
+        let stride = self.layout.stride();
+        let mut first = None;
+        let probe = self.count.min(1000);
+        if probe > 0 {
+            let mut bytes = vec![0u8; probe as usize * stride];
+            self.read_records(0, &mut bytes)?;
+            first = bytes
+                .chunks(stride)
+                .map(|r| self.layout.read_position(r))
+                .find(|p| p.iter().all(|v| v.is_finite()));
+        }
+        let shift = shift_for(&self.layout, first);
+        self.decoder = Some(Decoder::new(self.layout.clone(), shift, 1.0));
+        Ok(())
+    }
+
+    /// Multiplies colours by `gain` when decoding (257 for 8-bit values stored in 16-bit
+    /// fields, as some LAS writers do).
+    pub fn set_color_gain(&mut self, gain: f64) {
+        if let Some(d) = &mut self.decoder {
+            *d = Decoder::new(d.layout().clone(), d.shift(), gain);
+        }
+    }
+
+    /// The record layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The decoder of records into vertices; `None` for the default layout.
+    pub fn decoder(&self) -> Option<&Decoder> {
+        self.decoder.as_ref()
+    }
+
+    /// How the GPU reads what [`read_gpu_raw`](Self::read_gpu_raw) gives: the records as they
+    /// are where the GPU has formats for them, else default vertices converted from them.
+    pub fn gpu_layout(&self) -> GpuLayout {
+        self.layout.gpu().unwrap_or(GpuLayout::DEFAULT)
+    }
+
+    /// Whether the GPU reads the file's bytes unchanged (no conversion on upload).
+    pub fn is_direct(&self) -> bool {
+        self.layout.gpu().is_some()
     }
 
     /// The path (or name) it reads.
@@ -178,6 +281,9 @@ impl VertexSource {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VertexStats, LoadError> {
         let range = range.start.min(self.count)..range.end.min(self.count);
+        if self.decoder.is_some() {
+            return self.decoded_stats(range, progress);
+        }
         match &self.origin {
             Origin::File(file) => scan_vertices(
                 file,
@@ -204,6 +310,56 @@ impl VertexSource {
         }
     }
 
+    /// Statistics of records decoded piece by piece, on several threads.
+    fn decoded_stats(
+        &self,
+        range: Range<u64>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VertexStats, LoadError> {
+        const PIECE: u64 = 1 << 16;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4) as u64;
+        let total = range.end - range.start;
+        let share = total.div_ceil(threads).max(1);
+        let stride = self.layout.stride() as u64;
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let work = |start: u64, end: u64, progress: &mut dyn FnMut(u64, u64)| {
+            let mut acc = StatsAccumulator::default();
+            let mut piece = vec![Vertex::default(); PIECE as usize];
+            let mut at = start;
+            while at < end {
+                let n = (end - at).min(PIECE) as usize;
+                self.read(at, &mut piece[..n])?;
+                acc.add(&piece[..n]);
+                at += n as u64;
+                let so_far =
+                    done.fetch_add(n as u64 * stride, std::sync::atomic::Ordering::Relaxed);
+                progress(so_far + n as u64 * stride, total * stride);
+            }
+            Ok::<_, LoadError>(acc)
+        };
+        std::thread::scope(|scope| {
+            let work = &work;
+            let workers: Vec<_> = (1..threads)
+                .map(|t| {
+                    let start = (range.start + t * share).min(range.end);
+                    let end = (start + share).min(range.end);
+                    scope.spawn(move || work(start, end, &mut |_, _| {}))
+                })
+                .collect();
+            let mut acc = work(range.start, (range.start + share).min(range.end), progress)?;
+            for worker in workers {
+                let theirs = worker.join().map_err(|_| LoadError::Io {
+                    path: self.path.clone(),
+                    error: std::io::Error::other("a reading thread failed"),
+                })??;
+                acc.merge(&theirs);
+            }
+            Ok(acc.finish())
+        })
+    }
+
     /// The vertices in pieces of `per_piece` (the last may be shorter), as index ranges.
     pub fn pieces(&self, per_piece: u64) -> impl Iterator<Item = Range<u64>> {
         let per_piece = per_piece.max(1);
@@ -211,17 +367,26 @@ impl VertexSource {
         (0..count.div_ceil(per_piece)).map(move |i| i * per_piece..((i + 1) * per_piece).min(count))
     }
 
-    /// Reads vertices `first..first + into.len()` into `into`. An unpadded last vertex gets zero
-    /// padding. A file that has become shorter than it was is [`LoadError::Changed`].
+    /// Reads vertices `first..first + into.len()` into `into`, decoded from records of another
+    /// layout where needed. An unpadded last vertex gets zero padding. A file that has become
+    /// shorter than it was is [`LoadError::Changed`].
     pub fn read(&self, first: u64, into: &mut [Vertex]) -> Result<(), LoadError> {
-        self.read_bytes(first, bytemuck::cast_slice_mut(into))
+        match &self.decoder {
+            None => self.read_records(first, bytemuck::cast_slice_mut(into)),
+            Some(decoder) => {
+                let mut records = vec![0u8; into.len() * self.layout.stride()];
+                self.read_records(first, &mut records)?;
+                decoder.decode(&records, into);
+                Ok(())
+            }
+        }
     }
 
-    /// [`read`](Self::read) into bytes, `into.len()` a multiple of 20: for memory that is not
-    /// typed as vertices, such as a mapped GPU buffer, which the bytes then reach unchanged.
-    pub fn read_bytes(&self, first: u64, into: &mut [u8]) -> Result<(), LoadError> {
-        let offset = first * STRIDE as u64;
-        let want = (into.len() as u64).min(self.file_len.saturating_sub(offset)) as usize;
+    /// The records `first..` as stored, `into.len()` a multiple of the stride; a short last
+    /// record is padded with zeros.
+    pub fn read_records(&self, first: u64, into: &mut [u8]) -> Result<(), LoadError> {
+        let offset = self.layout.header() + first * self.layout.stride() as u64;
+        let want = (into.len() as u64).min(self.end.saturating_sub(offset)) as usize;
         let (data, padding) = into.split_at_mut(want);
         padding.fill(0);
         match &self.origin {
@@ -236,22 +401,47 @@ impl VertexSource {
         }
     }
 
-    /// [`read_bytes`](Self::read_bytes) into memory that must only be written, such as a mapped
-    /// GPU buffer (possibly write-combined, possibly uninitialised, so never to be seen as a
-    /// `&mut [u8]`): on Unix the kernel reads the file straight into it.
+    /// What the GPU draws of records `first..`, laid out as [`gpu_layout`](Self::gpu_layout)
+    /// says, into `len` bytes of memory that must only be written, such as a mapped GPU buffer
+    /// (possibly write-combined, possibly uninitialised, so never to be seen as a `&mut [u8]`).
+    /// Records the GPU reads in place are read straight into it (by the kernel, on Unix);
+    /// others are converted on the way.
     ///
     /// # Safety
     ///
     /// `into` must be valid for writes of `len` bytes, and nothing may read or write that memory
     /// during the call.
-    pub unsafe fn read_bytes_raw(
+    pub unsafe fn read_gpu_raw(
         &self,
         first: u64,
         into: *mut u8,
         len: usize,
     ) -> Result<(), LoadError> {
-        let offset = first * STRIDE as u64;
-        let want = (len as u64).min(self.file_len.saturating_sub(offset)) as usize;
+        if self.is_direct() {
+            // SAFETY: passed on as the caller gave it.
+            return unsafe { self.read_records_raw(first, into, len) };
+        }
+        let mut vertices = vec![Vertex::default(); len / STRIDE];
+        self.read(first, &mut vertices)?;
+        let bytes: &[u8] = bytemuck::cast_slice(&vertices);
+        // SAFETY: `bytes.len() <= len`, writable as the caller vouches; ours, not overlapping.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), into, bytes.len()) };
+        Ok(())
+    }
+
+    /// [`read_records`](Self::read_records) into memory that may only be written.
+    ///
+    /// # Safety
+    ///
+    /// As [`read_gpu_raw`](Self::read_gpu_raw).
+    unsafe fn read_records_raw(
+        &self,
+        first: u64,
+        into: *mut u8,
+        len: usize,
+    ) -> Result<(), LoadError> {
+        let offset = self.layout.header() + first * self.layout.stride() as u64;
+        let want = (len as u64).min(self.end.saturating_sub(offset)) as usize;
         // SAFETY: `want <= len`, within what the caller vouches for.
         unsafe { std::ptr::write_bytes(into.add(want), 0, len - want) };
         match &self.origin {
@@ -264,7 +454,7 @@ impl VertexSource {
             #[cfg(not(unix))]
             Origin::File(_) => {
                 let mut staging = vec![0u8; want];
-                self.read_bytes(first, &mut staging)?;
+                self.read_records(first, &mut staging)?;
                 // SAFETY: as above.
                 unsafe { std::ptr::copy_nonoverlapping(staging.as_ptr(), into, want) };
                 Ok(())
@@ -277,6 +467,13 @@ impl VertexSource {
                 Ok(())
             }
         }
+    }
+
+    /// Record `index` as stored (for a readout that shows the values as the file holds them).
+    pub fn record(&self, index: u64) -> Result<Vec<u8>, LoadError> {
+        let mut bytes = vec![0u8; self.layout.stride()];
+        self.read_records(index, &mut bytes)?;
+        Ok(bytes)
     }
 
     /// Vertex `index`, read from the file (for a readout that needs one vertex of a huge file).
@@ -318,6 +515,60 @@ impl VertexSource {
                 found,
             },
         }
+    }
+}
+
+/// Records in a file of `len` bytes of `layout`: their number, whether the last is short, and
+/// where they end; an error with the numbers when the length does not fit.
+fn record_count(
+    path: &Path,
+    len: u64,
+    layout: &Layout,
+    declared: Option<u64>,
+) -> Result<(u64, bool, u64), LoadError> {
+    if layout.is_default() && declared.is_none() {
+        let (count, unpadded) = vertex_count(path, len)?;
+        return Ok((count as u64, unpadded, len));
+    }
+    let header = layout.header();
+    let stride = layout.stride() as u64;
+    let data = len
+        .checked_sub(header)
+        .ok_or_else(|| LoadError::Truncated {
+            path: path.to_owned(),
+            header,
+            count: declared.unwrap_or(0),
+            stride,
+            len,
+        })?;
+    if let Some(count) = declared {
+        let need = count
+            .checked_mul(stride)
+            .and_then(|b| b.checked_add(header));
+        return match need {
+            Some(need) if need <= len => Ok((count, false, need)),
+            _ => Err(LoadError::Truncated {
+                path: path.to_owned(),
+                header,
+                count,
+                stride,
+                len,
+            }),
+        };
+    }
+    let last = layout.last_record_size() as u64;
+    match data % stride {
+        0 => Ok((data / stride, false, len)),
+        r if r == last => Ok((data / stride + 1, true, len)),
+        stray => Err(LoadError::Records {
+            path: path.to_owned(),
+            header,
+            data,
+            stride,
+            whole: data / stride,
+            stray,
+            offset: len - stray,
+        }),
     }
 }
 

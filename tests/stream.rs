@@ -242,7 +242,7 @@ proptest! {
         let mut out: Vec<u8> = Vec::new();
         for range in source.pieces(per_piece) {
             let mut piece = vec![0u8; ((range.end - range.start) * 20) as usize];
-            source.read_bytes(range.start, &mut piece).unwrap();
+            source.read_records(range.start, &mut piece).unwrap();
             out.extend(piece);
         }
         let mut expected = bytes.clone();

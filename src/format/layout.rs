@@ -13,7 +13,7 @@ use super::code::Code;
 /// What a field means to the viewer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
-    /// The position: three floats (`pos`, `position`, `xyz`).
+    /// The position: three numbers (`pos`, `position`, `xyz`), floats or (scaled) integers.
     Position,
     /// The colour: three or four unsigned integers or floats, red first (`col`, `color`,
     /// `colour`, `rgb`, `rgba`); a fourth channel (alpha) is read and not drawn.
@@ -85,6 +85,50 @@ pub struct Layout {
     header: u64,
     position: usize,
     color: Option<usize>,
+    /// Integer positions are `stored · scale + offset` (LAS); `None`: as stored.
+    scale: Option<Scale>,
+}
+
+/// How integer positions become coordinates: `stored · scale + offset`, per axis.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    /// Multiplier per axis.
+    pub scale: [f64; 3],
+    /// Added after.
+    pub offset: [f64; 3],
+}
+
+// Scales come from file headers and are compared bit for bit.
+impl Eq for Scale {}
+
+impl std::hash::Hash for Scale {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for v in self.scale.iter().chain(&self.offset) {
+            v.to_bits().hash(state);
+        }
+    }
+}
+
+/// How the GPU reads a layout's records in place, where WebGPU has vertex formats for them:
+/// little-endian, a stride that is a multiple of 4, a `f` or `e` position and a `B`, `H`, `e` or
+/// `f` colour at offsets their formats accept. Other layouts are converted on reading.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GpuLayout {
+    /// Bytes from one record to the next.
+    pub stride: u32,
+    /// Type (`F32` or `F16`) and offset of the position.
+    pub position: (Code, u32),
+    /// Type (`U8`, `U16`, `F16` or `F32`) and offset of the colour, if any.
+    pub color: Option<(Code, u32)>,
+}
+
+impl GpuLayout {
+    /// The default 20-byte record.
+    pub const DEFAULT: GpuLayout = GpuLayout {
+        stride: 20,
+        position: (Code::F32, 0),
+        color: Some((Code::U16, 12)),
+    };
 }
 
 /// Why a layout was refused. Every message names the field, its offset and the stride it is
@@ -117,8 +161,8 @@ pub enum LayoutError {
         /// The second.
         second: String,
     },
-    /// A position that is not three floats.
-    #[error("layout field '{field}' at offset {offset}: a position is 3 floats (3f, 3e or 3d), not {count}{code}")]
+    /// A position that is not three numbers.
+    #[error("layout field '{field}' at offset {offset}: a position is 3 numbers (such as 3f, 3e, 3d or 3i), not {count}{code}")]
     BadPosition {
         /// The field.
         field: String,
@@ -275,7 +319,7 @@ impl Layout {
             }
             let slot = match f.role {
                 Role::Position => {
-                    if f.count != 3 || !matches!(f.code, Code::F16 | Code::F32 | Code::F64) {
+                    if f.count != 3 || f.code == Code::Pad {
                         return Err(LayoutError::BadPosition {
                             field: f.name.clone(),
                             offset: f.offset,
@@ -319,6 +363,7 @@ impl Layout {
             header,
             position,
             color,
+            scale: None,
         })
     }
 
@@ -338,6 +383,44 @@ impl Layout {
     pub fn with_header(mut self, header: u64) -> Layout {
         self.header = header;
         self
+    }
+
+    /// The same records with integer positions meaning `stored · scale + offset` (as LAS
+    /// stores them).
+    pub fn with_scale(mut self, scale: Scale) -> Layout {
+        self.scale = Some(scale);
+        self
+    }
+
+    /// How integer positions are scaled, if they are.
+    pub fn scale(&self) -> Option<Scale> {
+        self.scale
+    }
+
+    /// How the GPU reads these records in place; `None` when they must be converted (to the
+    /// default layout) on reading: big-endian numbers, a stride that is not a multiple of 4,
+    /// `d` or integer positions, colours at offsets no vertex format accepts.
+    pub fn gpu(&self) -> Option<GpuLayout> {
+        let aligned = |code: Code, offset: usize| match code {
+            Code::F32 => offset.is_multiple_of(4),
+            Code::U8 | Code::U16 | Code::F16 => offset.is_multiple_of(2),
+            _ => false,
+        };
+        let p = self.position();
+        let position_ok = matches!(p.code, Code::F32 | Code::F16) && aligned(p.code, p.offset);
+        let color = match self.color() {
+            None => None,
+            Some(c) if aligned(c.code, c.offset) => Some((c.code, c.offset as u32)),
+            Some(_) => return None,
+        };
+        let stride_ok = self.stride.is_multiple_of(4) && u32::try_from(self.stride).is_ok();
+        let in_place =
+            self.endian == Endian::Little && position_ok && stride_ok && self.scale.is_none();
+        in_place.then_some(GpuLayout {
+            stride: self.stride as u32,
+            position: (p.code, p.offset as u32),
+            color,
+        })
     }
 
     /// The fields, in the order written.
@@ -392,11 +475,16 @@ impl Layout {
             && c.is_some_and(|c| (c.code, c.count, c.offset) == (Code::U16, 3, 12))
     }
 
-    /// The position of one record (its `stride` bytes, or the last record's shorter ones), as
-    /// stored, in f64.
+    /// The position of one record (its `stride` bytes, or the last record's shorter ones), in
+    /// f64: as stored, or scaled.
     pub fn read_position(&self, record: &[u8]) -> [f64; 3] {
         let f = self.position();
-        std::array::from_fn(|i| self.number(record, f.code, f.offset + i * f.code.size()))
+        let stored: [f64; 3] =
+            std::array::from_fn(|i| self.number(record, f.code, f.offset + i * f.code.size()));
+        match self.scale {
+            Some(s) => std::array::from_fn(|i| stored[i] * s.scale[i] + s.offset[i]),
+            None => stored,
+        }
     }
 
     /// The colour of one record as stored (three channels), or `None` without a colour field.
@@ -557,7 +645,7 @@ mod tests {
         );
         assert_eq!(
             refused("pos:2f col:3H"),
-            "layout field 'pos' at offset 0: a position is 3 floats (3f, 3e or 3d), not 2f"
+            "layout field 'pos' at offset 0: a position is 3 numbers (such as 3f, 3e, 3d or 3i), not 2f"
         );
         assert_eq!(
             refused("pos:3f col:3h"),
@@ -587,6 +675,35 @@ mod tests {
                 .to_string(),
             "layout field 'col' at offset 12 (4 bytes) ends past the stride of 14"
         );
+    }
+
+    #[test]
+    fn the_gpu_reads_in_place_what_it_has_formats_for() {
+        let gpu = |spec: &str| Layout::parse(spec).unwrap().gpu();
+        assert_eq!(gpu(DEFAULT_SPEC), Some(GpuLayout::DEFAULT));
+        assert_eq!(
+            gpu("pos:3f col:4B"),
+            Some(GpuLayout {
+                stride: 16,
+                position: (Code::F32, 0),
+                color: Some((Code::U8, 12))
+            })
+        );
+        assert!(gpu("pos:3f normal:3f uv:2f col:4B").is_some());
+        assert!(gpu("pos:3f col:3f").is_some());
+        assert!(gpu("pos:3f").is_some_and(|g| g.color.is_none()));
+        assert!(gpu("pos:3e _:2x col:4B").is_some());
+        // No formats for these: converted on reading.
+        for spec in [
+            "pos:3d",
+            "pos:3f col:3B",
+            ">pos:3f col:4B",
+            "pos:3e col:4B",
+            "_:1x pos:3f col:4B",
+            "pos:3i _:4x",
+        ] {
+            assert_eq!(gpu(spec), None, "{spec}");
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::params::{
 use super::raster::ComputeRange;
 use super::renderer::PointRenderer;
 use super::upload::VertexBuffers;
+use crate::format::GpuLayout;
 
 /// One cloud of points: the bindings of its [`VertexBuffers`] for both paths (no copy of the
 /// data), a uniform buffer of its own, and the parameters of its last
@@ -24,6 +25,7 @@ pub struct PointDraw {
     /// Storage bindings for the compute path, in cloud order; empty without compute support.
     ranges: Vec<ComputeRange>,
     count: u64,
+    layout: GpuLayout,
     path: RasterPath,
     point_size: u32,
     subsample: Subsample,
@@ -74,7 +76,13 @@ impl PointDraw {
             })
             .collect();
         let ranges = match renderer.compute() {
-            Some(compute) => compute.bind_ranges(device, &uniform, &buffers, max_binding),
+            Some(compute) => compute.bind_ranges(
+                device,
+                &uniform,
+                &buffers,
+                vertices.layout().stride,
+                max_binding,
+            ),
             None => Vec::new(),
         };
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -85,6 +93,7 @@ impl PointDraw {
             buffers,
             ranges,
             count: vertices.vertex_count(),
+            layout: vertices.layout(),
             path: RasterPath::Pipeline,
             point_size: 1,
             subsample: Subsample::ALL,
@@ -150,6 +159,11 @@ impl PointDraw {
 
     pub(super) fn id(&self) -> u64 {
         self.id
+    }
+
+    /// How the cloud's records are laid out.
+    pub fn layout(&self) -> GpuLayout {
+        self.layout
     }
 
     pub(super) fn point_size(&self) -> u32 {

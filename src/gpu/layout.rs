@@ -1,6 +1,7 @@
-//! The GPU vertex layout, derived from [`crate::vertex::ATTRIBUTES`].
+//! GPU vertex layouts: the default record's (derived from [`crate::vertex::ATTRIBUTES`]), for
+//! engines' own shaders, and any [`GpuLayout`]'s as vertexview's shaders read it.
 
-use crate::format::Code;
+use crate::format::{Code, GpuLayout};
 use crate::vertex::{Attribute, ATTRIBUTES, STRIDE};
 
 const fn vertex_format(a: &Attribute) -> wgpu::VertexFormat {
@@ -43,6 +44,59 @@ pub const INSTANCE_BUFFER_LAYOUT: wgpu::VertexBufferLayout<'static> = wgpu::Vert
     ..VERTEX_BUFFER_LAYOUT
 };
 
+/// The vertex attributes vertexview's point shader reads `layout` through: position xy at
+/// location 0 and z at 3, colour red-green at 1 and blue at 2, 0 to 1 (a layout without a
+/// colour repeats the position there, and is coloured by the ramp).
+pub fn point_attributes(layout: GpuLayout) -> [wgpu::VertexAttribute; 4] {
+    use wgpu::VertexFormat as F;
+    let pair = |code: Code, offset: u32| match code {
+        Code::F16 => (F::Float16x2, F::Float16, offset, offset + 4),
+        Code::U8 => (F::Unorm8x2, F::Unorm8, offset, offset + 2),
+        Code::U16 => (F::Unorm16x2, F::Unorm16, offset, offset + 4),
+        _ => (F::Float32x2, F::Float32, offset, offset + 8),
+    };
+    let (xy, z, xy_at, z_at) = pair(layout.position.0, layout.position.1);
+    let (rg, b, rg_at, b_at) = match layout.color {
+        Some((code, offset)) => pair(code, offset),
+        None => (xy, z, xy_at, z_at),
+    };
+    let attribute = |format, offset: u32, shader_location| wgpu::VertexAttribute {
+        format,
+        offset: u64::from(offset),
+        shader_location,
+    };
+    [
+        attribute(xy, xy_at, 0),
+        attribute(z, z_at, 3),
+        attribute(rg, rg_at, 1),
+        attribute(b, b_at, 2),
+    ]
+}
+
+/// The pipeline constants that tell the compute rasteriser how to read `layout` in place.
+pub fn raster_constants(layout: GpuLayout) -> [(&'static str, f64); 5] {
+    let color_kind = match layout.color {
+        None => 0.0,
+        Some((Code::U8, _)) => 1.0,
+        Some((Code::U16, _)) => 2.0,
+        Some((Code::F16, _)) => 3.0,
+        Some(_) => 4.0,
+    };
+    [
+        ("STRIDE_WORDS", f64::from(layout.stride / 4)),
+        ("POS_OFFSET", f64::from(layout.position.1)),
+        (
+            "POS_HALF",
+            f64::from(u8::from(layout.position.0 == Code::F16)),
+        ),
+        ("COLOR_KIND", color_kind),
+        (
+            "COLOR_OFFSET",
+            f64::from(layout.color.map_or(0, |(_, o)| o)),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +118,32 @@ mod tests {
         );
         let end = VERTEX_ATTRIBUTES[2].offset + VERTEX_ATTRIBUTES[2].format.size();
         assert_eq!(end, 18, "the last 2 bytes are padding");
+    }
+
+    #[test]
+    fn the_point_shader_reads_the_default_record_where_it_lies() {
+        let got: Vec<_> = point_attributes(GpuLayout::DEFAULT)
+            .iter()
+            .map(|a| (a.format, a.offset, a.shader_location))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (wgpu::VertexFormat::Float32x2, 0, 0),
+                (wgpu::VertexFormat::Float32, 8, 3),
+                (wgpu::VertexFormat::Unorm16x2, 12, 1),
+                (wgpu::VertexFormat::Unorm16, 16, 2),
+            ]
+        );
+        assert_eq!(
+            raster_constants(GpuLayout::DEFAULT),
+            [
+                ("STRIDE_WORDS", 5.0),
+                ("POS_OFFSET", 0.0),
+                ("POS_HALF", 0.0),
+                ("COLOR_KIND", 2.0),
+                ("COLOR_OFFSET", 12.0)
+            ]
+        );
     }
 }

@@ -3,17 +3,19 @@
 //! ([`RasterTarget`]), and the recording of its passes. The algorithm is in
 //! `shaders/raster.wgsl`.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use bytemuck::{Pod, Zeroable};
 
 use super::context::catch_errors;
 use super::draw::PointDraw;
 use super::error::GpuError;
+use super::layout::raster_constants;
 use super::params::FRAME_UNIFORM_SIZE;
 use super::renderer::{depth_state, PointRenderer, TargetFormat};
 use super::AtomicWidth;
-use crate::vertex::STRIDE;
+use crate::format::GpuLayout;
 
 /// The WGSL of the compute passes that need only 32-bit atomics: `shaders/common.wgsl` then
 /// `shaders/raster.wgsl`.
@@ -80,9 +82,6 @@ struct TargetUniform {
 #[derive(Debug)]
 struct Stage {
     entry: &'static str,
-    points: wgpu::ComputePipeline,
-    /// Made on first use: most pictures have one-pixel points only.
-    splats: OnceLock<wgpu::ComputePipeline>,
     pipeline_layout: wgpu::PipelineLayout,
     layout: wgpu::BindGroupLayout,
     /// (binding, buffer) in `shaders/raster.wgsl`'s group 1.
@@ -140,8 +139,11 @@ pub(crate) struct ComputeRaster {
     draw_layout: wgpu::BindGroupLayout,
     /// The passes over the points; the last writes colours.
     stages: Vec<Stage>,
-    /// The colour pass over pixels, with the last stage's bindings.
-    color_pixels: wgpu::ComputePipeline,
+    /// The colour pass over pixels (with the last stage's bindings).
+    color_pixels: &'static str,
+    /// Pipelines by record layout, stage (`stages.len()` for the colour pass over pixels) and
+    /// whether points are splatted, made on first use.
+    pipelines: Mutex<HashMap<(GpuLayout, usize, bool), wgpu::ComputePipeline>>,
     resolve: wgpu::RenderPipeline,
     resolve_layout: wgpu::BindGroupLayout,
     max_groups: u32,
@@ -197,12 +199,7 @@ impl ComputeRaster {
         });
         let stage_list: &[(&str, &'static [(u32, PixelBuffer)])] =
             if wide { &WIDE_STAGES } else { &NARROW_STAGES };
-        let depth_test = target.depth.is_some();
-        let pipeline = |entry: &str, layout: &wgpu::PipelineLayout, splat: bool| {
-            compute_pipeline(device, &module, entry, layout, depth_test, splat)
-        };
-        let mut color_pixels = None;
-        let stages = stage_list
+        let stages: Vec<Stage> = stage_list
             .iter()
             .map(|&(entry, bindings)| {
                 let mut entries = vec![uniform_entry(
@@ -225,18 +222,8 @@ impl ComputeRaster {
                         bind_group_layouts: &[Some(&draw_layout), Some(&layout)],
                         immediate_size: 0,
                     });
-                if entry.starts_with("color") {
-                    let by_pixel = if wide {
-                        "color64_pixels"
-                    } else {
-                        "color32_pixels"
-                    };
-                    color_pixels = Some(pipeline(by_pixel, &pipeline_layout, false));
-                }
                 Stage {
                     entry,
-                    points: pipeline(entry, &pipeline_layout, false),
-                    splats: OnceLock::new(),
                     pipeline_layout,
                     layout,
                     bindings,
@@ -302,19 +289,66 @@ impl ComputeRaster {
             multiview_mask: None,
             cache: None,
         });
-        ComputeRaster {
+        let raster = ComputeRaster {
             device: device.clone(),
             module: module.clone(),
             depth_test: target.depth.is_some(),
             wide,
             draw_layout,
             stages,
-            // Every stage list ends with a colour pass.
-            color_pixels: color_pixels.expect("a colour stage"),
+            color_pixels: if wide {
+                "color64_pixels"
+            } else {
+                "color32_pixels"
+            },
+            pipelines: Mutex::default(),
             resolve,
             resolve_layout,
             max_groups: limits.max_compute_workgroups_per_dimension,
+        };
+        // The default layout's pipelines now, inside the caller's error scope: a device that
+        // cannot build them says so here, not at the first frame.
+        for stage in 0..=raster.stages.len() {
+            raster.pipeline(GpuLayout::DEFAULT, stage, false);
         }
+        raster
+    }
+
+    /// The pipeline of `stage` (`stages.len()`: the colour pass over pixels) for records of
+    /// `layout`, one-pixel points or splats.
+    fn pipeline(&self, layout: GpuLayout, stage: usize, splat: bool) -> wgpu::ComputePipeline {
+        let mut made = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        made.entry((layout, stage, splat))
+            .or_insert_with(|| {
+                let (entry, pipeline_layout) = match self.stages.get(stage) {
+                    Some(s) => (s.entry, &s.pipeline_layout),
+                    None => {
+                        let last = &self.stages[self.stages.len() - 1];
+                        (self.color_pixels, &last.pipeline_layout)
+                    }
+                };
+                let mut constants = vec![
+                    ("DEPTH_TEST", f64::from(u8::from(self.depth_test))),
+                    ("SPLAT", f64::from(u8::from(splat))),
+                ];
+                constants.extend(raster_constants(layout));
+                self.device
+                    .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                        label: Some(entry),
+                        layout: Some(pipeline_layout),
+                        module: &self.module,
+                        entry_point: Some(entry),
+                        compilation_options: wgpu::PipelineCompilationOptions {
+                            constants: &constants,
+                            ..Default::default()
+                        },
+                        cache: None,
+                    })
+            })
+            .clone()
     }
 
     pub fn support(&self) -> ComputeSupport {
@@ -325,18 +359,19 @@ impl ComputeRaster {
         }
     }
 
-    /// Storage bindings over `buffers` (buffer, vertices, index of its first vertex): ranges of
-    /// whole vertices, each at most `max_binding` bytes (and the device's limit), starting at
+    /// Storage bindings over `buffers` (buffer, records of `stride` bytes, index of its first
+    /// record): ranges of whole records, each at most `max_binding` bytes (and the device's limit), starting at
     /// offsets the device accepts. Empty when not even one vertex fits a binding.
     pub fn bind_ranges(
         &self,
         device: &wgpu::Device,
         uniform: &wgpu::Buffer,
         buffers: &[(wgpu::Buffer, u32, u64)],
+        stride: u32,
         max_binding: u64,
     ) -> Vec<ComputeRange> {
         let limits = device.limits();
-        let stride = STRIDE as u64;
+        let stride = u64::from(stride);
         let max_bytes = max_binding.min(limits.max_storage_buffer_binding_size);
         // Offsets must be multiples of the alignment, and of the stride: step in whole units.
         let align = u64::from(limits.min_storage_buffer_offset_alignment).max(1);
@@ -448,12 +483,13 @@ impl ComputeRaster {
         // Each stage over every draw before the next stage: all points must have competed for a
         // pixel's depth before any of them looks for the winner.
         let last = self.stages.len() - 1;
-        for (n, (stage, group)) in self.stages.iter().zip(&pixels.stage_groups).enumerate() {
+        for (n, group) in pixels.stage_groups.iter().enumerate() {
             pass.set_bind_group(1, group, &[]);
+
             if n == last && by_pixels {
-                pass.set_pipeline(&self.color_pixels);
                 let threads = pixel_count.div_ceil(u64::from(POINTS_PER_THREAD));
-                for w in &work {
+                for (draw, w) in draws.iter().zip(&work) {
+                    pass.set_pipeline(&self.pipeline(draw.layout(), self.stages.len(), false));
                     for (range, _) in w {
                         pass.set_bind_group(0, &range.group, &[]);
                         self.dispatch(&mut pass, threads);
@@ -463,20 +499,7 @@ impl ComputeRaster {
             }
             for (draw, w) in draws.iter().zip(&work) {
                 let splat = draw.point_size() > 1;
-                pass.set_pipeline(if splat {
-                    stage.splats.get_or_init(|| {
-                        compute_pipeline(
-                            &self.device,
-                            &self.module,
-                            stage.entry,
-                            &stage.pipeline_layout,
-                            self.depth_test,
-                            true,
-                        )
-                    })
-                } else {
-                    &stage.points
-                });
+                pass.set_pipeline(&self.pipeline(draw.layout(), n, splat));
                 let per_thread = if splat { 1 } else { POINTS_PER_THREAD };
                 for (range, samples) in w {
                     pass.set_bind_group(0, &range.group, &[]);
@@ -502,30 +525,6 @@ impl ComputeRaster {
             pass.draw(0..3, 0..1);
         }
     }
-}
-
-fn compute_pipeline(
-    device: &wgpu::Device,
-    module: &wgpu::ShaderModule,
-    entry: &str,
-    layout: &wgpu::PipelineLayout,
-    depth_test: bool,
-    splat: bool,
-) -> wgpu::ComputePipeline {
-    device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-        label: Some(entry),
-        layout: Some(layout),
-        module,
-        entry_point: Some(entry),
-        compilation_options: wgpu::PipelineCompilationOptions {
-            constants: &[
-                ("DEPTH_TEST", f64::from(u8::from(depth_test))),
-                ("SPLAT", f64::from(u8::from(splat))),
-            ],
-            ..Default::default()
-        },
-        cache: None,
-    })
 }
 
 fn lcm(a: u64, b: u64) -> u64 {

@@ -1,12 +1,14 @@
 //! [`PointRenderer`]: the pipelines that draw points, built once for a target format and shared by
 //! every cloud drawn into such targets.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use super::draw::PointDraw;
-use super::layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_BUFFER_LAYOUT};
+use super::layout::point_attributes;
 use super::params::{RasterPath, FRAME_UNIFORM_SIZE};
 use super::raster::{ComputeRaster, ComputeSupport, RasterTarget};
+use crate::format::GpuLayout;
 
 /// The WGSL shared by every point shader (`shaders/common.wgsl`).
 pub const COMMON_SOURCE: &str = include_str!("../../shaders/common.wgsl");
@@ -64,9 +66,8 @@ pub enum AtomicWidth {
 #[derive(Debug)]
 pub struct PointRenderer {
     /// The pipeline path's pipelines, made on first use (with the compute path they may never
-    /// be): one-pixel points, and quads for larger ones.
-    points: OnceLock<wgpu::RenderPipeline>,
-    quads: OnceLock<wgpu::RenderPipeline>,
+    /// be), per record layout: one-pixel points, and quads for larger ones.
+    pipelines: Mutex<HashMap<(GpuLayout, bool), wgpu::RenderPipeline>>,
     device: wgpu::Device,
     module: wgpu::ShaderModule,
     layout: wgpu::PipelineLayout,
@@ -110,8 +111,7 @@ impl PointRenderer {
             immediate_size: 0,
         });
         PointRenderer {
-            points: OnceLock::new(),
-            quads: OnceLock::new(),
+            pipelines: Mutex::default(),
             device: device.clone(),
             module,
             layout,
@@ -121,66 +121,82 @@ impl PointRenderer {
         }
     }
 
-    /// The pipeline path's pipeline for one-pixel points, or quads.
-    fn pipeline(&self, quads: bool) -> &wgpu::RenderPipeline {
-        let (slot, entry, fragment, buffer, topology) = if quads {
+    /// The pipeline path's pipeline for records of `layout`, as one-pixel points or quads.
+    fn pipeline(&self, layout: GpuLayout, quads: bool) -> wgpu::RenderPipeline {
+        let mut made = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        made.entry((layout, quads))
+            .or_insert_with(|| self.make_pipeline(layout, quads))
+            .clone()
+    }
+
+    fn make_pipeline(&self, layout: GpuLayout, quads: bool) -> wgpu::RenderPipeline {
+        let (entry, fragment, step_mode, topology) = if quads {
             (
-                &self.quads,
                 "vs_quad",
                 "fs_quad",
-                INSTANCE_BUFFER_LAYOUT,
+                wgpu::VertexStepMode::Instance,
                 wgpu::PrimitiveTopology::TriangleList,
             )
         } else {
             (
-                &self.points,
                 "vs_point",
                 "fs_point",
-                VERTEX_BUFFER_LAYOUT,
+                wgpu::VertexStepMode::Vertex,
                 wgpu::PrimitiveTopology::PointList,
             )
         };
-        slot.get_or_init(|| {
-            let srgb = [(
-                "SRGB_TARGET",
-                f64::from(u8::from(self.target.color.is_srgb())),
-            )];
-            self.device
-                .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-                    label: Some(entry),
-                    layout: Some(&self.layout),
-                    vertex: wgpu::VertexState {
-                        module: &self.module,
-                        entry_point: Some(entry),
-                        compilation_options: Default::default(),
-                        buffers: &[Some(buffer)],
-                    },
-                    primitive: wgpu::PrimitiveState {
-                        topology,
+        let attributes = point_attributes(layout);
+        let buffer = wgpu::VertexBufferLayout {
+            array_stride: u64::from(layout.stride),
+            step_mode,
+            attributes: &attributes,
+        };
+        let has_color = [("HAS_COLOR", f64::from(u8::from(layout.color.is_some())))];
+        let srgb = [(
+            "SRGB_TARGET",
+            f64::from(u8::from(self.target.color.is_srgb())),
+        )];
+        self.device
+            .create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(entry),
+                layout: Some(&self.layout),
+                vertex: wgpu::VertexState {
+                    module: &self.module,
+                    entry_point: Some(entry),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &has_color,
                         ..Default::default()
                     },
-                    depth_stencil: depth_state(self.target),
-                    multisample: wgpu::MultisampleState {
-                        count: self.target.sample_count,
+                    buffers: &[Some(buffer)],
+                },
+                primitive: wgpu::PrimitiveState {
+                    topology,
+                    ..Default::default()
+                },
+                depth_stencil: depth_state(self.target),
+                multisample: wgpu::MultisampleState {
+                    count: self.target.sample_count,
+                    ..Default::default()
+                },
+                fragment: Some(wgpu::FragmentState {
+                    module: &self.module,
+                    entry_point: Some(fragment),
+                    compilation_options: wgpu::PipelineCompilationOptions {
+                        constants: &srgb,
                         ..Default::default()
                     },
-                    fragment: Some(wgpu::FragmentState {
-                        module: &self.module,
-                        entry_point: Some(fragment),
-                        compilation_options: wgpu::PipelineCompilationOptions {
-                            constants: &srgb,
-                            ..Default::default()
-                        },
-                        targets: &[Some(wgpu::ColorTargetState {
-                            format: self.target.color,
-                            blend: None,
-                            write_mask: wgpu::ColorWrites::ALL,
-                        })],
-                    }),
-                    multiview_mask: None,
-                    cache: None,
-                })
-        })
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: self.target.color,
+                        blend: None,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                }),
+                multiview_mask: None,
+                cache: None,
+            })
     }
 
     /// The target this renderer was built for.
@@ -250,7 +266,7 @@ impl PointRenderer {
                 continue;
             }
             let quads = draw.point_size() > 1;
-            pass.set_pipeline(self.pipeline(quads));
+            pass.set_pipeline(&self.pipeline(draw.layout(), quads));
             pass.set_bind_group(0, draw.pipeline_bind_group(), &[]);
             let step = draw.subsample().step;
             for (buffer, count, first) in draw.buffers() {

@@ -37,6 +37,7 @@ pub enum StreamError {
 pub struct UploadRing {
     slots: Vec<Slot>,
     capacity: u64,
+    stride: u64,
     next: usize,
     mapped: bool,
 }
@@ -49,9 +50,16 @@ struct Slot {
 }
 
 impl UploadRing {
-    /// `slots` buffers of `capacity` vertices each (clamped to the device's `max_buffer_size`).
-    pub fn new(device: &wgpu::Device, slots: usize, capacity: u64) -> Result<UploadRing, GpuError> {
-        let max = device.limits().max_buffer_size / STRIDE as u64;
+    /// `slots` buffers of `capacity` records of `stride` bytes each (clamped to the device's
+    /// `max_buffer_size`).
+    pub fn new(
+        device: &wgpu::Device,
+        slots: usize,
+        capacity: u64,
+        stride: u32,
+    ) -> Result<UploadRing, GpuError> {
+        let stride = u64::from(stride.max(4));
+        let max = device.limits().max_buffer_size / stride;
         let capacity = capacity.clamp(1, max.max(1));
         let mapped = device
             .features()
@@ -68,7 +76,7 @@ impl UploadRing {
                 .map(|_| Slot {
                     buffer: device.create_buffer(&wgpu::BufferDescriptor {
                         label: Some("vertexview upload ring"),
-                        size: capacity * STRIDE as u64,
+                        size: capacity * stride,
                         usage,
                         mapped_at_creation: false,
                     }),
@@ -79,6 +87,7 @@ impl UploadRing {
         Ok(UploadRing {
             slots,
             capacity,
+            stride,
             next: 0,
             mapped,
         })
@@ -101,13 +110,15 @@ impl UploadRing {
         first: u64,
         count: u64,
     ) -> Result<VertexBuffers, StreamError> {
-        let count = count.min(self.capacity);
-        let bytes = count * STRIDE as u64;
+        let layout = source.gpu_layout();
+        // Slots hold `capacity` records of the ring's stride: fewer if the source's are longer.
+        let count = count.min(self.capacity * self.stride / u64::from(layout.stride));
+        let bytes = count * u64::from(layout.stride);
         let at = self.next;
         self.next = (self.next + 1) % self.slots.len();
         let slot = &mut self.slots[at];
         if count == 0 {
-            return Ok(VertexBuffers::from_buffer(slot.buffer.clone(), 0));
+            return Ok(VertexBuffers::from_buffer(slot.buffer.clone(), 0, layout));
         }
         if self.mapped {
             map_blocking_after(
@@ -124,9 +135,7 @@ impl UploadRing {
                     let len = memory.len();
                     // SAFETY: the mapped range is `len` writable bytes that nothing else touches
                     // while `view` lives; the source only writes them.
-                    unsafe {
-                        source.read_bytes_raw(first, memory.as_raw_element_ptr().as_ptr(), len)
-                    }
+                    unsafe { source.read_gpu_raw(first, memory.as_raw_element_ptr().as_ptr(), len) }
                 }
                 Err(e) => {
                     slot.buffer.unmap();
@@ -137,12 +146,14 @@ impl UploadRing {
             read?;
         } else {
             let mut staging = vec![0u8; bytes as usize];
-            source.read_bytes(first, &mut staging)?;
+            // SAFETY: `staging` is ours, `bytes` long, and touched by nothing else meanwhile.
+            unsafe { source.read_gpu_raw(first, staging.as_mut_ptr(), staging.len())? };
             queue.write_buffer(&slot.buffer, 0, &staging);
         }
         Ok(VertexBuffers::from_buffer(
             slot.buffer.clone(),
             count as u32,
+            layout,
         ))
     }
 
@@ -153,9 +164,15 @@ impl UploadRing {
     }
 }
 
-/// Vertices a streamed piece holds at most: the largest storage binding the device allows (so a
-/// piece is one dispatch of the compute path), within 64 MiB..512 MiB of vertex data.
+/// Default vertices a streamed piece holds at most: the largest storage binding the device
+/// allows (so a piece is one dispatch of the compute path), within 64 MiB..512 MiB of vertex data.
 pub fn piece_vertices(device: &wgpu::Device) -> u64 {
+    piece_records(device, STRIDE as u32)
+}
+
+/// [`piece_vertices`] for records of `stride` bytes.
+pub fn piece_records(device: &wgpu::Device, stride: u32) -> u64 {
+    let stride = u64::from(stride.max(4));
     let limits = device.limits();
     let bytes = limits
         .max_storage_buffer_binding_size
@@ -163,8 +180,8 @@ pub fn piece_vertices(device: &wgpu::Device) -> u64 {
         .clamp(64 << 20, 512 << 20);
     // Whole units of the binding alignment, so that a piece is one storage binding.
     let align = u64::from(limits.min_storage_buffer_offset_alignment).max(4);
-    let unit = STRIDE as u64 * align / gcd(STRIDE as u64, align);
-    (bytes / unit * unit) / STRIDE as u64
+    let unit = stride * align / gcd(stride, align);
+    (bytes / unit * unit) / stride
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
@@ -224,7 +241,8 @@ pub fn render_source_in_pieces(
             }
         }
     }
-    let mut ring = UploadRing::new(device, 2, per_piece)?;
+    let stride = source.gpu_layout().stride;
+    let mut ring = UploadRing::new(device, 2, per_piece, stride)?;
     target.begin(device, &gpu.queue, settings.background)?;
     for piece in source.pieces(ring.capacity()) {
         let buffers = ring.fill(

@@ -1,6 +1,7 @@
 //! [`VertexBuffers`]: a file's bytes on the GPU, unchanged, split where the device requires.
 
-use crate::vertex::{Vertex, STRIDE};
+use crate::format::GpuLayout;
+use crate::vertex::Vertex;
 
 use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
@@ -14,12 +15,13 @@ pub fn maps_directly(info: &wgpu::AdapterInfo) -> bool {
     )
 }
 
-/// Vertex buffers holding a file's vertices, byte for byte, in as many pieces as the device's
-/// `max_buffer_size` requires (each a whole number of vertices).
+/// Vertex buffers holding a file's records, byte for byte, in as many pieces as the device's
+/// `max_buffer_size` requires (each a whole number of records), and the layout to read them by.
 #[derive(Debug)]
 pub struct VertexBuffers {
     pieces: Vec<(wgpu::Buffer, u32)>,
     count: u64,
+    layout: GpuLayout,
 }
 
 impl VertexBuffers {
@@ -37,12 +39,30 @@ impl VertexBuffers {
         vertices: &[Vertex],
         max_buffer_size: u64,
     ) -> Result<VertexBuffers, GpuError> {
+        Self::upload_records(
+            device,
+            bytemuck::cast_slice(vertices),
+            GpuLayout::DEFAULT,
+            max_buffer_size,
+        )
+    }
+
+    /// Uploads records of `layout` (`bytes` a whole number of them), unchanged, in buffers of at
+    /// most `max_buffer_size` bytes (clamped to the device's limit).
+    pub fn upload_records(
+        device: &wgpu::Device,
+        bytes: &[u8],
+        layout: GpuLayout,
+        max_buffer_size: u64,
+    ) -> Result<VertexBuffers, GpuError> {
+        let stride = layout.stride as usize;
         let limit = max_buffer_size.min(device.limits().max_buffer_size);
-        let per_piece = (limit / STRIDE as u64).min(u64::from(u32::MAX)) as usize;
-        if per_piece == 0 && !vertices.is_empty() {
+        let per_piece = (limit / stride as u64).min(u64::from(u32::MAX)) as usize;
+        let count = bytes.len() / stride;
+        if per_piece == 0 && count > 0 {
             return Err(GpuError::Limit {
                 what: "a vertex buffer",
-                size: STRIDE as u64,
+                size: stride as u64,
                 limit,
             });
         }
@@ -59,10 +79,9 @@ impl VertexBuffers {
             usage |= wgpu::BufferUsages::MAP_WRITE;
         }
         let pieces = catch_errors(device, || {
-            vertices
-                .chunks(per_piece.max(1))
-                .map(|piece| {
-                    let bytes: &[u8] = bytemuck::cast_slice(piece);
+            bytes[..count * stride]
+                .chunks(per_piece.max(1) * stride)
+                .map(|bytes| {
                     let buffer = device.create_buffer(&wgpu::BufferDescriptor {
                         label: Some("vertexview vertices"),
                         size: bytes.len() as u64,
@@ -74,13 +93,14 @@ impl VertexBuffers {
                         range.copy_from_slice(bytes);
                     }
                     buffer.unmap();
-                    (buffer, piece.len() as u32)
+                    (buffer, (bytes.len() / stride) as u32)
                 })
                 .collect::<Vec<_>>()
         })?;
         Ok(VertexBuffers {
             pieces,
-            count: vertices.len() as u64,
+            count: count as u64,
+            layout,
         })
     }
 
@@ -94,7 +114,7 @@ impl VertexBuffers {
         queue: &wgpu::Queue,
         vertices: &[Vertex],
     ) -> Result<bool, GpuError> {
-        if vertices.len() as u64 != self.count {
+        if vertices.len() as u64 != self.count || self.layout != GpuLayout::DEFAULT {
             return Ok(false);
         }
         let mut rest = vertices;
@@ -116,12 +136,18 @@ impl VertexBuffers {
     }
 
     /// One buffer someone else filled (such as an [`UploadRing`](super::UploadRing) slot),
-    /// holding `count` vertices from its start.
-    pub fn from_buffer(buffer: wgpu::Buffer, count: u32) -> VertexBuffers {
+    /// holding `count` records of `layout` from its start.
+    pub fn from_buffer(buffer: wgpu::Buffer, count: u32, layout: GpuLayout) -> VertexBuffers {
         VertexBuffers {
             pieces: vec![(buffer, count)],
             count: u64::from(count),
+            layout,
         }
+    }
+
+    /// How the records are laid out.
+    pub fn layout(&self) -> GpuLayout {
+        self.layout
     }
 
     /// Number of vertices in all buffers.

@@ -154,14 +154,10 @@ fn load(
             .map_err(|e| e.to_string())?;
         stats.add(&staging);
         let preview = Resident::of(&staging, start, preview_stride).vertices;
-        let (buffers, first) = if stride == 1 {
-            (upload(device, &staging), start)
-        } else {
-            let resident = Resident::of(&staging, start, stride);
-            (upload(device, &resident.vertices), resident.first)
-        };
+        let first = start + (u64::from(stride) - start % u64::from(stride)) % u64::from(stride);
+        let buffers = upload_piece(device, source, &staging, start, stride)?;
         send(LoadEvent::Piece(ResidentPiece {
-            buffers: buffers.map_err(|e| e.to_string())?,
+            buffers,
             first,
             stride,
             preview,
@@ -176,7 +172,6 @@ fn load(
 /// `stride`, so that the resident set is the same uniform subsample however the file is cut.
 struct Resident {
     vertices: Vec<Vertex>,
-    first: u64,
 }
 
 impl Resident {
@@ -185,7 +180,6 @@ impl Resident {
         if stride == 1 {
             return Resident {
                 vertices: piece.to_vec(),
-                first: start,
             };
         }
         let skip = (stride - start % stride) % stride;
@@ -196,7 +190,6 @@ impl Resident {
                 .step_by(stride as usize)
                 .copied()
                 .collect(),
-            first: start + skip,
         }
     }
 }
@@ -205,6 +198,48 @@ impl Resident {
 /// an error rather than leaving it to the device's handler.
 fn upload(device: &wgpu::Device, vertices: &[Vertex]) -> Result<VertexBuffers, GpuError> {
     catch_errors(device, || VertexBuffers::upload(device, vertices))?
+}
+
+/// Uploads the resident part (every `stride`-th record from file index 0) of the piece of
+/// `source` starting at record `start`, whose records decode to `vertices`: the file's bytes as
+/// they are where the GPU reads the layout in place, else the decoded vertices.
+fn upload_piece(
+    device: &wgpu::Device,
+    source: &VertexSource,
+    vertices: &[Vertex],
+    start: u64,
+    stride: u32,
+) -> Result<VertexBuffers, String> {
+    let direct = source.is_direct() && source.decoder().is_some();
+    if !direct {
+        return if stride == 1 {
+            upload(device, vertices)
+        } else {
+            upload(device, &Resident::of(vertices, start, stride).vertices)
+        }
+        .map_err(|e| e.to_string());
+    }
+    let size = source.layout().stride();
+    let mut records = vec![0u8; vertices.len() * size];
+    source
+        .read_records(start, &mut records)
+        .map_err(|e| e.to_string())?;
+    if stride > 1 {
+        let skip = ((u64::from(stride) - start % u64::from(stride)) % u64::from(stride)) as usize;
+        records = records
+            .chunks(size)
+            .skip(skip)
+            .step_by(stride as usize)
+            .flatten()
+            .copied()
+            .collect();
+    }
+    let layout = source.gpu_layout();
+    catch_errors(device, || {
+        VertexBuffers::upload_records(device, &records, layout, u64::MAX)
+    })
+    .and_then(|r| r)
+    .map_err(|e| e.to_string())
 }
 
 /// Statistics of an evenly spread sample of about 65 000 vertices, read in 256 runs: enough
@@ -259,7 +294,7 @@ impl FillIn {
                 let piece = source
                     .read(range.start, &mut staging)
                     .map_err(|e| e.to_string())
-                    .and_then(|()| upload(&device, &staging).map_err(|e| e.to_string()));
+                    .and_then(|()| upload_piece(&device, &source, &staging, range.start, 1));
                 match piece {
                     Ok(buffers) => send(LoadEvent::Piece(ResidentPiece {
                         buffers,
@@ -312,9 +347,7 @@ mod tests {
         let whole = Resident::of(&vertices, 0, 7);
         let mut pieces = Vec::new();
         for (n, chunk) in vertices.chunks(13).enumerate() {
-            let r = Resident::of(chunk, n as u64 * 13, 7);
-            assert_eq!(r.first % 7, 0);
-            pieces.extend(r.vertices);
+            pieces.extend(Resident::of(chunk, n as u64 * 13, 7).vertices);
         }
         assert_eq!(pieces, whole.vertices);
         assert_eq!(whole.vertices.len(), 15);

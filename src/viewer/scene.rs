@@ -185,7 +185,11 @@ impl Scene {
             bytemuck::cast_slice(vertices),
         );
         preview.filled += vertices.len() as u64;
-        let buffers = VertexBuffers::from_buffer(preview.buffer.clone(), preview.filled as u32);
+        let buffers = VertexBuffers::from_buffer(
+            preview.buffer.clone(),
+            preview.filled as u32,
+            crate::format::GpuLayout::DEFAULT,
+        );
         preview.draw = Some(PointDraw::new(device, renderer, &buffers));
     }
 

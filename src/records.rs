@@ -1,0 +1,169 @@
+//! Records of any [`Layout`] as default vertices: what statistics, the readout's neighbours and
+//! the CPU see, and what is uploaded when the GPU cannot read the records in place.
+//!
+//! Positions far from the origin (LAS tiles at 10⁵–10⁶ m, `d` positions in scans) would lose
+//! their detail in float32; they are shifted by a whole-number [`Decoder::shift`] first, and the
+//! shift is said wherever coordinates are shown.
+
+use crate::format::{Code, Endian, Layout};
+use crate::vertex::Vertex;
+
+/// Turns records of one layout into vertices.
+#[derive(Clone, Debug)]
+pub struct Decoder {
+    layout: Layout,
+    shift: [f64; 3],
+    color_gain: f64,
+}
+
+impl Decoder {
+    /// A decoder for `layout` subtracting `shift` from positions and multiplying colours (from 0
+    /// to 1) by `color_gain` (257 for 8-bit values stored in 16-bit fields).
+    pub fn new(layout: Layout, shift: [f64; 3], color_gain: f64) -> Decoder {
+        Decoder {
+            layout,
+            shift,
+            color_gain,
+        }
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// What is subtracted from every position before it becomes float32.
+    pub fn shift(&self) -> [f64; 3] {
+        self.shift
+    }
+
+    /// What colours are multiplied by.
+    pub fn color_gain(&self) -> f64 {
+        self.color_gain
+    }
+
+    /// Decodes the records in `bytes` (whole records; the last may lack its trailing padding)
+    /// into `out`, one vertex a record.
+    pub fn decode(&self, bytes: &[u8], out: &mut [Vertex]) {
+        let stride = self.layout.stride();
+        let fast = self.shift == [0.0; 3]
+            && self.color_gain == 1.0
+            && self.layout.endian() == Endian::Little
+            && self.layout.scale().is_none()
+            && self.layout.position().code == Code::F32;
+        for (i, v) in out.iter_mut().enumerate() {
+            let start = i * stride;
+            let record = &bytes[start.min(bytes.len())..(start + stride).min(bytes.len())];
+            *v = if fast {
+                self.decode_fast(record)
+            } else {
+                self.decode_one(record)
+            };
+        }
+    }
+
+    /// The common case: little-endian float32 positions, colours of any kind.
+    fn decode_fast(&self, record: &[u8]) -> Vertex {
+        let p = self.layout.position().offset;
+        let f32_at = |at: usize| {
+            record
+                .get(at..at + 4)
+                .map_or(0.0, |b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let position = glam::Vec3::new(f32_at(p), f32_at(p + 4), f32_at(p + 8));
+        let color = match self.layout.color() {
+            Some(c) if c.code == Code::U8 => {
+                let at = |i: usize| u16::from(record.get(c.offset + i).copied().unwrap_or(0)) * 257;
+                [at(0), at(1), at(2)]
+            }
+            Some(c) if c.code == Code::U16 => {
+                let at = |i: usize| {
+                    record
+                        .get(c.offset + 2 * i..c.offset + 2 * i + 2)
+                        .map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+                };
+                [at(0), at(1), at(2)]
+            }
+            _ => self.color_of(record),
+        };
+        Vertex::new(position, color)
+    }
+
+    fn decode_one(&self, record: &[u8]) -> Vertex {
+        let p = self.layout.read_position(record);
+        let position = glam::Vec3::new(
+            (p[0] - self.shift[0]) as f32,
+            (p[1] - self.shift[1]) as f32,
+            (p[2] - self.shift[2]) as f32,
+        );
+        Vertex::new(position, self.color_of(record))
+    }
+
+    fn color_of(&self, record: &[u8]) -> [u16; 3] {
+        match self.layout.read_color(record) {
+            Some(c) => c.map(|v| ((v * self.color_gain).clamp(0.0, 1.0) * 65535.0).round() as u16),
+            None => [0; 3],
+        }
+    }
+}
+
+/// A whole-number shift that keeps positions near `first` (the file's first finite position)
+/// within float32's detail: zero for layouts whose positions are float32 or half already.
+pub fn shift_for(layout: &Layout, first: Option<[f64; 3]>) -> [f64; 3] {
+    let needs =
+        layout.scale().is_some() || !matches!(layout.position().code, Code::F32 | Code::F16);
+    match first {
+        Some(p) if needs => p.map(|v| if v.is_finite() { v.round() } else { 0.0 }),
+        _ => [0.0; 3],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(layout: &str, bytes: &[u8]) -> Vertex {
+        let layout = Layout::parse(layout).unwrap();
+        let mut out = [Vertex::default()];
+        Decoder::new(layout, [0.0; 3], 1.0).decode(bytes, &mut out);
+        out[0]
+    }
+
+    #[test]
+    fn colours_scale_by_their_type() {
+        let mut b: Vec<u8> = [1.0f32, 2.0, 3.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        b.extend([255, 128, 0, 7]);
+        let v = record("pos:3f col:4B", &b);
+        assert_eq!(v.position, glam::Vec3::new(1.0, 2.0, 3.0));
+        assert_eq!(v.color, [65535, 128 * 257, 0]);
+        let mut f: Vec<u8> = [1.0f32, 2.0, 3.0, 1.0, 0.5, -1.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(record("pos:3f col:3f", &f).color, [65535, 32768, 0]);
+        f.truncate(12);
+        assert_eq!(record("pos:3f", &f).color, [0, 0, 0]);
+    }
+
+    #[test]
+    fn far_positions_are_shifted_before_they_become_float32() {
+        let layout = Layout::parse("pos:3d").unwrap();
+        let p = [512_345.678_9f64, 5_401_234.25, 12.5];
+        let bytes: Vec<u8> = p.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let shift = shift_for(&layout, Some(p));
+        assert_eq!(shift, [512_346.0, 5_401_234.0, 13.0]);
+        let mut out = [Vertex::default()];
+        Decoder::new(layout, shift, 1.0).decode(&bytes, &mut out);
+        // Millimetres survive: float32 of the raw coordinate would be off by a quarter metre.
+        assert!((f64::from(out[0].position.x) - (p[0] - shift[0])).abs() < 1e-6);
+        assert!((f64::from(out[0].position.y) - 0.25).abs() < 1e-6);
+        assert_eq!(shift_for(&Layout::default_layout(), Some(p)), [0.0; 3]);
+        assert_eq!(
+            shift_for(&Layout::parse("pos:3d").unwrap(), Some([0.6, -0.4, 2.0])),
+            [0.0; 3]
+        );
+    }
+}
