@@ -107,13 +107,18 @@ impl Decoder {
     }
 }
 
+/// Coordinates beyond this are shifted: float32's step there is about a millimetre.
+pub const SHIFT_BEYOND: f64 = 10_000.0;
+
 /// A whole-number shift that keeps positions near `first` (the file's first finite position)
-/// within float32's detail: zero for layouts whose positions are float32 or half already.
+/// within float32's detail: zero for data near the origin, and for layouts whose positions are
+/// float32 or half already (their detail is already what it is).
 pub fn shift_for(layout: &Layout, first: Option<[f64; 3]>) -> [f64; 3] {
-    let needs =
-        layout.scale().is_some() || !matches!(layout.position().code, Code::F32 | Code::F16);
+    let wide = layout.scale().is_some() || !matches!(layout.position().code, Code::F32 | Code::F16);
     match first {
-        Some(p) if needs => p.map(|v| if v.is_finite() { v.round() } else { 0.0 }),
+        Some(p) if wide && p.iter().any(|v| v.abs() > SHIFT_BEYOND) => {
+            p.map(|v| if v.is_finite() { v.round() } else { 0.0 })
+        }
         _ => [0.0; 3],
     }
 }
