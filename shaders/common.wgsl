@@ -9,7 +9,7 @@ struct Frame {
     point_size: f32,
     // 1: round discs, 0: squares.
     round_points: u32,
-    // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height (y).
+    // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height.
     color_mode: u32,
     // Vertices drawn: every `step`-th, starting at `phase` (1 and 0 draw all).
     step: u32,
@@ -21,7 +21,8 @@ struct Frame {
     // ties at equal depth go to the lower.
     index_base: u32,
     order_step: u32,
-    _padding: u32,
+    // The height the ramp follows: 1 for y, 2 for z (the up axis of the file).
+    ramp_axis: u32,
 }
 
 fn ramp(t: f32) -> vec3<f32> {
@@ -35,7 +36,8 @@ fn ramp(t: f32) -> vec3<f32> {
 fn shade(frame: Frame, position: vec3<f32>, stored: vec3<f32>) -> vec3<f32> {
     if frame.color_mode == 1u {
         let span = max(frame.ramp_max - frame.ramp_min, 1e-30);
-        return ramp((position.y - frame.ramp_min) / span);
+        let height = select(position.y, position.z, frame.ramp_axis == 2u);
+        return ramp((height - frame.ramp_min) / span);
     }
     return stored;
 }

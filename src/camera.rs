@@ -11,6 +11,32 @@ pub const DEFAULT_PITCH: f32 = 20.0;
 /// Vertical field of view, in degrees.
 pub const FOV_Y: f32 = 45.0;
 
+/// The turn that puts a file's up axis where the cameras keep it (y): the identity for y-up
+/// files; for z-up ones (x, y, z) → (x, z, −y), so z points up on screen and x stays right.
+pub fn up_matrix(up: crate::source::Up) -> glam::Mat4 {
+    match up {
+        crate::source::Up::Y => glam::Mat4::IDENTITY,
+        crate::source::Up::Z => glam::Mat4::from_cols(
+            glam::Vec4::X,
+            glam::Vec4::new(0.0, 0.0, -1.0, 0.0),
+            glam::Vec4::Y,
+            glam::Vec4::W,
+        ),
+    }
+}
+
+/// `bounds` turned by [`up_matrix`]: the box the cameras frame.
+pub fn turned_bounds(bounds: Option<Bounds>, up: crate::source::Up) -> Option<Bounds> {
+    let m = up_matrix(up);
+    bounds.map(|b| {
+        let (a, c) = (m.transform_point3(b.min), m.transform_point3(b.max));
+        Bounds {
+            min: a.min(c),
+            max: a.max(c),
+        }
+    })
+}
+
 /// How positions become clip space.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum CameraMode {

@@ -20,6 +20,14 @@ impl Bounds {
         self.min * 0.5 + self.max * 0.5
     }
 
+    /// The range of heights: y, or z for a z-up file.
+    pub fn height_range(&self, up: crate::source::Up) -> (f32, f32) {
+        match up {
+            crate::source::Up::Y => (self.min.y, self.max.y),
+            crate::source::Up::Z => (self.min.z, self.max.z),
+        }
+    }
+
     /// Edge lengths of the box (may be infinite when the box spans more than f32 can hold).
     pub fn size(&self) -> Vec3 {
         self.max - self.min

@@ -1,18 +1,87 @@
-//! Opening FILE arguments: a file read in pieces, or standard input read whole.
+//! Opening FILE arguments: raw records of a `--layout`, PLY, LAS, or standard input.
 
+use std::io::Read;
 use std::path::Path;
 
+use anyhow::Context;
+use vertexview::format::Layout;
+use vertexview::open::{self, FileKind};
 use vertexview::source::VertexSource;
 use vertexview::{LoadError, VertexStats};
 
 use super::progress;
 
-/// FILE for reading in pieces; `-` reads standard input to its end first.
-pub fn open_source(path: &Path) -> Result<VertexSource, LoadError> {
-    if path == Path::new("-") {
-        return vertexview::viewer::load_with_progress(path).map(VertexSource::from_file);
+/// How the records of a raw file are laid out.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LayoutArgs {
+    /// The record of a raw file, field by field: NAME:FORMAT with FORMAT a count and a
+    /// struct-module code, such as 'pos:3f col:4B' (pos: the position; col: the colour; _:
+    /// padding; other names are skipped). Default 'pos:3f col:3H _:2x'.
+    #[arg(long, value_name = "SPEC", value_parser = parse_layout)]
+    pub layout: Option<Layout>,
+    /// Bytes from one record to the next, when records carry bytes the layout does not name.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub stride: Option<u32>,
+    /// Bytes to skip before the first record (a header).
+    #[arg(long, value_name = "N")]
+    pub offset: Option<u64>,
+}
+
+fn parse_layout(s: &str) -> Result<Layout, String> {
+    Layout::parse(s).map_err(|e| e.to_string())
+}
+
+impl LayoutArgs {
+    /// The layout these flags describe, or `None` when none was given.
+    pub fn layout(&self) -> anyhow::Result<Option<Layout>> {
+        if self.layout.is_none() && self.stride.is_none() && self.offset.is_none() {
+            return Ok(None);
+        }
+        let mut layout = self.layout.clone().unwrap_or_default();
+        if let Some(stride) = self.stride {
+            layout = layout.with_stride(stride as usize)?;
+        }
+        if let Some(offset) = self.offset {
+            layout = layout.with_header(offset);
+        }
+        Ok(Some(layout))
     }
-    VertexSource::open(path)
+}
+
+/// FILE for reading in pieces; `-` reads standard input to its end first.
+pub fn open_source(path: &Path, layout: &LayoutArgs) -> anyhow::Result<(VertexSource, FileKind)> {
+    let layout = layout.layout()?;
+    if path == Path::new("-") {
+        return Ok((read_stdin(layout)?, FileKind::Raw));
+    }
+    Ok(open::open(path, layout)?)
+}
+
+fn read_stdin(layout: Option<Layout>) -> anyhow::Result<VertexSource> {
+    match layout {
+        None => {
+            Ok(vertexview::viewer::load_with_progress(Path::new("-"))
+                .map(VertexSource::from_file)?)
+        }
+        Some(layout) => {
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                return Err(LoadError::NotAFile {
+                    path: "<stdin>".into(),
+                    kind: vertexview::FileKind::Terminal,
+                }
+                .into());
+            }
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("<stdin>: cannot read")?;
+            Ok(VertexSource::from_memory_with(
+                "<stdin>", bytes, layout, None,
+            )?)
+        }
+    }
 }
 
 /// The statistics of every vertex, with a progress bar on a terminal.

@@ -4,7 +4,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vertexview::source::VertexSource;
+use super::input::LayoutArgs;
+
+use vertexview::format::{format_value, Code, Endian, Layout, Role};
+use vertexview::open::FileKind;
+use vertexview::ply::Encoding;
+use vertexview::source::{Up, VertexSource};
 use vertexview::{LoadError, Vertex, VertexStats};
 
 #[derive(Debug, clap::Args)]
@@ -20,13 +25,16 @@ pub struct Args {
     /// Print only the last N vertices (implies --list unless --csv).
     #[arg(long, value_name = "N")]
     tail: Option<usize>,
-    /// Print the vertices as CSV with the header x,y,z,r,g,b.
+    /// Print the vertices as CSV with the header x,y,z,r,g,b (a layout's own fields for other
+    /// layouts).
     #[arg(long)]
     csv: bool,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = super::input::open_source(&args.file)?;
+    let (file, kind) = super::input::open_source(&args.file, &args.layout)?;
     super::note_if_empty(&file);
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -35,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         list(&mut out, &file, &args)
     } else {
         let stats = super::input::summarise(&file)?;
-        summary(&mut out, &file, &stats).map_err(Failure::Write)
+        summary(&mut out, &file, &kind, &stats).map_err(Failure::Write)
     };
     match written.and_then(|()| out.flush().map_err(Failure::Write)) {
         // `vertexview inspect --list big.bin | head` closes the pipe early: that is success.
@@ -58,15 +66,69 @@ impl From<LoadError> for Failure {
     }
 }
 
-fn summary(out: &mut impl Write, file: &VertexSource, stats: &VertexStats) -> io::Result<()> {
+fn summary(
+    out: &mut impl Write,
+    file: &VertexSource,
+    kind: &FileKind,
+    stats: &VertexStats,
+) -> io::Result<()> {
     writeln!(out, "file         {}", file.path().display())?;
+    match kind {
+        FileKind::Raw => {}
+        FileKind::Ply(info) => writeln!(
+            out,
+            "kind         PLY, {}, {}",
+            match info.encoding {
+                Encoding::Ascii => "ASCII",
+                Encoding::BinaryLittle => "binary little-endian",
+                Encoding::BinaryBig => "binary big-endian",
+            },
+            if info.whole {
+                "read whole and converted"
+            } else {
+                "read in pieces"
+            }
+        )?,
+        FileKind::Las(info) => writeln!(
+            out,
+            "kind         LAS {}.{}, point format {}, {}-byte records",
+            info.version.0, info.version.1, info.point_format, info.record_length
+        )?,
+    }
     writeln!(out, "bytes        {}", file.file_len())?;
-    writeln!(
-        out,
-        "stride       {} bytes ({})",
-        vertexview::vertex::STRIDE,
-        vertexview::vertex::FORMAT
-    )?;
+    let layout = file.layout();
+    let whole = matches!(kind, FileKind::Ply(info) if info.whole);
+    if !whole && layout.is_default() {
+        writeln!(
+            out,
+            "stride       {} bytes ({})",
+            vertexview::vertex::STRIDE,
+            vertexview::vertex::FORMAT
+        )?;
+    } else if !whole {
+        writeln!(
+            out,
+            "layout       {} ({}-byte records from byte {})",
+            layout,
+            layout.stride(),
+            layout.header()
+        )?;
+        let skipped: Vec<&str> = layout
+            .fields()
+            .iter()
+            .filter(|f| f.role == Role::Other)
+            .map(|f| f.name.as_str())
+            .collect();
+        if !skipped.is_empty() {
+            writeln!(out, "not drawn    {}", skipped.join(", "))?;
+        }
+        let gpu = if file.is_direct() {
+            "reads the records in place".to_owned()
+        } else {
+            format!("converted on upload, in pieces ({})", why_converted(layout))
+        };
+        writeln!(out, "gpu          {gpu}")?;
+    }
     writeln!(out, "vertices     {}", stats.count)?;
     let last = if file.is_empty() {
         "-"
@@ -75,21 +137,35 @@ fn summary(out: &mut impl Write, file: &VertexSource, stats: &VertexStats) -> io
     } else {
         "padded"
     };
-    writeln!(out, "last vertex  {last}")?;
+    if layout.is_default() && !whole {
+        writeln!(out, "last vertex  {last}")?;
+    }
+    let shift = file.shift();
     match stats.bounds {
         Some(b) => {
-            for (axis, (lo, hi)) in ["x", "y", "z"]
-                .iter()
-                .zip(b.min.to_array().into_iter().zip(b.max.to_array()))
-            {
-                writeln!(out, "bounds {axis}     {lo} .. {hi}")?;
+            for (i, axis) in ["x", "y", "z"].iter().enumerate() {
+                let (lo, hi) = (b.min.to_array()[i], b.max.to_array()[i]);
+                if shift == [0.0; 3] {
+                    writeln!(out, "bounds {axis}     {lo} .. {hi}")?;
+                } else {
+                    let (lo, hi) = (f64::from(lo) + shift[i], f64::from(hi) + shift[i]);
+                    writeln!(out, "bounds {axis}     {lo:.3} .. {hi:.3}")?;
+                }
             }
         }
         None => writeln!(out, "bounds       none (no finite positions)")?,
     }
+    if shift != [0.0; 3] {
+        writeln!(
+            out,
+            "shift        {} {} {} (subtracted before positions become float32; coordinates shown are the file's)",
+            shift[0], shift[1], shift[2]
+        )?;
+    }
     writeln!(out, "non-finite   {}", stats.non_finite)?;
+    let colored = layout.color().is_some() || layout.is_default() || file.decoder().is_none();
     for (i, name) in ["red", "green", "blue"].iter().enumerate() {
-        if stats.count == 0 {
+        if stats.count == 0 || !colored {
             writeln!(out, "{name:<12} -")?;
         } else {
             writeln!(
@@ -99,7 +175,47 @@ fn summary(out: &mut impl Write, file: &VertexSource, stats: &VertexStats) -> io
             )?;
         }
     }
+    if !colored {
+        writeln!(out, "colours      none: drawn by a ramp over the height")?;
+    } else if let FileKind::Las(info) = kind {
+        if info.eight_bit_color {
+            writeln!(
+                out,
+                "colours      8-bit values in 16-bit fields (every sampled value is at most 255): scaled by 257"
+            )?;
+        }
+    } else if !layout.is_default() {
+        writeln!(
+            out,
+            "colours      as drawn: 16-bit, from the file's {}",
+            layout.color().map_or("values".into(), |c| format!(
+                "{}-bit values",
+                c.code.size() * 8
+            ))
+        )?;
+    }
+    if file.up() == Up::Z {
+        writeln!(out, "up           z")?;
+    }
     Ok(())
+}
+
+/// Why the GPU cannot read `layout`'s records in place.
+fn why_converted(layout: &Layout) -> &'static str {
+    let p = layout.position();
+    if layout.endian() == Endian::Big {
+        "big-endian numbers"
+    } else if layout.scale().is_some() {
+        "scaled integer positions"
+    } else if p.code == Code::F64 {
+        "float64 positions have no vertex format"
+    } else if !matches!(p.code, Code::F32 | Code::F16) {
+        "integer positions"
+    } else if !layout.stride().is_multiple_of(4) {
+        "vertex strides must be multiples of 4 bytes"
+    } else {
+        "a field at an offset no vertex format accepts"
+    }
 }
 
 /// Prints the vertices asked for, read piece by piece: a listing of a huge file holds one piece.
@@ -115,6 +231,9 @@ fn list(out: &mut impl Write, file: &VertexSource, args: &Args) -> Result<(), Fa
         (Some(h), Some(t)) if h >= t => vec![(0, n)],
         (Some(h), Some(t)) => vec![(0, h), (t, n)],
     };
+    if file.decoder().is_some() {
+        return list_records(out, file, &ranges, args.csv);
+    }
     if args.csv {
         writeln!(out, "x,y,z,r,g,b").map_err(Failure::Write)?;
     }
@@ -128,6 +247,65 @@ fn list(out: &mut impl Write, file: &VertexSource, args: &Args) -> Result<(), Fa
                 write_vertex(out, at + i, v, args.csv).map_err(Failure::Write)?;
             }
             at += count;
+        }
+    }
+    Ok(())
+}
+
+/// Lists records of a layout as stored: every field that is not padding, in order.
+fn list_records(
+    out: &mut impl Write,
+    file: &VertexSource,
+    ranges: &[(usize, usize)],
+    csv: bool,
+) -> Result<(), Failure> {
+    let layout = file.layout();
+    let write = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(Failure::Write);
+    if csv {
+        let columns: Vec<String> = layout
+            .fields()
+            .iter()
+            .filter(|f| f.role != Role::Padding && f.code != Code::Pad)
+            .flat_map(|f| {
+                (0..f.count).map(move |i| match (f.role, f.count) {
+                    (Role::Position, _) => ["x", "y", "z"][i].to_owned(),
+                    (Role::Color, _) => ["r", "g", "b", "a"][i].to_owned(),
+                    (_, 1) => f.name.clone(),
+                    _ => format!("{}_{i}", f.name),
+                })
+            })
+            .collect();
+        write(out, columns.join(","))?;
+    }
+    let stride = layout.stride();
+    let mut records = vec![0u8; stride * 4096];
+    for &(start, end) in ranges {
+        let mut at = start;
+        while at < end {
+            let n = (end - at).min(4096);
+            file.read_records(at as u64, &mut records[..n * stride])?;
+            for (i, record) in records[..n * stride].chunks(stride).enumerate() {
+                let values = layout.read_values(record);
+                let line = if csv {
+                    values
+                        .iter()
+                        .flat_map(|(f, v)| v.iter().map(|x| format_value(f.code, *x)))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                } else {
+                    let fields: Vec<String> = values
+                        .iter()
+                        .map(|(f, v)| {
+                            let v: Vec<String> =
+                                v.iter().map(|x| format_value(f.code, *x)).collect();
+                            format!("{}=({})", f.name, v.join(", "))
+                        })
+                        .collect();
+                    format!("{}: {}", at + i, fields.join(" "))
+                };
+                write(out, line)?;
+            }
+            at += n;
         }
     }
     Ok(())

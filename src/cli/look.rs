@@ -4,6 +4,7 @@ use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
 use vertexview::gpu::{ColorMode, PointShape, Raster, RenderSettings};
+use vertexview::source::Up;
 use vertexview::Bounds;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -42,6 +43,15 @@ pub struct LookArgs {
     /// where the GPU supports it and it is faster).
     #[arg(long, value_enum, default_value_t = RasterArg::Auto)]
     pub raster: RasterArg,
+    /// Which axis of the file is up (default: z for LAS files, y for others).
+    #[arg(long, value_enum)]
+    pub up: Option<UpArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpArg {
+    Y,
+    Z,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,40 +99,57 @@ impl LookArgs {
     }
 
     /// Whether these flags draw a picture that depends on the data's bounding box.
-    pub fn needs_bounds(&self) -> bool {
-        self.camera == CameraArg::Fit || self.height_colors
+    pub fn needs_bounds(&self, colored: bool) -> bool {
+        self.camera == CameraArg::Fit || self.ramp(colored)
+    }
+
+    /// The up axis: the flag's, or the file's.
+    pub fn up(&self, file: Up) -> Up {
+        match self.up {
+            Some(UpArg::Y) => Up::Y,
+            Some(UpArg::Z) => Up::Z,
+            None => file,
+        }
+    }
+
+    /// Whether the height ramp colours the points: asked for, or the file has no colours.
+    pub fn ramp(&self, colored: bool) -> bool {
+        self.height_colors || !colored
     }
 
     /// The settings for data within `bounds` (which only matter when
-    /// [`needs_bounds`](Self::needs_bounds)).
-    pub fn settings(&self, bounds: Option<Bounds>) -> RenderSettings {
+    /// [`needs_bounds`](Self::needs_bounds)) with `up` its up axis, for a file with colours or
+    /// without.
+    pub fn settings(&self, bounds: Option<Bounds>, up: Up, colored: bool) -> RenderSettings {
+        let turned = vertexview::camera::turned_bounds(bounds, up);
         RenderSettings {
             size: self.size,
-            camera: self.camera_mode(bounds),
+            camera: self.camera_mode(turned),
             point_size: self.point_size,
             shape: if self.round {
                 PointShape::Round
             } else {
                 PointShape::Square
             },
-            color_mode: if self.height_colors {
-                height_ramp(bounds)
+            color_mode: if self.ramp(colored) {
+                height_ramp(bounds, up)
             } else {
                 ColorMode::File
             },
             background: self.background,
             raster: self.raster.into(),
+            up,
         }
     }
 }
 
-/// The height ramp over the data's y range.
-pub fn height_ramp(bounds: Option<Bounds>) -> ColorMode {
+/// The height ramp over the data's range of heights.
+fn height_ramp(bounds: Option<Bounds>, up: Up) -> ColorMode {
     match bounds {
-        Some(b) => ColorMode::Height {
-            min: b.min.y,
-            max: b.max.y,
-        },
+        Some(b) => {
+            let (min, max) = b.height_range(up);
+            ColorMode::Height { min, max }
+        }
         None => ColorMode::Height { min: 0.0, max: 1.0 },
     }
 }

@@ -1,5 +1,6 @@
 //! Command-line flags and the dispatch to each subcommand.
 
+mod convert;
 mod gen;
 mod input;
 mod inspect;
@@ -30,6 +31,8 @@ enum Command {
     Render(render::Args),
     /// Open a window that shows a file's points.
     View(view::Args),
+    /// Convert between raw files, PLY and LAS (in); raw or PLY (out).
+    Convert(convert::Args),
 }
 
 /// Says on stderr that a file is empty: not an error, but rarely what the user meant.
@@ -49,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Gen(args)) => gen::run(args),
         Some(Command::Render(args)) => render::run(args),
         Some(Command::View(args)) => view::run(args),
+        Some(Command::Convert(args)) => convert::run(args),
         None => view::run_default(),
     }
 }

@@ -28,6 +28,11 @@ pub fn count_bar(message: String, total: u64) -> ProgressBar {
     bar
 }
 
+/// A bar that shows nothing: for writers whose progress another bar tells.
+pub fn hidden() -> ProgressBar {
+    ProgressBar::hidden()
+}
+
 /// A flag that the first Ctrl-C (SIGINT) raises instead of killing the process, so that a long
 /// write can stop, remove its temporary file and leave the old output in place. A second Ctrl-C
 /// ends the process at once.

@@ -8,6 +8,7 @@ use vertexview::gpu;
 use vertexview::image::{self, RgbaImage};
 use vertexview::output;
 
+use super::input::LayoutArgs;
 use super::look::LookArgs;
 
 #[derive(Debug, clap::Args)]
@@ -19,6 +20,8 @@ pub struct Args {
     output: PathBuf,
     #[command(flatten)]
     look: LookArgs,
+    #[command(flatten)]
+    layout: LayoutArgs,
     /// Compare the result with this PNG; exit 1 if they differ by more than --threshold. A missing
     /// reference is written from the result (and the run exits 1 saying so).
     #[arg(long, value_name = "REF.png")]
@@ -65,16 +68,18 @@ fn check_outputs(args: &Args) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_outputs(&args)?;
-    let source = super::input::open_source(&args.file)?;
+    let (source, _) = super::input::open_source(&args.file, &args.layout)?;
     super::note_if_empty(&source);
     // One pass for the bounding box where the picture needs it, then the file piece by piece:
     // memory stays at a few pieces whatever the file's size.
-    let bounds = if args.look.needs_bounds() {
+    let bounds = if args.look.needs_bounds(source.has_color()) {
         super::input::summarise(&source)?.bounds
     } else {
         None
     };
-    let settings = args.look.settings(bounds);
+    let settings = args
+        .look
+        .settings(bounds, args.look.up(source.up()), source.has_color());
     let gpu = gpu::GpuContext::headless()?;
     let bar =
         super::progress::count_bar(format!("drawing {}", source.path().display()), source.len());

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use vertexview::gpu::{self, RenderSettings};
 use vertexview::viewer::{self, ViewerError, ViewerOptions, CONTROLS};
 
+use super::input::LayoutArgs;
 use super::look::LookArgs;
 
 #[derive(Debug, clap::Args)]
@@ -15,6 +16,8 @@ pub struct Args {
     file: Option<PathBuf>,
     #[command(flatten)]
     look: LookArgs,
+    #[command(flatten)]
+    layout: LayoutArgs,
     /// Draw this many frames, then exit (for smoke tests).
     #[arg(long, value_name = "N")]
     frames: Option<u64>,
@@ -30,17 +33,19 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let source = match &args.file {
-        Some(path) => super::input::open_source(path)?,
+        Some(path) => super::input::open_source(path, &args.layout)?.0,
         None => viewer::built_in_sample()?,
     };
     super::note_if_empty(&source);
     // A first camera from an evenly spread sample (milliseconds, whatever the size); the viewer
     // refines it when the whole file has been read.
     let sample = viewer::sample_stats(&source)?;
-    let settings = args.look.settings(sample.bounds);
+    let settings = args
+        .look
+        .settings(sample.bounds, args.look.up(source.up()), source.has_color());
     viewer::run(ViewerOptions {
         settings,
-        colors_chosen: args.look.height_colors,
+        colors_chosen: args.look.ramp(source.has_color()),
         source,
         frames: args.frames,
         watch: !args.no_watch,

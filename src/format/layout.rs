@@ -508,8 +508,8 @@ impl Layout {
             .map(|c| c.map(|v| (v / scale).clamp(0.0, 1.0)))
     }
 
-    /// Every field's values in one record, as `inspect` lists them.
-    pub fn read_values(&self, record: &[u8]) -> Vec<(&str, Vec<f64>)> {
+    /// Every field's values in one record, as `inspect` lists them (see [`format_value`]).
+    pub fn read_values(&self, record: &[u8]) -> Vec<(&LayoutField, Vec<f64>)> {
         self.fields
             .iter()
             .filter(|f| f.role != Role::Padding && f.code != Code::Pad)
@@ -517,7 +517,7 @@ impl Layout {
                 let values = (0..f.count)
                     .map(|i| self.number(record, f.code, f.offset + i * f.code.size()))
                     .collect();
-                (f.name.as_str(), values)
+                (f, values)
             })
             .collect()
     }
@@ -548,6 +548,16 @@ impl Layout {
             Code::F64 => f64::from_bits(le(8)),
             Code::Pad => 0.0,
         }
+    }
+}
+
+/// A value of `code` as the file holds it, in the shortest text that reads back to it: floats
+/// at their own precision, integers as integers.
+pub fn format_value(code: Code, value: f64) -> String {
+    match code {
+        Code::F16 | Code::F32 => (value as f32).to_string(),
+        Code::F64 => value.to_string(),
+        _ => (value as i64).to_string(),
     }
 }
 

@@ -13,5 +13,7 @@ mod view;
 
 pub use checked::{split_vertex, ColorView, PositionView};
 pub use code::{ByteOrder, Code, Field, Format, FormatError};
-pub use layout::{Endian, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale, DEFAULT_SPEC};
+pub use layout::{
+    format_value, Endian, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale, DEFAULT_SPEC,
+};
 pub use view::{Element, Value, View, ViewError};

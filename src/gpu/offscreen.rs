@@ -2,6 +2,9 @@
 
 use crate::camera::CameraMode;
 use crate::image::RgbaImage;
+use glam::Mat4;
+
+use crate::source::Up;
 use crate::stats::Bounds;
 
 use super::context::{catch_errors, map_blocking};
@@ -42,6 +45,8 @@ pub struct RenderSettings {
     pub background: [u8; 3],
     /// Which rasteriser draws the points.
     pub raster: Raster,
+    /// Which axis of the file is up; a z-up file is turned so z points up on screen.
+    pub up: Up,
 }
 
 impl Default for RenderSettings {
@@ -54,6 +59,7 @@ impl Default for RenderSettings {
             color_mode: ColorMode::File,
             background: [0, 0, 0],
             raster: Raster::Auto,
+            up: Up::Y,
         }
     }
 }
@@ -65,17 +71,23 @@ impl RenderSettings {
         self.camera != CameraMode::Ndc || matches!(self.color_mode, ColorMode::Height { .. })
     }
 
-    /// The frame parameters for data within `bounds`.
+    /// The frame parameters for data within `bounds` (in the file's coordinates).
     pub fn frame_params(&self, bounds: Option<Bounds>) -> FrameParams {
         let aspect = self.size[0] as f32 / self.size[1].max(1) as f32;
+        let turned = crate::camera::turned_bounds(bounds, self.up);
+        let view_proj = match self.camera {
+            CameraMode::Ndc => Mat4::IDENTITY,
+            _ => self.camera.view_proj(turned, aspect) * crate::camera::up_matrix(self.up),
+        };
         FrameParams {
-            view_proj: self.camera.view_proj(bounds, aspect),
+            view_proj,
             viewport: self.size,
             point_size: self.point_size,
             shape: self.shape,
             color_mode: self.color_mode,
             raster: self.raster,
             subsample: Default::default(),
+            up: self.up,
         }
     }
 }

@@ -4,6 +4,8 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Mat4;
 
+use crate::source::Up;
+
 /// Drawing points larger than one pixel: squares or discs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum PointShape {
@@ -20,7 +22,8 @@ pub enum ColorMode {
     /// The colours stored in the file, value / 65535.
     #[default]
     File,
-    /// A colour ramp over the height (y), from `min` to `max`: for files without colours.
+    /// A colour ramp over the height (y, or z for a z-up file: see [`FrameParams::up`]), from
+    /// `min` to `max`: for files without colours.
     Height {
         /// Height at the start of the ramp.
         min: f32,
@@ -112,6 +115,9 @@ pub struct FrameParams {
     pub raster: Raster,
     /// Which vertices are drawn.
     pub subsample: Subsample,
+    /// Which axis of the positions is up: the height the ramp follows. (Turning the data is
+    /// `view_proj`'s business.)
+    pub up: Up,
 }
 
 impl Default for FrameParams {
@@ -126,6 +132,7 @@ impl Default for FrameParams {
             color_mode: ColorMode::File,
             raster: Raster::Auto,
             subsample: Subsample::ALL,
+            up: Up::Y,
         }
     }
 }
@@ -156,7 +163,7 @@ pub(super) struct FrameUniform {
     pub phase: u32,
     pub index_base: u32,
     pub order_step: u32,
-    pub padding: u32,
+    pub ramp_axis: u32,
 }
 
 /// Size of [`FrameUniform`] in bytes.
@@ -188,7 +195,10 @@ impl FrameUniform {
             phase: params.subsample.phase % step,
             index_base: 0,
             order_step: 1,
-            padding: 0,
+            ramp_axis: match params.up {
+                Up::Y => 1,
+                Up::Z => 2,
+            },
         }
     }
 }
@@ -228,7 +238,7 @@ mod tests {
                 "phase",
                 "index_base",
                 "order_step",
-                "_padding"
+                "ramp_axis"
             ]
         );
     }

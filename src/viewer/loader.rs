@@ -20,10 +20,6 @@ use crate::LoadError;
 /// Vertices in the preview drawn while the view moves: an even subsample of the whole file.
 pub const PREVIEW_VERTICES: u64 = 1 << 20;
 
-/// Vertices a sample for the first camera reads: 256 runs of 256, evenly spread.
-const SAMPLE_RUNS: u64 = 256;
-const SAMPLE_RUN: u64 = 256;
-
 /// What the loading thread tells the event loop, tagged with the load it belongs to.
 #[derive(Debug)]
 pub enum LoadEvent {
@@ -242,21 +238,10 @@ fn upload_piece(
     .map_err(|e| e.to_string())
 }
 
-/// Statistics of an evenly spread sample of about 65 000 vertices, read in 256 runs: enough
-/// for a first camera, in milliseconds even from a disk. Files that small are read whole.
+/// Statistics of an evenly spread sample, for a first camera: see
+/// [`VertexSource::sample_stats`].
 pub fn sample_stats(source: &VertexSource) -> Result<VertexStats, LoadError> {
-    let n = source.len();
-    if n <= SAMPLE_RUNS * SAMPLE_RUN {
-        return source.stats(|_, _| {});
-    }
-    let mut acc = StatsAccumulator::default();
-    let mut run = vec![Vertex::default(); SAMPLE_RUN as usize];
-    for i in 0..SAMPLE_RUNS {
-        let start = (n - SAMPLE_RUN) / (SAMPLE_RUNS - 1) * i;
-        source.read(start, &mut run)?;
-        acc.add(&run);
-    }
-    Ok(acc.finish())
+    source.sample_stats()
 }
 
 /// Streams a file's vertices at full density through the GPU, piece by piece, for a picture

@@ -55,6 +55,20 @@ impl App {
         if matches!(self.settings.color_mode, ColorMode::Height { .. }) {
             command.push_str(" --height-colors");
         }
+        if self.settings.up == crate::source::Up::Z {
+            command.push_str(" --up z");
+        }
+        // A raw file of another layout: the flags that read it the same way.
+        if let Some(source) = self.source() {
+            let layout = source.layout();
+            if crate::open::kind_of(source.path()) == "raw" && !layout.is_default() {
+                command.push_str(&format!(
+                    " --layout '{layout}' --stride {} --offset {}",
+                    layout.stride(),
+                    layout.header()
+                ));
+            }
+        }
         command
     }
 
@@ -73,6 +87,7 @@ impl App {
             color_mode: self.settings.color_mode,
             background: self.settings.background,
             raster: self.drawn_raster(),
+            up: self.settings.up,
         };
         let stem = self
             .path()

@@ -134,11 +134,17 @@ impl App {
             .unwrap_or_default()
     }
 
-    fn bounds(&self) -> Option<Bounds> {
+    /// The data's bounds in the file's coordinates.
+    fn file_bounds(&self) -> Option<Bounds> {
         self.scene
             .as_ref()
             .and_then(|s| s.known_stats())
             .and_then(|s| s.bounds)
+    }
+
+    /// The data's bounds as the cameras see them: turned so the file's up axis is up.
+    fn bounds(&self) -> Option<Bounds> {
+        crate::camera::turned_bounds(self.file_bounds(), self.settings.up)
     }
 
     fn viewport(&self) -> [u32; 2] {
@@ -155,7 +161,7 @@ impl App {
     fn view_proj(&self) -> Mat4 {
         match self.start_camera {
             CameraMode::Ndc => Mat4::IDENTITY,
-            _ => self.camera.view_proj(self.aspect()),
+            _ => self.camera.view_proj(self.aspect()) * crate::camera::up_matrix(self.settings.up),
         }
     }
 
@@ -168,6 +174,7 @@ impl App {
             color_mode: self.settings.color_mode,
             raster: self.settings.raster,
             subsample: Default::default(),
+            up: self.settings.up,
         }
     }
 
@@ -224,7 +231,8 @@ impl App {
     /// Files whose colours are all zero would be black: start them on the height ramp.
     fn pick_color_mode(&mut self) {
         let stats = self.scene.as_ref().and_then(|s| s.known_stats()).copied();
-        let colorless = stats.is_some_and(|s| s.count > 0 && s.color_max == [0, 0, 0]);
+        let colorless = stats.is_some_and(|s| s.count > 0 && s.color_max == [0, 0, 0])
+            || self.source().is_some_and(|s| !s.has_color());
         let ramp = matches!(self.settings.color_mode, ColorMode::Height { .. });
         if !self.colors_chosen || ramp {
             self.settings.color_mode = if colorless || ramp {
@@ -236,11 +244,11 @@ impl App {
     }
 
     fn height_ramp(&self) -> ColorMode {
-        match self.bounds() {
-            Some(b) => ColorMode::Height {
-                min: b.min.y,
-                max: b.max.y,
-            },
+        match self.file_bounds() {
+            Some(b) => {
+                let (min, max) = b.height_range(self.settings.up);
+                ColorMode::Height { min, max }
+            }
             None => ColorMode::Height { min: 0.0, max: 1.0 },
         }
     }

@@ -1,0 +1,320 @@
+//! Layouts, PLY and LAS from the command line: `--layout`, `inspect`, `convert`, and a second,
+//! independent reader (Python's plyfile) of what vertexview writes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn vertexview() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
+    command
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    vertexview().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).trim_end().to_owned()
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn data(name: &str) -> String {
+    s(&Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name))
+}
+
+/// An engine's dump: position and 8-bit RGBA, 16 bytes, plus a 32-byte header.
+fn engine_dump(dir: &Path) -> PathBuf {
+    let mut bytes = b"ENGINE DUMP v3 (32-byte header)\0".to_vec();
+    for i in 0..1000u32 {
+        let t = i as f32 / 1000.0;
+        for v in [
+            t * 2.0 - 1.0,
+            (t * 20.0).sin() * 0.5,
+            (t * 20.0).cos() * 0.5,
+        ] {
+            bytes.extend(v.to_le_bytes());
+        }
+        bytes.extend([(i % 256) as u8, 128, 255 - (i % 256) as u8, 255]);
+    }
+    let path = dir.join("dump.vtx");
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn inspect_shows_a_layout_and_lists_its_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = s(&engine_dump(dir.path()));
+    let out = run(&[
+        "inspect",
+        &dump,
+        "--layout",
+        "pos:3f col:4B",
+        "--offset",
+        "32",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in [
+        "bytes        16032",
+        "layout       pos:3f col:4B (16-byte records from byte 32)",
+        "gpu          reads the records in place",
+        "vertices     1000",
+        "bounds x     -1 .. 0.998",
+        "red          0 .. 65535",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    let out = run(&[
+        "inspect",
+        &dump,
+        "--layout",
+        "pos:3f col:4B",
+        "--offset",
+        "32",
+        "--head",
+        "2",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "0: pos=(-1, 0, 0.5) col=(0, 128, 255, 255)\n1: pos=(-0.998, 0.009999334, 0.4999) col=(1, 128, 254, 255)\n"
+    );
+    let out = run(&[
+        "inspect",
+        &dump,
+        "--layout",
+        "pos:3f col:4B",
+        "--offset",
+        "32",
+        "--csv",
+        "--tail",
+        "1",
+    ]);
+    assert!(
+        stdout(&out).starts_with("x,y,z,r,g,b,a\n"),
+        "{}",
+        stdout(&out)
+    );
+    // A 3-byte colour has no vertex format at a 15-byte stride: converted, and said so.
+    let packed = dir.path().join("packed.bin");
+    std::fs::write(&packed, vec![0u8; 15 * 10]).unwrap();
+    let text = stdout(&run(&["inspect", &s(&packed), "--layout", "pos:3f col:3B"]));
+    assert!(
+        text.contains("gpu          converted on upload, in pieces (vertex strides must be multiples of 4 bytes)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_layouts_and_lengths_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = s(&engine_dump(dir.path()));
+    // A spec that does not parse is a usage error, naming the field.
+    let out = run(&["inspect", &dump, "--layout", "pos:3f col:3Z"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("layout field 'col': unknown type code 'Z'"),
+        "{}",
+        stderr(&out)
+    );
+    // A length the layout does not fit: one line, exit 1, with the numbers.
+    let out = run(&[
+        "inspect",
+        &dump,
+        "--layout",
+        "pos:3f col:4B",
+        "--offset",
+        "30",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        format!("vertexview: {dump}: 16002 bytes after a 30-byte header is not a whole number of 16-byte records (1000 records, then 2 stray bytes at offset 16030)")
+    );
+    // The stride must hold the fields.
+    let out = run(&[
+        "inspect",
+        &dump,
+        "--layout",
+        "pos:3f col:4B",
+        "--stride",
+        "14",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "vertexview: layout field 'col' at offset 12 (4 bytes) ends past the stride of 14"
+    );
+}
+
+#[test]
+fn ply_and_las_open_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["inspect", &data("greg_turk_example2_ok_ascii.ply")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("kind         PLY, ASCII, read whole and converted"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["inspect", &data("house_2_ok_little_endian.ply")]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("kind         PLY, binary little-endian, read in pieces"),
+        "{text}"
+    );
+    assert!(
+        text.contains("colours      none: drawn by a ramp over the height"),
+        "{text}"
+    );
+    let out = run(&["inspect", &data("autzen.las")]);
+    let text = stdout(&out);
+    for line in [
+        "kind         LAS 1.2, point format 1, 28-byte records",
+        "vertices     106",
+        "bounds x     635616.310 .. 638864.600",
+        "shift        636083 849399 407",
+        "up           z",
+    ] {
+        assert!(text.contains(line), "missing {line:?} in\n{text}");
+    }
+    for file in [data("autzen.las"), data("greg_turk_example2_ok_ascii.ply")] {
+        let png = dir.path().join("out.png");
+        let out = run(&[
+            "render",
+            &file,
+            "-o",
+            &s(&png),
+            "--size",
+            "96x64",
+            "--point-size",
+            "3",
+        ]);
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let image = vertexview::image::RgbaImage::read_png(&png).unwrap();
+        let lit = image
+            .pixels()
+            .chunks_exact(4)
+            .filter(|p| p[..3] != [0, 0, 0])
+            .count();
+        assert!(lit > 40, "{file}: {lit} pixels lit");
+    }
+    // Broken files: one line, exit 1, with where it went wrong.
+    let truncated = dir.path().join("cut.ply");
+    let whole = std::fs::read(data("house_2_ok_little_endian.ply")).unwrap();
+    std::fs::write(&truncated, &whole[..200]).unwrap();
+    let out = run(&["inspect", &s(&truncated)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("5 records of 12 bytes from offset 194 need more than the file's 200 bytes"),
+        "{}",
+        stderr(&out)
+    );
+    let header = dir.path().join("header.ply");
+    std::fs::write(&header, "ply\nformat ascii 1.0\nelement vertex 99999999999\nproperty float x\nproperty float y\nproperty float z\nend_header\n1 2 3\n").unwrap();
+    let out = run(&["inspect", &s(&header)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("99999999999 records"),
+        "{}",
+        stderr(&out)
+    );
+    let laz = dir.path().join("tile.laz");
+    std::fs::write(&laz, b"LASF").unwrap();
+    let out = run(&["inspect", &s(&laz)]);
+    assert!(
+        stderr(&out).contains("LAZ (compressed LAS) is not read"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["inspect", &data("autzen.las"), "--layout", "pos:3f"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--layout, --stride and --offset describe raw files"));
+}
+
+#[test]
+fn convert_round_trips_and_plyfile_reads_what_we_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("helix.bin");
+    let out = run(&["gen", "--shape", "helix", "--count", "3000", "-o", &s(&raw)]);
+    assert!(out.status.success());
+    for (ply, flags) in [("b.ply", vec![]), ("a.ply", vec!["--ascii"])] {
+        let ply = dir.path().join(ply);
+        let mut args = vec!["convert", s(&raw).leak() as &str, s(&ply).leak()];
+        args.extend(flags.iter().copied());
+        let out = run(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!("wrote 3000 vertices to {}", ply.display())
+        );
+        let back = dir.path().join("back.bin");
+        let out = run(&["convert", &s(&ply), &s(&back)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            std::fs::read(&back).unwrap() == std::fs::read(&raw).unwrap(),
+            "{ply:?}: raw → PLY → raw"
+        );
+
+        // An independent reader: Python's plyfile.
+        let script = "import sys, plyfile\nv = plyfile.PlyData.read(sys.argv[1])['vertex']\nprint(len(v), repr(float(v['x'][7])), int(v['red'][7]), int(v['blue'][2999]))";
+        let py = Command::new("python3")
+            .args(["-c", script, &s(&ply)])
+            .output()
+            .expect("python3");
+        assert!(
+            py.status.success(),
+            "plyfile (pip install plyfile): {}",
+            String::from_utf8_lossy(&py.stderr)
+        );
+        let vertices: Vec<vertexview::Vertex> =
+            bytemuck::pod_collect_to_vec(&std::fs::read(&raw).unwrap());
+        let expected = format!(
+            "3000 {} {} {}\n",
+            python_float(vertices[7].position.x),
+            vertices[7].color[0],
+            vertices[2999].color[2]
+        );
+        assert_eq!(String::from_utf8_lossy(&py.stdout), expected);
+    }
+    // A layout converted to the default.
+    let dump = engine_dump(dir.path());
+    let out_bin = dir.path().join("dump.bin");
+    let out = run(&[
+        "convert",
+        &s(&dump),
+        &s(&out_bin),
+        "--layout",
+        "pos:3f col:4B",
+        "--offset",
+        "32",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::metadata(&out_bin).unwrap().len(), 20_000);
+    let text = stdout(&run(&["inspect", &s(&out_bin), "--head", "1"]));
+    assert_eq!(text, "0: (-1, 0, 0.5) rgb(0, 32896, 65535)\n");
+    // Never over the input.
+    let out = run(&["convert", &s(&raw), &s(&raw)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("refusing to overwrite it"));
+}
+
+/// How Python's repr prints a float32 widened to a float64: the shortest text that reads back
+/// to the double, as Rust's `{:?}` prints it.
+fn python_float(v: f32) -> String {
+    format!("{:?}", f64::from(v))
+}
