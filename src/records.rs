@@ -51,7 +51,15 @@ impl Decoder {
             && self.layout.endian() == Endian::Little
             && self.layout.scale().is_none()
             && self.layout.position().code == Code::F32;
-        for (i, v) in out.iter_mut().enumerate() {
+        // Whole records in one tight loop where the layout allows; a short last record (and
+        // every record of other layouts) one at a time.
+        let whole = (bytes.len() / stride).min(out.len());
+        let done = if fast && self.decode_common(&bytes[..whole * stride], &mut out[..whole]) {
+            whole
+        } else {
+            0
+        };
+        for (i, v) in out.iter_mut().enumerate().skip(done) {
             let start = i * stride;
             let record = &bytes[start.min(bytes.len())..(start + stride).min(bytes.len())];
             *v = if fast {
@@ -60,6 +68,41 @@ impl Decoder {
                 self.decode_one(record)
             };
         }
+    }
+
+    /// The commonest records (float32 position, 8- or 16-bit colour or none), whole ones, in
+    /// one tight loop; `false` for others.
+    fn decode_common(&self, bytes: &[u8], out: &mut [Vertex]) -> bool {
+        let stride = self.layout.stride();
+        let p = self.layout.position().offset;
+        let f = |r: &[u8], at: usize| f32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+        let records = bytes.chunks_exact(stride).zip(out.iter_mut());
+        match self.layout.color().map(|c| (c.code, c.offset)) {
+            Some((Code::U8, c)) => {
+                for (r, v) in records {
+                    let rgb = [
+                        u16::from(r[c]) * 257,
+                        u16::from(r[c + 1]) * 257,
+                        u16::from(r[c + 2]) * 257,
+                    ];
+                    *v = Vertex::new(glam::Vec3::new(f(r, p), f(r, p + 4), f(r, p + 8)), rgb);
+                }
+            }
+            Some((Code::U16, c)) => {
+                for (r, v) in records {
+                    let h = |at: usize| u16::from_le_bytes([r[at], r[at + 1]]);
+                    let rgb = [h(c), h(c + 2), h(c + 4)];
+                    *v = Vertex::new(glam::Vec3::new(f(r, p), f(r, p + 4), f(r, p + 8)), rgb);
+                }
+            }
+            None => {
+                for (r, v) in records {
+                    *v = Vertex::new(glam::Vec3::new(f(r, p), f(r, p + 4), f(r, p + 8)), [0; 3]);
+                }
+            }
+            Some(_) => return false,
+        }
+        true
     }
 
     /// The common case: little-endian float32 positions, colours of any kind.
@@ -151,6 +194,29 @@ mod tests {
         assert_eq!(record("pos:3f col:3f", &f).color, [65535, 32768, 0]);
         f.truncate(12);
         assert_eq!(record("pos:3f", &f).color, [0, 0, 0]);
+    }
+
+    #[test]
+    fn a_short_last_record_decodes_after_whole_ones() {
+        let layout = Layout::parse("pos:3f col:4B")
+            .unwrap()
+            .with_stride(20)
+            .unwrap();
+        let mut bytes = Vec::new();
+        for i in 0..3u8 {
+            bytes.extend(
+                [f32::from(i), 0.0, 1.0]
+                    .iter()
+                    .flat_map(|v| v.to_le_bytes()),
+            );
+            bytes.extend([i, 2, 3, 4, 9, 9, 9, 9]);
+        }
+        bytes.truncate(bytes.len() - 4);
+        let mut out = [Vertex::default(); 3];
+        Decoder::new(layout, [0.0; 3], 1.0).decode(&bytes, &mut out);
+        assert_eq!(out[2].position, glam::Vec3::new(2.0, 0.0, 1.0));
+        assert_eq!(out[2].color, [2 * 257, 2 * 257, 3 * 257]);
+        assert_eq!(out[0].color, [0, 2 * 257, 3 * 257]);
     }
 
     #[test]

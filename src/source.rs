@@ -401,7 +401,8 @@ impl VertexSource {
         range: Range<u64>,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VertexStats, LoadError> {
-        const PIECE: u64 = 1 << 16;
+        // Small enough that the records, their vertices and the statistics stay in L2 cache.
+        const PIECE: u64 = 1 << 13;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4) as u64;
@@ -459,10 +460,17 @@ impl VertexSource {
         match &self.decoder {
             None => self.read_records(first, bytemuck::cast_slice_mut(into)),
             Some(decoder) => {
-                let mut records = vec![0u8; into.len() * self.layout.stride()];
-                self.read_records(first, &mut records)?;
-                decoder.decode(&records, into);
-                Ok(())
+                // Reused per thread: the statistics pass reads many small pieces.
+                thread_local! {
+                    static RECORDS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+                }
+                RECORDS.with_borrow_mut(|records| {
+                    records.clear();
+                    records.resize(into.len() * self.layout.stride(), 0);
+                    self.read_records(first, records)?;
+                    decoder.decode(records, into);
+                    Ok(())
+                })
             }
         }
     }

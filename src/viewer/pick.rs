@@ -59,6 +59,50 @@ pub fn nearest_lit(
     best.map(|(_, order)| order)
 }
 
+/// One line describing vertex `index` of `source` as the file holds it: a record of another
+/// layout field by field (`#12 pos=(1, 2, 3) col=(255, 0, 0, 255)`), LAS and PLY coordinates
+/// with their shift added back; a default record as [`describe`] does.
+pub fn describe_in(source: &crate::source::VertexSource, index: u64, v: &Vertex) -> String {
+    let layout = source.layout();
+    if source.decoder().is_some() {
+        if let Ok(record) = source.record(index) {
+            let fields: Vec<String> = layout
+                .read_values(&record)
+                .iter()
+                .map(|(f, values)| {
+                    let shown: Vec<String> = if f.role == crate::format::Role::Position {
+                        // The file's coordinates (scaled, for LAS), not the shifted ones.
+                        layout
+                            .read_position(&record)
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect()
+                    } else {
+                        values
+                            .iter()
+                            .map(|x| crate::format::format_value(f.code, *x))
+                            .collect()
+                    };
+                    format!("{}=({})", f.name, shown.join(", "))
+                })
+                .collect();
+            return format!("#{index} {}", fields.join(" "));
+        }
+    }
+    let shift = source.shift();
+    if shift != [0.0; 3] {
+        let p = v.position.to_array();
+        let [r, g, b] = v.color;
+        return format!(
+            "#{index} ({}, {}, {}) rgb({r}, {g}, {b})",
+            f64::from(p[0]) + shift[0],
+            f64::from(p[1]) + shift[1],
+            f64::from(p[2]) + shift[2]
+        );
+    }
+    describe(index as usize, v)
+}
+
 /// One line describing vertex `index` as stored: `#12 (1, 2, 3) rgb(65535, 0, 0)`.
 pub fn describe(index: usize, v: &Vertex) -> String {
     let [x, y, z] = v.position.to_array();

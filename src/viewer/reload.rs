@@ -121,7 +121,7 @@ pub fn watch(
 }
 
 /// The vertex file after (or before, with `step` −1) `current` in its folder, by name: files
-/// ending in `.bin` or `.vtx`.
+/// ending in `.bin`, `.vtx`, `.ply` or `.las`.
 pub fn sibling(current: &Path, step: i32) -> Option<PathBuf> {
     let folder = current
         .parent()
@@ -131,7 +131,14 @@ pub fn sibling(current: &Path, step: i32) -> Option<PathBuf> {
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("bin" | "vtx"))
+            p.is_file()
+                && matches!(
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .map(str::to_ascii_lowercase)
+                        .as_deref(),
+                    Some("bin" | "vtx" | "ply" | "las")
+                )
         })
         .collect();
     files.sort();

@@ -38,7 +38,7 @@ impl App {
             None if clicked || source.len() <= HOVER_PICK_LIMIT => self.scan_pick(cursor),
             None => return,
         };
-        self.readout = found.map(|(i, v)| pick::describe(i as usize, &v));
+        self.readout = found.map(|(i, v)| pick::describe_in(&source, i, &v));
         self.update_title();
     }
 

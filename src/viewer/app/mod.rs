@@ -334,7 +334,12 @@ impl App {
 
     /// Opens another file (O, drop), or the same one again (a reload).
     fn open(&mut self, path: PathBuf, reload: bool) {
-        match VertexSource::open(&path) {
+        // A reload reads the file as it was read (its layout); another file by its kind.
+        let layout = match (reload, self.source()) {
+            (true, Some(s)) if crate::open::kind_of(&path) == "raw" => Some(s.layout().clone()),
+            _ => None,
+        };
+        match crate::open::open(&path, layout).map(|(source, _)| source) {
             Ok(source) => {
                 if source.is_empty() {
                     eprintln!(
@@ -349,6 +354,7 @@ impl App {
                 } else {
                     self.placed = Placed::ForData;
                     self.colors_chosen = false;
+                    self.settings.up = source.up();
                 }
                 let new_path = path != self.path();
                 self.load(Arc::new(source));
