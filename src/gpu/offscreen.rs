@@ -298,8 +298,7 @@ impl OffscreenTarget {
     }
 }
 
-/// A pass over `color` and `depth` that keeps what they hold, or clears them (colour to `clear`,
-/// depth to the far plane), and stores both for the next pass.
+/// A pass over the offscreen target's textures; see [`points_pass`].
 fn load_pass<'e>(
     encoder: &'e mut wgpu::CommandEncoder,
     color: &wgpu::Texture,
@@ -308,29 +307,7 @@ fn load_pass<'e>(
 ) -> wgpu::RenderPass<'e> {
     let color = color.create_view(&Default::default());
     let depth = depth.create_view(&Default::default());
-    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-        label: Some("vertexview offscreen"),
-        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-            view: &color,
-            depth_slice: None,
-            resolve_target: None,
-            ops: wgpu::Operations {
-                load: clear.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
-                store: wgpu::StoreOp::Store,
-            },
-        })],
-        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-            view: &depth,
-            depth_ops: Some(wgpu::Operations {
-                load: clear.map_or(wgpu::LoadOp::Load, |_| wgpu::LoadOp::Clear(1.0)),
-                store: wgpu::StoreOp::Store,
-            }),
-            stencil_ops: None,
-        }),
-        timestamp_writes: None,
-        occlusion_query_set: None,
-        multiview_mask: None,
-    })
+    points_pass(encoder, &color, &depth, clear)
 }
 
 /// The raster target in `slot`, made on first use.
@@ -355,13 +332,14 @@ pub(crate) fn background_color(background: [u8; 3]) -> wgpu::Color {
     wgpu::Color { r, g, b, a: 1.0 }
 }
 
-/// Begins the pass points are drawn in, offscreen and in the window: `color` cleared to `clear`
-/// (linear values, as wgpu takes them), `depth` cleared to 1, the far plane.
-pub(crate) fn clear_pass<'e>(
+/// Begins the pass points are drawn in, offscreen and in the window: `color` and `depth` kept as
+/// they are (a piece drawn onto earlier ones), or cleared (colour to `clear`, in linear values as
+/// wgpu takes them; depth to 1, the far plane); both stored for the next pass.
+pub(crate) fn points_pass<'e>(
     encoder: &'e mut wgpu::CommandEncoder,
     color: &wgpu::TextureView,
     depth: &wgpu::TextureView,
-    clear: wgpu::Color,
+    clear: Option<wgpu::Color>,
 ) -> wgpu::RenderPass<'e> {
     encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
         label: Some("vertexview points"),
@@ -370,15 +348,15 @@ pub(crate) fn clear_pass<'e>(
             depth_slice: None,
             resolve_target: None,
             ops: wgpu::Operations {
-                load: wgpu::LoadOp::Clear(clear),
+                load: clear.map_or(wgpu::LoadOp::Load, wgpu::LoadOp::Clear),
                 store: wgpu::StoreOp::Store,
             },
         })],
         depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
             view: depth,
             depth_ops: Some(wgpu::Operations {
-                load: wgpu::LoadOp::Clear(1.0),
-                store: wgpu::StoreOp::Discard,
+                load: clear.map_or(wgpu::LoadOp::Load, |_| wgpu::LoadOp::Clear(1.0)),
+                store: wgpu::StoreOp::Store,
             }),
             stencil_ops: None,
         }),

@@ -53,9 +53,9 @@ pub enum AtomicWidth {
 /// the compute path's per-pixel buffers in a [`RasterTarget`], so one renderer draws any number
 /// of clouds with their own parameters into one pass.
 ///
-/// A frame:
+/// A frame, in outline (`examples/embed.rs` is a whole program that draws two clouds this way):
 ///
-/// ```ignore
+/// ```text
 /// cloud.prepare(&queue, &renderer, &params);            // each cloud's parameters
 /// raster.clear(&mut encoder);                           // the compute path's buffers
 /// renderer.rasterize(&queue, &mut encoder, &mut raster, &[&cloud]);   // compute passes

@@ -6,7 +6,7 @@ use winit::window::Window;
 
 use super::scene::Scene;
 use crate::gpu::{
-    clear_pass, FrameParams, GpuContext, GpuError, PointDraw, PointRenderer, Raster, RasterTarget,
+    points_pass, FrameParams, GpuContext, GpuError, PointDraw, PointRenderer, Raster, RasterTarget,
     TargetFormat, DEPTH_FORMAT,
 };
 
@@ -197,7 +197,7 @@ impl WindowSurface {
         }
         {
             let clear = surface_clear(background, self.config.format.is_srgb());
-            let mut pass = clear_pass(&mut encoder, &view, depth, clear);
+            let mut pass = points_pass(&mut encoder, &view, depth, Some(clear));
             self.renderer.draw(&mut pass, &draws);
             if let (true, Some(raster)) = (accumulates, &self.raster) {
                 self.renderer.resolve(&mut pass, raster);
