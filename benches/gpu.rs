@@ -69,14 +69,14 @@ struct Target {
     depth: wgpu::TextureView,
 }
 
-fn target(device: &wgpu::Device) -> Target {
+fn target(device: &wgpu::Device, size: [u32; 2]) -> Target {
     let texture = |format, label| {
         device
             .create_texture(&wgpu::TextureDescriptor {
                 label: Some(label),
                 size: wgpu::Extent3d {
-                    width: SIZE[0],
-                    height: SIZE[1],
+                    width: size[0],
+                    height: size[1],
                     depth_or_array_layers: 1,
                 },
                 mip_level_count: 1,
@@ -205,21 +205,21 @@ fn compute_frame(
     });
 }
 
-fn cube_cloud(gpu: &GpuContext, count: u64) -> (VertexBuffers, Mat4) {
+fn cube_cloud(gpu: &GpuContext, count: u64, size: [u32; 2]) -> (VertexBuffers, Mat4) {
     let vertices: Vec<Vertex> = gen::generate(Shape::Cube, count, 1);
     let stats = VertexStats::of(&vertices);
     let buffers = VertexBuffers::upload(&gpu.device, &vertices).unwrap();
-    let aspect = SIZE[0] as f32 / SIZE[1] as f32;
+    let aspect = size[0] as f32 / size[1] as f32;
     (
         buffers,
         CameraMode::default().view_proj(stats.bounds, aspect),
     )
 }
 
-fn params(view_proj: Mat4, point_size: f32, raster: Raster) -> FrameParams {
+fn params(view_proj: Mat4, viewport: [u32; 2], point_size: f32, raster: Raster) -> FrameParams {
     FrameParams {
         view_proj,
-        viewport: SIZE,
+        viewport,
         point_size,
         shape: PointShape::Square,
         color_mode: ColorMode::File,
@@ -232,14 +232,14 @@ fn params(view_proj: Mat4, point_size: f32, raster: Raster) -> FrameParams {
 /// 1 and 10 million points, sizes 1 and 3.
 fn frames(c: &mut Criterion) {
     let gpu = GpuContext::headless().expect("a GPU adapter");
-    let target = target(&gpu.device);
+    let target = target(&gpu.device, SIZE);
     let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
     let narrow = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32);
     eprintln!("compute path: {:?}", renderer.compute_support());
     let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
     let mut narrow_raster = RasterTarget::new(&gpu.device, &narrow, SIZE).unwrap();
     for (count, label) in [(1_000_000, "1M"), (10_000_000, "10M")] {
-        let (buffers, view_proj) = cube_cloud(&gpu, count);
+        let (buffers, view_proj) = cube_cloud(&gpu, count, SIZE);
         let plain = plain(&gpu.device, view_proj);
         let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
         let mut narrow_cloud = PointDraw::new(&gpu.device, &narrow, &buffers);
@@ -263,7 +263,7 @@ fn frames(c: &mut Criterion) {
             cloud.prepare(
                 &gpu.queue,
                 &renderer,
-                &params(view_proj, size, Raster::Pipeline),
+                &params(view_proj, SIZE, size, Raster::Pipeline),
             );
             group.bench_function(format!("pipeline, point size {size}"), |b| {
                 b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
@@ -271,7 +271,7 @@ fn frames(c: &mut Criterion) {
             cloud.prepare(
                 &gpu.queue,
                 &renderer,
-                &params(view_proj, size, Raster::Compute),
+                &params(view_proj, SIZE, size, Raster::Compute),
             );
             group.bench_function(format!("compute 64-bit, point size {size}"), |b| {
                 b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
@@ -280,7 +280,7 @@ fn frames(c: &mut Criterion) {
         narrow_cloud.prepare(
             &gpu.queue,
             &narrow,
-            &params(view_proj, 1.0, Raster::Compute),
+            &params(view_proj, SIZE, 1.0, Raster::Compute),
         );
         group.bench_function("compute 32-bit, point size 1", |b| {
             b.iter(|| compute_frame(&gpu, &target, &narrow, &mut narrow_raster, &narrow_cloud))
@@ -289,38 +289,49 @@ fn frames(c: &mut Criterion) {
     }
 }
 
-/// Where the compute path starts to win: both paths on small clouds at 1920×1080, point size 1
-/// and 4. `Raster::Auto` takes compute from `AUTO_COMPUTE_MIN_VERTICES`.
+/// Where the compute path starts to win: both paths on small clouds at 1920×1080 and 1280×720,
+/// points of 1 to 16 pixels. `Raster::Auto` takes compute from one point per
+/// `AUTO_COMPUTE_PIXELS_PER_POINT` pixels, for points up to `MAX_COMPUTE_POINT_SIZE`.
 fn crossover(c: &mut Criterion) {
     let gpu = GpuContext::headless().expect("a GPU adapter");
-    let target = target(&gpu.device);
     let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-    let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
-    let mut group = c.benchmark_group("crossover 1920x1080");
-    group.sample_size(20);
-    for count in [3_000u64, 10_000, 30_000, 100_000, 300_000] {
-        let (buffers, view_proj) = cube_cloud(&gpu, count);
-        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
-        for size in [1.0, 4.0, 16.0] {
-            cloud.prepare(
-                &gpu.queue,
-                &renderer,
-                &params(view_proj, size, Raster::Pipeline),
-            );
-            group.bench_function(format!("pipeline {count} size {size}"), |b| {
-                b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
-            });
-            cloud.prepare(
-                &gpu.queue,
-                &renderer,
-                &params(view_proj, size, Raster::Compute),
-            );
-            group.bench_function(format!("compute {count} size {size}"), |b| {
-                b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
-            });
+    let cases: [([u32; 2], &[u64], &[f32]); 2] = [
+        (
+            SIZE,
+            &[3_000, 10_000, 30_000, 100_000, 200_000, 300_000],
+            &[1.0, 4.0, 8.0, 16.0],
+        ),
+        ([1280, 720], &[30_000, 100_000, 200_000], &[1.0]),
+    ];
+    for (size, counts, point_sizes) in cases {
+        let target = target(&gpu.device, size);
+        let mut raster = RasterTarget::new(&gpu.device, &renderer, size).unwrap();
+        let mut group = c.benchmark_group(format!("crossover {}x{}", size[0], size[1]));
+        group.sample_size(20);
+        for &count in counts {
+            let (buffers, view_proj) = cube_cloud(&gpu, count, size);
+            let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
+            for &point_size in point_sizes {
+                cloud.prepare(
+                    &gpu.queue,
+                    &renderer,
+                    &params(view_proj, size, point_size, Raster::Pipeline),
+                );
+                group.bench_function(format!("pipeline {count} size {point_size}"), |b| {
+                    b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
+                });
+                cloud.prepare(
+                    &gpu.queue,
+                    &renderer,
+                    &params(view_proj, size, point_size, Raster::Compute),
+                );
+                group.bench_function(format!("compute {count} size {point_size}"), |b| {
+                    b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
+                });
+            }
         }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, upload, frames, crossover);

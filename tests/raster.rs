@@ -450,6 +450,41 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
 }
 
 #[test]
+fn auto_takes_compute_from_one_point_per_14_pixels_up_to_8_pixel_points() {
+    let gpu = gpu();
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    let path = |points: u32, viewport: [u32; 2], size: f32| {
+        let vertices: Vec<Vertex> = (0..points).map(|i| at(i % W, 3, 0.5, [1; 3])).collect();
+        let mut draw = PointDraw::new(&gpu.device, &renderer, &upload(&gpu, &vertices));
+        draw.prepare(
+            &gpu.queue,
+            &renderer,
+            &FrameParams {
+                viewport,
+                raster: Raster::Auto,
+                ..ndc(size, PointShape::Square)
+            },
+        );
+        draw.path()
+    };
+    // 64 × 48 = 3072 pixels: compute from 220 points (220 × 14 = 3080).
+    assert_eq!(path(219, [W, H], 1.0), RasterPath::Pipeline);
+    assert_eq!(path(220, [W, H], 1.0), RasterPath::Compute);
+    assert_eq!(
+        path(220, [W * 2, H], 1.0),
+        RasterPath::Pipeline,
+        "twice the pixels"
+    );
+    assert_eq!(path(439, [W * 2, H], 1.0), RasterPath::Compute);
+    assert_eq!(path(5_000, [W, H], 8.0), RasterPath::Compute);
+    assert_eq!(
+        path(5_000, [W, H], 9.0),
+        RasterPath::Pipeline,
+        "past 8 pixels"
+    );
+}
+
+#[test]
 fn a_device_without_compute_falls_back_and_says_why() {
     let gpu = gpu();
     // A device with WebGL2's limits: no compute shaders, no storage buffers.

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::params::{
-    FrameParams, FrameUniform, Raster, RasterPath, Subsample, AUTO_COMPUTE_MIN_VERTICES,
+    FrameParams, FrameUniform, Raster, RasterPath, Subsample, AUTO_COMPUTE_PIXELS_PER_POINT,
     FRAME_UNIFORM_SIZE, INDEX_BASE_OFFSET, MAX_COMPUTE_POINT_SIZE,
 };
 use super::raster::ComputeRange;
@@ -120,7 +120,7 @@ impl PointDraw {
     /// the path: `Raster::Compute` takes the compute rasteriser wherever `renderer` has it,
     /// `Raster::Auto` where it also wins (see [`choose_path`]).
     pub fn prepare(&mut self, queue: &wgpu::Queue, renderer: &PointRenderer, params: &FrameParams) {
-        self.path = choose_path(params.raster, renderer, self.count, params.pixel_size());
+        self.path = choose_path(params, renderer, self.count);
         if self.ranges.is_empty() && self.count > 0 {
             // Not even one vertex fits a storage binding here.
             self.path = RasterPath::Pipeline;
@@ -197,21 +197,18 @@ impl PointDraw {
     }
 }
 
-/// The path a draw of `vertices` points of `point_size` pixels takes with `raster` on `renderer`.
-pub fn choose_path(
-    raster: Raster,
-    renderer: &PointRenderer,
-    vertices: u64,
-    point_size: u32,
-) -> RasterPath {
+/// The path a draw of `vertices` points takes with `params` (its rasteriser choice, point size
+/// and viewport) on `renderer`.
+pub fn choose_path(params: &FrameParams, renderer: &PointRenderer, vertices: u64) -> RasterPath {
     let computes = renderer.compute().is_some();
-    match raster {
+    let pixels = u64::from(params.viewport[0]) * u64::from(params.viewport[1]);
+    match params.raster {
         Raster::Pipeline => RasterPath::Pipeline,
         Raster::Compute if computes => RasterPath::Compute,
         Raster::Auto
             if computes
-                && vertices >= AUTO_COMPUTE_MIN_VERTICES
-                && point_size <= MAX_COMPUTE_POINT_SIZE =>
+                && vertices.saturating_mul(AUTO_COMPUTE_PIXELS_PER_POINT) >= pixels
+                && params.pixel_size() <= MAX_COMPUTE_POINT_SIZE =>
         {
             RasterPath::Compute
         }

@@ -19,13 +19,13 @@ pub use draw::{choose_path, PointDraw};
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 #[cfg(feature = "viewer")]
-pub(crate) use offscreen::clear_pass;
+pub(crate) use offscreen::points_pass;
 pub use offscreen::{
     read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
 };
 pub use params::{
-    ColorMode, FrameParams, PointShape, Raster, RasterPath, Subsample, AUTO_COMPUTE_MIN_VERTICES,
-    MAX_COMPUTE_POINT_SIZE,
+    ColorMode, FrameParams, PointShape, Raster, RasterPath, Subsample,
+    AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
 };
 pub use raster::{ComputeSupport, RasterTarget, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE};
 pub use renderer::{

@@ -67,14 +67,18 @@ pub enum RasterPath {
     Compute,
 }
 
-/// Below this many vertices `Raster::Auto` takes the pipeline: the compute path's fixed cost
-/// (clearing and resolving its per-pixel buffers) outweighs what it saves. Measured with
-/// `cargo bench --bench gpu` (group `crossover`) on lavapipe at 1920×1080; see the README.
-pub const AUTO_COMPUTE_MIN_VERTICES: u64 = 50_000;
+/// `Raster::Auto` takes the compute path for clouds of at least one point per this many pixels
+/// of the target. The compute path has a fixed cost per pixel (clearing its per-pixel buffers and
+/// resolving them) and a smaller cost per point than the pipeline; the two meet at about one
+/// point per 14 pixels, both at 1920×1080 (145 000 points) and at 1280×720 (68 000). Measured
+/// with `cargo bench --bench gpu` (group `crossover`) on lavapipe; see the README.
+pub const AUTO_COMPUTE_PIXELS_PER_POINT: u64 = 14;
 
-/// The largest point size the compute path draws (it writes size² pixels a point);
-/// `Raster::Auto` takes the pipeline above it. Measured as for [`AUTO_COMPUTE_MIN_VERTICES`].
-pub const MAX_COMPUTE_POINT_SIZE: u32 = 16;
+/// The largest point size `Raster::Auto` draws by the compute path, which writes size² pixels a
+/// point from one thread: at 8 pixels it still wins from 100 000 points at 1920×1080, at 16 the
+/// pipeline wins at every count measured (up to 300 000). Measured as for
+/// [`AUTO_COMPUTE_PIXELS_PER_POINT`].
+pub const MAX_COMPUTE_POINT_SIZE: u32 = 8;
 
 /// Which vertices of a cloud a frame draws: every `step`-th, starting at `phase`. Drawing the
 /// `step` phases one after another into one raster target draws every vertex once, which is how

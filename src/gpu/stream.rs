@@ -229,7 +229,7 @@ pub fn render_source_in_pieces(
     let mut target = OffscreenTarget::new(device, settings.size)?;
     let mut params = settings.frame_params(bounds);
     // Decided once for the whole file, as a whole-file render decides it.
-    params.raster = match choose_path(params.raster, &renderer, source.len(), params.pixel_size()) {
+    params.raster = match choose_path(&params, &renderer, source.len()) {
         RasterPath::Compute => Raster::Compute,
         RasterPath::Pipeline => Raster::Pipeline,
     };
