@@ -465,7 +465,8 @@ fn frames_mode_draws_and_exits() {
     assert_eq!(
         out.status.code(),
         Some(0),
-        "{}",
+        "{:?}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
 }

@@ -30,7 +30,35 @@ pub enum LoadEvent {
     /// Every piece has been read: the file's exact statistics.
     Done(VertexStats),
     /// Reading failed (the file changed, a read error, the GPU ran out of memory).
-    Failed(String),
+    Failed(LoadFailure),
+}
+
+/// Why reading stopped.
+#[derive(Debug)]
+pub struct LoadFailure {
+    /// What to tell the user.
+    pub message: String,
+    /// The file changed while it was read. A watched file's next version is on its way, so this
+    /// is news only when the file is not watched.
+    pub file_changed: bool,
+}
+
+impl From<LoadError> for LoadFailure {
+    fn from(error: LoadError) -> LoadFailure {
+        LoadFailure {
+            file_changed: matches!(error, LoadError::Changed { .. }),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<String> for LoadFailure {
+    fn from(message: String) -> LoadFailure {
+        LoadFailure {
+            message,
+            file_changed: false,
+        }
+    }
 }
 
 /// Vertices on the GPU: vertex `i` of `buffers` is vertex `first + i · stride` of the file.
@@ -117,8 +145,8 @@ pub fn spawn(
         let result = load(&device, &source, stride, per_piece, &cancel, &mut |e| {
             send(e)
         });
-        if let Err(message) = result {
-            send(LoadEvent::Failed(message));
+        if let Err(failure) = result {
+            send(LoadEvent::Failed(failure));
         }
     });
 }
@@ -130,10 +158,8 @@ fn load(
     per_piece: u64,
     cancel: &AtomicBool,
     send: &mut dyn FnMut(LoadEvent),
-) -> Result<(), String> {
-    send(LoadEvent::Sampled(
-        sample_stats(source).map_err(|e| e.to_string())?,
-    ));
+) -> Result<(), LoadFailure> {
+    send(LoadEvent::Sampled(sample_stats(source)?));
     let pieces = source.len().div_ceil(per_piece);
     let preview_stride = preview_stride(source.len());
     let mut stats = StatsAccumulator::default();
@@ -145,9 +171,7 @@ fn load(
         let start = piece * per_piece;
         let end = (start + per_piece).min(source.len());
         staging.resize((end - start) as usize, Vertex::default());
-        source
-            .read(start, &mut staging)
-            .map_err(|e| e.to_string())?;
+        source.read(start, &mut staging)?;
         stats.add(&staging);
         let preview = Resident::of(&staging, start, preview_stride).vertices;
         let first = start + (u64::from(stride) - start % u64::from(stride)) % u64::from(stride);
@@ -159,7 +183,7 @@ fn load(
             preview,
         }));
     }
-    source.check_unchanged().map_err(|e| e.to_string())?;
+    source.check_unchanged()?;
     send(LoadEvent::Done(stats.finish()));
     Ok(())
 }
@@ -278,8 +302,11 @@ impl FillIn {
                 staging.resize((range.end - range.start) as usize, Vertex::default());
                 let piece = source
                     .read(range.start, &mut staging)
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| upload_piece(&device, &source, &staging, range.start, 1));
+                    .map_err(LoadFailure::from)
+                    .and_then(|()| {
+                        upload_piece(&device, &source, &staging, range.start, 1)
+                            .map_err(LoadFailure::from)
+                    });
                 match piece {
                     Ok(buffers) => send(LoadEvent::Piece(ResidentPiece {
                         buffers,
@@ -287,7 +314,7 @@ impl FillIn {
                         stride: 1,
                         preview: Vec::new(),
                     })),
-                    Err(message) => return send(LoadEvent::Failed(message)),
+                    Err(failure) => return send(LoadEvent::Failed(failure)),
                 }
             }
             send(LoadEvent::Done(VertexStats::of(&[])));

@@ -93,8 +93,16 @@ impl FileSignature {
     }
 }
 
+/// How long a changed file must keep one [`FileSignature`] before it is read.
+const SETTLED: Duration = Duration::from_millis(100);
+/// How long a file that keeps changing is waited for before it is read anyway, so that a file
+/// appended to without pause is still shown.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+
 /// Watches one file (through its folder, so that replacing the file by a rename counts) and posts
-/// [`ViewerEvent::Changed`] once writes settle for 150 ms.
+/// [`ViewerEvent::Changed`] once writes settle: events come in batches 150 ms apart, then the
+/// file must keep its signature for 100 ms. A file written in place is truncated, then filled;
+/// read between the two, it would show (and report) a version no one meant to write.
 pub fn watch(
     proxy: EventLoopProxy<ViewerEvent>,
     path: &Path,
@@ -109,6 +117,7 @@ pub fn watch(
         move |events: DebounceEventResult| {
             if let Ok(events) = events {
                 if events.iter().any(|e| e.path == target) {
+                    settle(&target);
                     let _ = proxy.send_event(ViewerEvent::Changed);
                 }
             }
@@ -118,6 +127,20 @@ pub fn watch(
         .watcher()
         .watch(&folder, notify::RecursiveMode::NonRecursive)?;
     Ok(debouncer)
+}
+
+/// Waits until the file at `path` has kept one signature for [`SETTLED`], or [`SETTLE_AT_MOST`].
+fn settle(path: &Path) {
+    let started = std::time::Instant::now();
+    let mut last = FileSignature::of(path);
+    while started.elapsed() < SETTLE_AT_MOST {
+        std::thread::sleep(SETTLED);
+        let now = FileSignature::of(path);
+        if now == last {
+            return;
+        }
+        last = now;
+    }
 }
 
 /// The vertex file after (or before, with `step` −1) `current` in its folder, by name: files

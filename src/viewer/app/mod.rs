@@ -19,7 +19,7 @@ use winit::window::{Window, WindowId};
 
 use self::input::Pointer;
 use super::controls::{self, Action};
-use super::loader::{self, FillIn, LoadEvent};
+use super::loader::{self, FillIn, LoadEvent, LoadFailure};
 use super::reload::{self, FileSignature, ViewerEvent};
 use super::scene::{Scene, FILL_PIECE_VERTICES};
 use super::surface::{FrameOutcome, WindowSurface};
@@ -341,7 +341,9 @@ impl App {
         };
         match crate::open::open(&path, layout).map(|(source, _)| source) {
             Ok(source) => {
-                if source.is_empty() {
+                // Said once at start; a reload to an empty file is no error, and the title
+                // shows its 0 vertices (a file written in place is empty for a moment).
+                if source.is_empty() && !reload {
                     eprintln!(
                         "vertexview: {} holds 0 vertices (empty file)",
                         path.display()
@@ -364,12 +366,19 @@ impl App {
                     }
                 }
             }
-            Err(e) => self.failed(e.to_string()),
+            Err(e) => self.failed(e.into()),
         }
     }
 
-    /// Keeps the last good data on screen, and says why the new data is not there.
-    fn failed(&mut self, message: String) {
+    /// Keeps the last good data on screen, and says why the new data is not there; unless the
+    /// file changed while it was read and is watched, when its next version is already on its
+    /// way (a file written in place is read part-written at times, however long the watcher
+    /// waits for writes to settle).
+    fn failed(&mut self, failure: LoadFailure) {
+        if failure.file_changed && self.watcher.is_some() {
+            return;
+        }
+        let message = failure.message;
         eprintln!("vertexview: {message}");
         self.status = Some(format!("error: {message}"));
         self.update_title();
@@ -427,12 +436,12 @@ impl App {
                 }
                 self.bounds_improved();
             }
-            LoadEvent::Failed(message) => {
+            LoadEvent::Failed(failure) => {
                 if is_incoming {
                     self.incoming = None;
                 }
                 self.loading = false;
-                self.failed(message);
+                self.failed(failure);
                 self.redraw();
             }
         }
@@ -452,7 +461,7 @@ impl App {
                 scene.add_fill(&gpu.device, &window.renderer, piece);
                 self.redraw();
             }
-            LoadEvent::Failed(message) => self.failed(message),
+            LoadEvent::Failed(failure) => self.failed(failure),
             LoadEvent::Sampled(_) | LoadEvent::Done(_) => {}
         }
     }
