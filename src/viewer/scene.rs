@@ -439,7 +439,7 @@ impl FrameCost {
         step.clamp(1.0, f64::from(u32::MAX)).ceil() as u32
     }
 
-    /// Vertices a frame at rest may draw within [`REST_BUDGET`].
+    /// Vertices a frame at rest may draw within `REST_BUDGET` (250 ms).
     pub fn rest_vertices(&self) -> u64 {
         ((REST_BUDGET.as_secs_f64() - FIXED) / self.per_vertex).max(1.0) as u64
     }
