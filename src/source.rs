@@ -144,24 +144,15 @@ impl VertexSource {
                 return Self::from_memory_with(path, bytes, layout, count);
             }
         };
-        let (records, unpadded_last, end) = record_count(path, len, &layout, count)?;
-        let mut source = VertexSource {
-            path: path.to_owned(),
-            version: Version::of(&file),
-            origin: Origin::File(file),
-            file_len: len,
-            count: records,
-            unpadded_last,
-            decoder: None,
+        let version = Version::of(&file);
+        Self::of_records(
+            path.to_owned(),
+            Origin::File(file),
+            version,
+            len,
             layout,
-            end,
-            up: Up::Y,
-            shift: [0.0; 3],
-            colored: true,
-        };
-        source.colored = source.layout.color().is_some();
-        source.make_decoder()?;
-        Ok(source)
+            count,
+        )
     }
 
     /// A source over vertex bytes already in memory (the built-in sample, a stream read whole),
@@ -180,25 +171,36 @@ impl VertexSource {
         layout: Layout,
         count: Option<u64>,
     ) -> Result<VertexSource, LoadError> {
-        let path = name.into();
         let bytes = bytes.into();
-        let (records, unpadded_last, end) =
-            record_count(&path, bytes.len() as u64, &layout, count)?;
+        let len = bytes.len() as u64;
+        Self::of_records(name.into(), Origin::Memory(bytes), None, len, layout, count)
+    }
+
+    /// A source over `origin`'s `len` bytes, records of `layout`: counted as
+    /// [`open_with`](Self::open_with) says, with a decoder where the GPU cannot read them.
+    fn of_records(
+        path: PathBuf,
+        origin: Origin,
+        version: Option<Version>,
+        len: u64,
+        layout: Layout,
+        count: Option<u64>,
+    ) -> Result<VertexSource, LoadError> {
+        let (records, unpadded_last, end) = record_count(&path, len, &layout, count)?;
         let mut source = VertexSource {
             path,
-            file_len: bytes.len() as u64,
-            origin: Origin::Memory(bytes),
+            version,
+            origin,
+            file_len: len,
             count: records,
             unpadded_last,
-            version: None,
             decoder: None,
+            colored: layout.color().is_some(),
             layout,
             end,
             up: Up::Y,
             shift: [0.0; 3],
-            colored: true,
         };
-        source.colored = source.layout.color().is_some();
         source.make_decoder()?;
         Ok(source)
     }

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use vertexview::open::kind_of;
 use vertexview::output;
 use vertexview::source::VertexSource;
@@ -49,18 +48,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     });
     bar.finish_and_clear();
-    match written {
-        Ok(()) => {}
-        Err(e) if progress::is_interruption(&e) => {
-            eprintln!(
-                "vertexview: interrupted; {} was left as it was",
-                args.output.display()
-            );
-            return Ok(ExitCode::from(130));
-        }
-        Err(e) => {
-            return Err(e).with_context(|| format!("{}: cannot write", args.output.display()))
-        }
+    if let Some(code) = progress::write_outcome(written, &args.output)? {
+        return Ok(code);
     }
     let shift = source.shift();
     if !ply && shift != [0.0; 3] {

@@ -58,16 +58,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.flush()
     });
     bar.finish_and_clear();
-    match written {
-        Ok(()) => {}
-        Err(e) if progress::is_interruption(&e) => {
-            eprintln!(
-                "vertexview: interrupted; {} was left as it was",
-                path.display()
-            );
-            return Ok(ExitCode::from(130));
-        }
-        Err(e) => return Err(e).with_context(|| format!("{}: cannot write", path.display())),
+    if let Some(code) = progress::write_outcome(written, path)? {
+        return Ok(code);
     }
     eprintln!(
         "wrote {} {} vertices ({bytes} bytes) to {}",

@@ -1,9 +1,12 @@
 //! Progress bars for long reads and writes, and Ctrl-C that ends a write in order.
 
 use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A bar counting `total` bytes on stderr; hidden when stderr is not a terminal.
@@ -52,8 +55,24 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 const INTERRUPTED: &str = "interrupted";
 
 /// Whether a write stopped because of Ctrl-C.
-pub fn is_interruption(error: &io::Error) -> bool {
+fn is_interruption(error: &io::Error) -> bool {
     error.kind() == io::ErrorKind::Other && error.to_string() == INTERRUPTED
+}
+
+/// How a long write of `path` ended: `None` when it completed; after Ctrl-C, the exit code 130,
+/// said on stderr; its error otherwise.
+pub fn write_outcome(written: io::Result<()>, path: &Path) -> anyhow::Result<Option<ExitCode>> {
+    match written {
+        Ok(()) => Ok(None),
+        Err(e) if is_interruption(&e) => {
+            eprintln!(
+                "vertexview: interrupted; {} was left as it was",
+                path.display()
+            );
+            Ok(Some(ExitCode::from(130)))
+        }
+        Err(e) => Err(e).with_context(|| format!("{}: cannot write", path.display())),
+    }
 }
 
 /// A writer that advances a progress bar and stops at Ctrl-C.
