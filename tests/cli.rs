@@ -1,34 +1,9 @@
 //! The `vertexview` binary run as a user runs it.
 
 use std::path::Path;
-use std::process::Output;
 
-use assert_cmd::Command;
-
-/// The binary as a headless CI job runs it: no display, no desktop session.
-fn vertexview() -> Command {
-    let mut command = Command::cargo_bin("vertexview").unwrap();
-    command
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("NODEVICE_SELECT")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY");
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    vertexview().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// stderr, whole: every line on it must be vertexview's own (Mesa's device-select layer is
-/// switched off by the binary).
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim_end().to_owned()
-}
+mod common;
+use common::headless::*;
 
 fn gen(dir: &Path, name: &str, args: &[&str]) -> String {
     let path = dir.join(name).to_string_lossy().into_owned();

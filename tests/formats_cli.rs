@@ -2,32 +2,10 @@
 //! independent reader (Python's plyfile) of what vertexview writes.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn vertexview() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
-    command
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY");
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    vertexview().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim_end().to_owned()
-}
-
-fn s(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
+mod common;
+use common::headless::*;
 
 fn data(name: &str) -> String {
     s(&Path::new(env!("CARGO_MANIFEST_DIR"))

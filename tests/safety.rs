@@ -4,23 +4,11 @@
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn vertexview() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
-    command
-        .env_remove("XDG_RUNTIME_DIR")
-        .env_remove("NODEVICE_SELECT")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .stdin(Stdio::null());
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    vertexview().args(args).output().unwrap()
-}
+mod common;
+use common::headless::*;
 
 /// Runs with writes to regular files capped at `limit` bytes (`RLIMIT_FSIZE`), as a full disk
 /// would stop them part-way. `SIGXFSZ` is ignored so that the write fails with `EFBIG` instead of
@@ -44,14 +32,6 @@ fn run_with_file_size_limit(args: &[&str], limit: u64) -> Output {
         });
     }
     command.output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).trim_end().to_owned()
-}
-
-fn s(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
 }
 
 fn gen(dir: &Path, name: &str, shape: &str, count: &str) -> PathBuf {

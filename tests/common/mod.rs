@@ -1,6 +1,8 @@
 //! Helpers shared by the GPU tests.
 #![allow(dead_code)]
 
+pub mod headless;
+
 use std::path::{Path, PathBuf};
 
 use vertexview::gpu::{
