@@ -233,16 +233,17 @@ fn params(view_proj: Mat4, viewport: [u32; 2], point_size: f32, raster: Raster) 
 fn frames(c: &mut Criterion) {
     let gpu = GpuContext::headless().expect("a GPU adapter");
     let target = target(&gpu.device, SIZE);
-    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-    let narrow = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
+    let narrow =
+        PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32).unwrap();
     eprintln!("compute path: {:?}", renderer.compute_support());
     let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
     let mut narrow_raster = RasterTarget::new(&gpu.device, &narrow, SIZE).unwrap();
     for (count, label) in [(1_000_000, "1M"), (10_000_000, "10M")] {
         let (buffers, view_proj) = cube_cloud(&gpu, count, SIZE);
         let plain = plain(&gpu.device, view_proj);
-        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
-        let mut narrow_cloud = PointDraw::new(&gpu.device, &narrow, &buffers);
+        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+        let mut narrow_cloud = PointDraw::new(&gpu.device, &narrow, &buffers).unwrap();
 
         let mut group = c.benchmark_group(format!("frame {label} points 1920x1080"));
         group.sample_size(10);
@@ -294,7 +295,7 @@ fn frames(c: &mut Criterion) {
 /// `AUTO_COMPUTE_PIXELS_PER_POINT` pixels, for points up to `MAX_COMPUTE_POINT_SIZE`.
 fn crossover(c: &mut Criterion) {
     let gpu = GpuContext::headless().expect("a GPU adapter");
-    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
     let cases: [([u32; 2], &[u64], &[f32]); 2] = [
         (
             SIZE,
@@ -310,7 +311,7 @@ fn crossover(c: &mut Criterion) {
         group.sample_size(20);
         for &count in counts {
             let (buffers, view_proj) = cube_cloud(&gpu, count, size);
-            let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers);
+            let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
             for &point_size in point_sizes {
                 cloud.prepare(
                     &gpu.queue,

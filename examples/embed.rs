@@ -153,11 +153,11 @@ impl Engine {
                 depth: Some(DEPTH),
                 sample_count: SAMPLES,
             },
-        );
+        )?;
         let vertices = VertexBuffers::upload(&device, file.vertices())?;
         let clouds = [
-            PointDraw::new(&device, &points, &vertices),
-            PointDraw::new(&device, &points, &vertices),
+            PointDraw::new(&device, &points, &vertices)?,
+            PointDraw::new(&device, &points, &vertices)?,
         ];
         let raster = RasterTarget::new(&device, &points, [config.width, config.height])?;
         let grid = Grid::new(&device, config.format, file);

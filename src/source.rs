@@ -477,10 +477,17 @@ impl VertexSource {
         }
     }
 
+    /// Where record `first` starts in the file; past the end for records past the last.
+    fn record_offset(&self, first: u64) -> u64 {
+        first
+            .saturating_mul(self.layout.stride() as u64)
+            .saturating_add(self.layout.header())
+    }
+
     /// The records `first..` as stored, `into.len()` a multiple of the stride; a short last
-    /// record is padded with zeros.
+    /// record, and records past the last, read as zeros.
     pub fn read_records(&self, first: u64, into: &mut [u8]) -> Result<(), LoadError> {
-        let offset = self.layout.header() + first * self.layout.stride() as u64;
+        let offset = self.record_offset(first);
         let want = (into.len() as u64).min(self.end.saturating_sub(offset)) as usize;
         let (data, padding) = into.split_at_mut(want);
         padding.fill(0);
@@ -489,8 +496,10 @@ impl VertexSource {
                 read_exactly_at(file, data, offset).map_err(|e| self.read_error(e))
             }
             memory => {
-                let bytes = memory.bytes().unwrap_or_default();
-                data.copy_from_slice(&bytes[offset as usize..offset as usize + want]);
+                if want > 0 {
+                    let bytes = memory.bytes().unwrap_or_default();
+                    data.copy_from_slice(&bytes[offset as usize..offset as usize + want]);
+                }
                 Ok(())
             }
         }
@@ -535,7 +544,7 @@ impl VertexSource {
         into: *mut u8,
         len: usize,
     ) -> Result<(), LoadError> {
-        let offset = self.layout.header() + first * self.layout.stride() as u64;
+        let offset = self.record_offset(first);
         let want = (len as u64).min(self.end.saturating_sub(offset)) as usize;
         // SAFETY: `want <= len`, within what the caller vouches for.
         unsafe { std::ptr::write_bytes(into.add(want), 0, len - want) };
@@ -555,10 +564,12 @@ impl VertexSource {
                 Ok(())
             }
             memory => {
-                let bytes = memory.bytes().unwrap_or_default();
-                let from = &bytes[offset as usize..offset as usize + want];
-                // SAFETY: as above; `from` is ours and does not overlap `into`.
-                unsafe { std::ptr::copy_nonoverlapping(from.as_ptr(), into, want) };
+                if want > 0 {
+                    let bytes = memory.bytes().unwrap_or_default();
+                    let from = &bytes[offset as usize..offset as usize + want];
+                    // SAFETY: as above; `from` is ours and does not overlap `into`.
+                    unsafe { std::ptr::copy_nonoverlapping(from.as_ptr(), into, want) };
+                }
                 Ok(())
             }
         }

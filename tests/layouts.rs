@@ -200,6 +200,111 @@ fn every_layout_draws_the_default_picture() {
     }
 }
 
+/// One value of type `code` (`f`, `e`, `B`, `H`) for a colour byte `c` (0 to 1 for floats).
+fn color_bytes(b: &mut Vec<u8>, code: char, c: u8) {
+    match code {
+        'B' => b.push(c),
+        'H' => b.extend((u16::from(c) * 257).to_le_bytes()),
+        'e' => halves(b, &[f32::from(c) / 255.0]),
+        _ => f32s(b, &[f32::from(c) / 255.0]),
+    }
+}
+
+/// Every layout of a position (`3f`, `3e`) and a colour (3 or 4 of `B`, `H`, `e`, `f`), with
+/// padding before, between and after them, that the GPU reads in place (by the one rule,
+/// [`Layout::gpu`]) draws the default layout's picture by both paths; those it does not are
+/// converted and draw it too. The offsets include the ones WebGPU refuses for some formats (a
+/// 4-byte `Unorm16x2` at byte 14), which must then be converted, not passed to a pipeline.
+#[test]
+fn every_layout_read_in_place_draws_the_default_picture_by_both_paths() {
+    let gpu = gpu();
+    let dir = tempfile::tempdir().unwrap();
+    let points = points();
+    let reference = VertexSource::from_memory("default.bin", default_bytes(&points)).unwrap();
+    let bounds = None;
+    let draw = |source: &VertexSource, raster| {
+        gpu::render_source_in_pieces(
+            &gpu,
+            source,
+            &settings(raster),
+            bounds,
+            1 << 20,
+            &mut |_, _| {},
+        )
+        .unwrap()
+    };
+    let expected = [Raster::Compute, Raster::Pipeline].map(|raster| draw(&reference, raster));
+    let (mut in_place, mut converted) = (0, 0);
+    for before in [0, 2] {
+        for position in ['f', 'e'] {
+            for between in [0, 1, 2] {
+                for color in ["3B", "4B", "3H", "4H", "3e", "4e", "3f"] {
+                    let (n, code) = (color.len() - 1, color.chars().nth(1).unwrap());
+                    let n: usize = color[..n].parse().unwrap();
+                    let size = |c: char| {
+                        if c == 'f' {
+                            4
+                        } else if c == 'e' || c == 'H' {
+                            2
+                        } else {
+                            1
+                        }
+                    };
+                    let used = before + 3 * size(position) + between + n * size(code);
+                    let after = (4 - used % 4) % 4;
+                    let mut spec = String::new();
+                    if before > 0 {
+                        spec += &format!("_:{before}x ");
+                    }
+                    spec += &format!("pos:3{position} ");
+                    if between > 0 {
+                        spec += &format!("_:{between}x ");
+                    }
+                    spec += &format!("col:{color}");
+                    if after > 0 {
+                        spec += &format!(" _:{after}x");
+                    }
+                    let layout = Layout::parse(&spec).unwrap();
+                    let bytes = records(&points, |b, p, c| {
+                        b.resize(b.len() + before, 0);
+                        if position == 'f' {
+                            f32s(b, &p);
+                        } else {
+                            halves(b, &p);
+                        }
+                        b.resize(b.len() + between, 0);
+                        for &v in c.iter().chain(&[255]).take(n) {
+                            color_bytes(b, code, v);
+                        }
+                        b.resize(b.len() + after, 0);
+                    });
+                    let path = write(dir.path(), "matrix.bin", &bytes);
+                    let source = VertexSource::open_with(&path, layout.clone(), None).unwrap();
+                    assert_eq!(source.is_direct(), layout.gpu().is_some(), "{spec}");
+                    if source.is_direct() {
+                        in_place += 1;
+                    } else {
+                        converted += 1;
+                    }
+                    for (raster, expected) in
+                        [Raster::Compute, Raster::Pipeline].iter().zip(&expected)
+                    {
+                        let image = draw(&source, *raster);
+                        assert_same_pixels(expected, &image, &format!("{spec}, {raster:?}"));
+                    }
+                }
+            }
+        }
+    }
+    // The matrix holds both kinds, among them the layouts of the report: colour at byte 14.
+    assert!(Layout::parse("pos:3f _:2x col:3H").unwrap().gpu().is_none());
+    assert!(Layout::parse("pos:3f _:2x col:4B _:2x")
+        .unwrap()
+        .gpu()
+        .is_some());
+    assert_eq!((in_place, converted), (18, 66));
+}
+
 #[test]
 fn extra_bytes_headers_and_no_colour() {
     let dir = tempfile::tempdir().unwrap();

@@ -35,8 +35,11 @@ fn at(px: u32, py: u32, z: f32, color: [u16; 3]) -> Vertex {
 }
 
 #[test]
-fn lavapipe_has_both_compute_paths() {
+fn the_compute_paths_are_what_the_adapter_reports() {
     assert_compute_support(&gpu());
+    // Without the optional features asked for, 32-bit atomics whatever the adapter has.
+    let plain = PointRenderer::new(&plain_gpu().device, OFFSCREEN_TARGET).unwrap();
+    assert_eq!(plain.compute_support(), ComputeSupport::Atomic32);
 }
 
 #[test]
@@ -197,9 +200,10 @@ fn bindings_split_at_a_small_limit_draw_the_same_picture() {
     // Buffers of 100 vertices, bindings of at most 24 (the alignment allows multiples of 8).
     let buffers = VertexBuffers::upload_with_limit(&gpu.device, &vertices, 100 * 20).unwrap();
     for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
-        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics);
-        let whole = PointDraw::new(&gpu.device, &renderer, &buffers);
-        let split = PointDraw::with_binding_limit(&gpu.device, &renderer, &buffers, 24 * 20 + 19);
+        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
+        let whole = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+        let split =
+            PointDraw::with_binding_limit(&gpu.device, &renderer, &buffers, 24 * 20 + 19).unwrap();
         let alignment = gpu.device.limits().min_storage_buffer_offset_alignment as usize;
         let unit = lcm(20, alignment) / 20;
         let per = 24 / unit * unit;
@@ -271,11 +275,11 @@ fn draw_clouds(
     clouds: &[(&[Vertex], Mat4, Raster, f32)],
     atomics: AtomicWidth,
 ) -> RgbaImage {
-    let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics);
+    let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
     let buffers: Vec<VertexBuffers> = clouds.iter().map(|(v, ..)| upload(gpu, v)).collect();
     let mut draws: Vec<PointDraw> = buffers
         .iter()
-        .map(|b| PointDraw::new(&gpu.device, &renderer, b))
+        .map(|b| PointDraw::new(&gpu.device, &renderer, b).unwrap())
         .collect();
     for (draw, &(_, transform, raster, size)) in draws.iter_mut().zip(clouds) {
         let params = FrameParams {
@@ -365,8 +369,8 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
         AtomicWidth::Widest,
     );
     for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
-        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics);
-        let mut draw = PointDraw::new(&gpu.device, &renderer, &buffers);
+        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
+        let mut draw = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
         let mut raster = RasterTarget::new(&gpu.device, &renderer, [W, H]).unwrap();
         let color = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: None,
@@ -452,10 +456,10 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
 #[test]
 fn auto_takes_compute_from_one_point_per_14_pixels_up_to_8_pixel_points() {
     let gpu = gpu();
-    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
     let path = |points: u32, viewport: [u32; 2], size: f32| {
         let vertices: Vec<Vertex> = (0..points).map(|i| at(i % W, 3, 0.5, [1; 3])).collect();
-        let mut draw = PointDraw::new(&gpu.device, &renderer, &upload(&gpu, &vertices));
+        let mut draw = PointDraw::new(&gpu.device, &renderer, &upload(&gpu, &vertices)).unwrap();
         draw.prepare(
             &gpu.queue,
             &renderer,
@@ -493,7 +497,7 @@ fn a_device_without_compute_falls_back_and_says_why() {
         ..Default::default()
     }))
     .unwrap();
-    let renderer = PointRenderer::new(&device, OFFSCREEN_TARGET);
+    let renderer = PointRenderer::new(&device, OFFSCREEN_TARGET).unwrap();
     let ComputeSupport::Unavailable(why) = renderer.compute_support() else {
         panic!("{:?}", renderer.compute_support());
     };
@@ -515,7 +519,7 @@ fn a_device_without_compute_falls_back_and_says_why() {
         )
         .unwrap();
     assert_eq!(lit_pixels(&auto, BG).len(), W as usize);
-    let mut draw = PointDraw::new(&device, &renderer, &buffers);
+    let mut draw = PointDraw::new(&device, &renderer, &buffers).unwrap();
     draw.prepare(
         &queue,
         &renderer,
@@ -543,4 +547,90 @@ fn a_device_without_compute_falls_back_and_says_why() {
         error.to_string(),
         "the compute rasteriser cannot run here: the device has no compute shaders; use --raster pipeline (or auto)"
     );
+}
+
+/// An engine on wgpu's default error handler (which panics on any uncaptured error) learns of a
+/// device's refusal from the constructors, as a value, and frames never create anything.
+#[test]
+fn what_a_device_rejects_is_an_error_at_creation_not_a_panic_in_a_frame() {
+    let gpu = gpu();
+    // No handler installed: as an engine's own device.
+    let (device, queue) =
+        pollster::block_on(gpu.adapter.request_device(&Default::default())).unwrap();
+    // Three samples: no device accepts that sample count.
+    let bad = vertexview::gpu::TargetFormat {
+        sample_count: 3,
+        ..OFFSCREEN_TARGET
+    };
+    let error = PointRenderer::new(&device, bad).unwrap_err();
+    assert!(matches!(error, GpuError::Validation(_)), "{error}");
+
+    // A good renderer makes a layout's pipelines with its first draw; frames only record.
+    let renderer = PointRenderer::new(&device, OFFSCREEN_TARGET).unwrap();
+    let (x, y) = pixel_center(10, 10, W, H);
+    let records: Vec<u8> = [x, y, 0.5]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .chain([255, 0, 0, 255])
+        .collect();
+    let layout = vertexview::format::Layout::parse("pos:3f col:4B")
+        .unwrap()
+        .gpu()
+        .unwrap();
+    let buffers = VertexBuffers::upload_records(&device, &records, layout, u64::MAX).unwrap();
+    let mut target = OffscreenTarget::new(&device, [W, H]).unwrap();
+    for raster in [Raster::Pipeline, Raster::Compute] {
+        let params = FrameParams {
+            raster,
+            ..ndc(1.0, PointShape::Square)
+        };
+        let image = target
+            .render_vertices(&device, &queue, &renderer, &buffers, &params, BG)
+            .unwrap();
+        assert_eq!(image.pixel(10, 10).unwrap(), [255, 0, 0, 255], "{raster:?}");
+        assert_eq!(lit_pixels(&image, BG).len(), 1);
+    }
+}
+
+/// Draw orders are file indices, also past 2³²: a piece placed there reads back its own
+/// indices, not them modulo 2³², and ties still go to the earlier vertex.
+#[test]
+fn orders_past_two_to_the_32_read_back_as_the_file_index() {
+    let gpu = gpu();
+    let first = (1u64 << 32) + 7;
+    let vertices = [
+        at(5, 5, 0.5, [65535, 0, 0]),
+        at(5, 5, 0.5, [0, 65535, 0]),
+        at(9, 6, 0.25, [0, 0, 65535]),
+    ];
+    let buffers = upload(&gpu, &vertices);
+    for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
+        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
+        let mut draw = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+        draw.set_file_position(first, 1);
+        draw.prepare(
+            &gpu.queue,
+            &renderer,
+            &FrameParams {
+                raster: Raster::Compute,
+                ..ndc(1.0, PointShape::Square)
+            },
+        );
+        let mut raster = RasterTarget::new(&gpu.device, &renderer, [W, H]).unwrap();
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        raster.clear(&mut encoder);
+        renderer.rasterize(&gpu.queue, &mut encoder, &mut raster, &[&draw]);
+        gpu.queue.submit([encoder.finish()]);
+        let orders = raster
+            .read_orders(&gpu.device, &gpu.queue, [5, 5], [5, 2])
+            .unwrap();
+        assert_eq!(
+            orders[0],
+            Some(first),
+            "{atomics:?}: the earlier of two at one depth"
+        );
+        assert_eq!(orders[5 + 4], Some(first + 2), "{atomics:?}");
+        assert_eq!(orders.iter().flatten().count(), 2);
+        assert_eq!(raster.order_span(), Some((first, 2)));
+    }
 }

@@ -151,6 +151,85 @@ fn a_streamed_render_equals_the_whole_file_render() {
     }
 }
 
+/// Uploads staged through wgpu's copies (a discrete GPU's way, forced here on any adapter) give
+/// the picture of the default device, by both paths, and a slot is refilled only once the GPU
+/// has finished the submission that last used it: what keeps memory at a few pieces.
+#[test]
+fn a_staged_streamed_render_equals_the_mapped_one_and_waits_for_its_slots() {
+    let bytes = shape_bytes(Shape::Torus, 9_001, true);
+    let f = write_file(&bytes);
+    let source = VertexSource::open(f.path()).unwrap();
+    let bounds = source.stats(|_, _| {}).unwrap().bounds;
+    let (default, plain) = (gpu(), plain_gpu());
+    for raster in [Raster::Compute, Raster::Pipeline] {
+        let settings = RenderSettings {
+            size: [160, 120],
+            raster,
+            ..RenderSettings::default()
+        };
+        let render = |gpu| {
+            gpu::render_source_in_pieces(gpu, &source, &settings, bounds, 1000, &mut |_, _| {})
+                .unwrap()
+        };
+        let mapped = render(&default);
+        assert!(lit_pixels(&mapped, settings.background).len() > 1000);
+        assert_same_pixels(&mapped, &render(&plain), &format!("staged, {raster:?}"));
+    }
+
+    let device = &plain.device;
+    let mut ring = gpu::UploadRing::new(device, 2, 1000, 20).unwrap();
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    for (n, first) in (0..6u64).map(|n| (n, n * 1000)) {
+        let buffers = ring
+            .fill(device, &plain.queue, &source, first, 1000)
+            .unwrap();
+        assert_eq!(buffers.vertex_count(), 1000);
+        if n >= 2 {
+            // Slot n % 2 was last used by submission n - 2: it must have finished.
+            assert!(
+                finished.load(std::sync::atomic::Ordering::SeqCst) as u64 >= n - 1,
+                "fill {n} did not wait for the slot's last use"
+            );
+        }
+        let submission = plain.queue.submit([]);
+        let done = finished.clone();
+        plain.queue.on_submitted_work_done(move || {
+            done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+        ring.used(submission);
+    }
+}
+
+/// Records past the last read as zeros from every kind of source, never a panic: a file, bytes
+/// in memory, and a PLY file read whole.
+#[test]
+fn reading_past_the_end_gives_zeros_from_every_source() {
+    let bytes = shape_bytes(Shape::Cube, 3, true);
+    let f = write_file(&bytes);
+    let ply = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/greg_turk_example2_ok_ascii.ply");
+    let sources = [
+        VertexSource::open(f.path()).unwrap(),
+        VertexSource::from_memory("memory.bin", bytes.clone()).unwrap(),
+        vertexview::open::open(&ply, None).unwrap().0,
+    ];
+    for source in &sources {
+        let len = source.len();
+        for first in [len, len + 1, 1 << 40, u64::MAX] {
+            let mut into = [Vertex::new(Vec3::ONE, [1, 2, 3]); 2];
+            source.read(first, &mut into).unwrap();
+            assert_eq!(
+                into,
+                [Vertex::default(); 2],
+                "{} at {first}",
+                source.path().display()
+            );
+            let record = source.record(first).unwrap();
+            assert!(record.iter().all(|&b| b == 0));
+        }
+    }
+}
+
 #[test]
 fn streamed_ties_keep_file_order() {
     // Many points on few pixels at equal depths: which colour wins depends on file order.

@@ -110,8 +110,9 @@ impl std::hash::Hash for Scale {
 }
 
 /// How the GPU reads a layout's records in place, where WebGPU has vertex formats for them:
-/// little-endian, a stride that is a multiple of 4, a `f` or `e` position and a `B`, `H`, `e` or
-/// `f` colour at offsets their formats accept. Other layouts are converted on reading.
+/// little-endian, a stride that is a multiple of 4 and at most [`MAX_VERTEX_STRIDE`], a `f` or
+/// `e` position and a `B`, `H`, `e` or `f` colour, every [attribute](GpuLayout::attributes) at an
+/// offset WebGPU accepts for its format. Other layouts are converted on reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct GpuLayout {
     /// Bytes from one record to the next.
@@ -122,6 +123,38 @@ pub struct GpuLayout {
     pub color: Option<(Code, u32)>,
 }
 
+/// The largest vertex buffer stride every WebGPU device accepts (`max_vertex_buffer_array_stride`
+/// is at least this on all of them).
+pub const MAX_VERTEX_STRIDE: u32 = 2048;
+
+/// One vertex attribute through which vertexview's point shader reads a [`GpuLayout`]:
+/// `components` numbers of type `code` (1 or 2) at byte `offset` of the record, at shader
+/// `location`. The `gpu` feature maps each to a `wgpu::VertexFormat` of the same size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GpuAttribute {
+    /// The type of each number.
+    pub code: Code,
+    /// How many numbers: 2 (`…x2` formats) or 1.
+    pub components: u32,
+    /// Byte offset within the record.
+    pub offset: u32,
+    /// The shader location: 0 position x, y; 3 position z; 1 colour red, green; 2 colour blue.
+    pub location: u32,
+}
+
+impl GpuAttribute {
+    /// Bytes the attribute reads.
+    pub fn size(&self) -> u32 {
+        self.code.size() as u32 * self.components
+    }
+
+    /// WebGPU's rule for vertex attributes: the offset is a multiple of min(4, the format's
+    /// size). A 4-byte `Unorm16x2` at byte 14 is refused when the pipeline is made.
+    pub fn is_aligned(&self) -> bool {
+        self.offset.is_multiple_of(self.size().min(4))
+    }
+}
+
 impl GpuLayout {
     /// The default 20-byte record.
     pub const DEFAULT: GpuLayout = GpuLayout {
@@ -129,6 +162,42 @@ impl GpuLayout {
         position: (Code::F32, 0),
         color: Some((Code::U16, 12)),
     };
+
+    /// The attributes the point shader reads: position x, y (location 0) and z (3), colour
+    /// red, green (1) and blue (2), each a pair then a single number. A layout without a colour
+    /// reads the position again at 1 and 2 (and is coloured by the height ramp).
+    pub fn attributes(&self) -> [GpuAttribute; 4] {
+        let pair = |(code, offset): (Code, u32), locations: [u32; 2]| {
+            let two = GpuAttribute {
+                code,
+                components: 2,
+                offset,
+                location: locations[0],
+            };
+            let one = GpuAttribute {
+                components: 1,
+                offset: offset + two.size(),
+                location: locations[1],
+                ..two
+            };
+            [two, one]
+        };
+        let [xy, z] = pair(self.position, [0, 3]);
+        let [rg, b] = pair(self.color.unwrap_or(self.position), [1, 2]);
+        [xy, z, rg, b]
+    }
+
+    /// Whether WebGPU (and vertexview's shaders) can read records of this layout in place: the
+    /// one rule behind [`Layout::gpu`], checked by the vertex pipeline and the compute
+    /// rasteriser alike.
+    pub fn is_readable(&self) -> bool {
+        let position = matches!(self.position.0, Code::F32 | Code::F16);
+        let color = self
+            .color
+            .is_none_or(|(code, _)| matches!(code, Code::U8 | Code::U16 | Code::F16 | Code::F32));
+        let stride = self.stride.is_multiple_of(4) && self.stride <= MAX_VERTEX_STRIDE;
+        position && color && stride && self.attributes().iter().all(GpuAttribute::is_aligned)
+    }
 }
 
 /// Why a layout was refused. Every message names the field, its offset and the stride it is
@@ -401,26 +470,19 @@ impl Layout {
     /// default layout) on reading: big-endian numbers, a stride that is not a multiple of 4,
     /// `d` or integer positions, colours at offsets no vertex format accepts.
     pub fn gpu(&self) -> Option<GpuLayout> {
-        let aligned = |code: Code, offset: usize| match code {
-            Code::F32 => offset.is_multiple_of(4),
-            Code::U8 | Code::U16 | Code::F16 => offset.is_multiple_of(2),
-            _ => false,
-        };
+        if self.endian != Endian::Little || self.scale.is_some() {
+            return None;
+        }
         let p = self.position();
-        let position_ok = matches!(p.code, Code::F32 | Code::F16) && aligned(p.code, p.offset);
-        let color = match self.color() {
-            None => None,
-            Some(c) if aligned(c.code, c.offset) => Some((c.code, c.offset as u32)),
-            Some(_) => return None,
+        let layout = GpuLayout {
+            stride: u32::try_from(self.stride).ok()?,
+            position: (p.code, u32::try_from(p.offset).ok()?),
+            color: match self.color() {
+                Some(c) => Some((c.code, u32::try_from(c.offset).ok()?)),
+                None => None,
+            },
         };
-        let stride_ok = self.stride.is_multiple_of(4) && u32::try_from(self.stride).is_ok();
-        let in_place =
-            self.endian == Endian::Little && position_ok && stride_ok && self.scale.is_none();
-        in_place.then_some(GpuLayout {
-            stride: self.stride as u32,
-            position: (p.code, p.offset as u32),
-            color,
-        })
+        layout.is_readable().then_some(layout)
     }
 
     /// The fields, in the order written.
@@ -703,6 +765,9 @@ mod tests {
         assert!(gpu("pos:3f col:3f").is_some());
         assert!(gpu("pos:3f").is_some_and(|g| g.color.is_none()));
         assert!(gpu("pos:3e _:2x col:4B").is_some());
+        // Unorm8x2 (2 bytes) at byte 14 is accepted.
+        assert!(gpu("pos:3f _:2x col:4B _:2x").is_some());
+        assert!(gpu("pos:3f col:4B _:2032x").is_some());
         // No formats for these: converted on reading.
         for spec in [
             "pos:3d",
@@ -711,6 +776,12 @@ mod tests {
             "pos:3e col:4B",
             "_:1x pos:3f col:4B",
             "pos:3i _:4x",
+            // Unorm16x2 (4 bytes) at 14 and Float16x2 at 6: offsets WebGPU refuses.
+            "pos:3f _:2x col:3H",
+            "pos:3f _:2x col:3e",
+            "_:2x pos:3e _:4x col:4B",
+            // A stride past what every device accepts.
+            "pos:3f col:4B _:2036x",
         ] {
             assert_eq!(gpu(spec), None, "{spec}");
         }

@@ -14,6 +14,7 @@ mod view;
 pub use checked::{split_vertex, ColorView, PositionView};
 pub use code::{ByteOrder, Code, Field, Format, FormatError};
 pub use layout::{
-    format_value, Endian, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale, DEFAULT_SPEC,
+    format_value, Endian, GpuAttribute, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale,
+    DEFAULT_SPEC, MAX_VERTEX_STRIDE,
 };
 pub use view::{Element, Value, View, ViewError};

@@ -21,18 +21,54 @@ pub struct GpuContext {
     errors: Arc<Mutex<Option<GpuError>>>,
 }
 
+/// Which optional features a [`GpuContext`] asks of its adapter, each only where the adapter
+/// has it. The default asks for both; turning one off makes the device behave as one without
+/// it, which is how the tests force the staged-upload and 32-bit paths on any adapter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeviceOptions {
+    /// Vertex buffers the CPU maps (`MAPPABLE_PRIMARY_BUFFERS`, asked for on CPU and
+    /// integrated adapters only): pieces are read straight into GPU memory. Without it every
+    /// upload goes through a staging copy, as on a discrete GPU.
+    pub mapped_buffers: bool,
+    /// 64-bit atomic min/max (`SHADER_INT64_ATOMIC_MIN_MAX`): the compute rasteriser's two-pass
+    /// path. Without it the three-pass 32-bit path, as on GL and the web.
+    pub atomics64: bool,
+}
+
+impl Default for DeviceOptions {
+    fn default() -> DeviceOptions {
+        DeviceOptions {
+            mapped_buffers: true,
+            atomics64: true,
+        }
+    }
+}
+
 impl GpuContext {
     /// A context with no surface, honouring `WGPU_BACKEND` and friends. Blocks until ready.
     pub fn headless() -> Result<GpuContext, GpuError> {
+        Self::headless_with(DeviceOptions::default())
+    }
+
+    /// [`headless`](Self::headless) with a choice of optional features.
+    pub fn headless_with(options: DeviceOptions) -> Result<GpuContext, GpuError> {
         let instance =
             wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        Self::with_instance(instance, None)
+        Self::create(instance, None, options)
     }
 
     /// A context on `instance`, with an adapter able to present to `surface` if given. Blocks.
     pub fn with_instance(
         instance: wgpu::Instance,
         surface: Option<&wgpu::Surface<'_>>,
+    ) -> Result<GpuContext, GpuError> {
+        Self::create(instance, surface, DeviceOptions::default())
+    }
+
+    fn create(
+        instance: wgpu::Instance,
+        surface: Option<&wgpu::Surface<'_>>,
+        options: DeviceOptions,
     ) -> Result<GpuContext, GpuError> {
         let adapter =
             pollster::block_on(
@@ -51,10 +87,10 @@ impl GpuContext {
         // atomic: two passes instead of three.
         let int64 = wgpu::Features::SHADER_INT64 | wgpu::Features::SHADER_INT64_ATOMIC_MIN_MAX;
         let mut features = adapter.features() & int64;
-        if features != int64 {
+        if features != int64 || !options.atomics64 {
             features = wgpu::Features::empty();
         }
-        if super::upload::maps_directly(&adapter.get_info()) {
+        if options.mapped_buffers && super::upload::maps_directly(&adapter.get_info()) {
             features |= adapter.features() & wgpu::Features::MAPPABLE_PRIMARY_BUFFERS;
         }
         let (device, queue) =

@@ -2,6 +2,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::context::catch_errors;
+use super::error::GpuError;
 use super::params::{
     FrameParams, FrameUniform, Raster, RasterPath, Subsample, AUTO_COMPUTE_PIXELS_PER_POINT,
     FRAME_UNIFORM_SIZE, INDEX_BASE_OFFSET, MAX_COMPUTE_POINT_SIZE,
@@ -34,19 +36,33 @@ pub struct PointDraw {
 }
 
 impl PointDraw {
-    /// The bindings of `vertices` for `renderer`. Storage bindings respect the device's
+    /// The bindings of `vertices` for `renderer`, and (once per record layout) the renderer's
+    /// pipelines for them, all made inside error scopes: a device that rejects any of it says so
+    /// here, never in a frame. Storage bindings respect the device's
     /// `max_storage_buffer_binding_size` and `min_storage_buffer_offset_alignment`.
     pub fn new(
         device: &wgpu::Device,
         renderer: &PointRenderer,
         vertices: &VertexBuffers,
-    ) -> PointDraw {
+    ) -> Result<PointDraw, GpuError> {
         Self::with_binding_limit(device, renderer, vertices, u64::MAX)
     }
 
     /// [`new`](Self::new) with storage bindings of at most `max_binding` bytes (clamped to the
     /// device's limit): to test how a large cloud is split, on small data.
     pub fn with_binding_limit(
+        device: &wgpu::Device,
+        renderer: &PointRenderer,
+        vertices: &VertexBuffers,
+        max_binding: u64,
+    ) -> Result<PointDraw, GpuError> {
+        renderer.prepare_layout(vertices.layout())?;
+        catch_errors(device, || {
+            Self::bind(device, renderer, vertices, max_binding)
+        })
+    }
+
+    fn bind(
         device: &wgpu::Device,
         renderer: &PointRenderer,
         vertices: &VertexBuffers,

@@ -1,7 +1,7 @@
 //! GPU vertex layouts: the default record's (derived from [`crate::vertex::ATTRIBUTES`]), for
 //! engines' own shaders, and any [`GpuLayout`]'s as vertexview's shaders read it.
 
-use crate::format::{Code, GpuLayout};
+use crate::format::{Code, GpuAttribute, GpuLayout};
 use crate::vertex::{Attribute, ATTRIBUTES, STRIDE};
 
 const fn vertex_format(a: &Attribute) -> wgpu::VertexFormat {
@@ -44,33 +44,39 @@ pub const INSTANCE_BUFFER_LAYOUT: wgpu::VertexBufferLayout<'static> = wgpu::Vert
     ..VERTEX_BUFFER_LAYOUT
 };
 
-/// The vertex attributes vertexview's point shader reads `layout` through: position xy at
-/// location 0 and z at 3, colour red-green at 1 and blue at 2, 0 to 1 (a layout without a
-/// colour repeats the position there, and is coloured by the ramp).
-pub fn point_attributes(layout: GpuLayout) -> [wgpu::VertexAttribute; 4] {
+/// The wgpu format of one of a [`GpuLayout`]'s attributes; `None` for a type the point shader
+/// cannot read (which [`GpuLayout::is_readable`] refuses).
+pub fn vertex_format_of(attribute: &GpuAttribute) -> Option<wgpu::VertexFormat> {
     use wgpu::VertexFormat as F;
-    let pair = |code: Code, offset: u32| match code {
-        Code::F16 => (F::Float16x2, F::Float16, offset, offset + 4),
-        Code::U8 => (F::Unorm8x2, F::Unorm8, offset, offset + 2),
-        Code::U16 => (F::Unorm16x2, F::Unorm16, offset, offset + 4),
-        _ => (F::Float32x2, F::Float32, offset, offset + 8),
-    };
-    let (xy, z, xy_at, z_at) = pair(layout.position.0, layout.position.1);
-    let (rg, b, rg_at, b_at) = match layout.color {
-        Some((code, offset)) => pair(code, offset),
-        None => (xy, z, xy_at, z_at),
-    };
-    let attribute = |format, offset: u32, shader_location| wgpu::VertexAttribute {
-        format,
-        offset: u64::from(offset),
-        shader_location,
-    };
-    [
-        attribute(xy, xy_at, 0),
-        attribute(z, z_at, 3),
-        attribute(rg, rg_at, 1),
-        attribute(b, b_at, 2),
-    ]
+    Some(match (attribute.code, attribute.components) {
+        (Code::F32, 2) => F::Float32x2,
+        (Code::F32, 1) => F::Float32,
+        (Code::F16, 2) => F::Float16x2,
+        (Code::F16, 1) => F::Float16,
+        (Code::U16, 2) => F::Unorm16x2,
+        (Code::U16, 1) => F::Unorm16,
+        (Code::U8, 2) => F::Unorm8x2,
+        (Code::U8, 1) => F::Unorm8,
+        _ => return None,
+    })
+}
+
+/// The vertex attributes vertexview's point shader reads `layout` through (see
+/// [`GpuLayout::attributes`]): position xy at location 0 and z at 3, colour red-green at 1 and
+/// blue at 2, 0 to 1. `None` when the layout is not [readable in place](GpuLayout::is_readable).
+pub fn point_attributes(layout: GpuLayout) -> Option<[wgpu::VertexAttribute; 4]> {
+    if !layout.is_readable() {
+        return None;
+    }
+    let mut out = [VERTEX_ATTRIBUTES[0]; 4];
+    for (slot, a) in out.iter_mut().zip(layout.attributes()) {
+        *slot = wgpu::VertexAttribute {
+            format: vertex_format_of(&a)?,
+            offset: u64::from(a.offset),
+            shader_location: a.location,
+        };
+    }
+    Some(out)
 }
 
 /// The pipeline constants that tell the compute rasteriser how to read `layout` in place.
@@ -123,6 +129,7 @@ mod tests {
     #[test]
     fn the_point_shader_reads_the_default_record_where_it_lies() {
         let got: Vec<_> = point_attributes(GpuLayout::DEFAULT)
+            .unwrap()
             .iter()
             .map(|a| (a.format, a.offset, a.shader_location))
             .collect();
@@ -145,5 +152,30 @@ mod tests {
                 ("COLOR_OFFSET", 12.0)
             ]
         );
+    }
+
+    #[test]
+    fn every_attribute_maps_to_a_format_of_its_size() {
+        for code in [Code::F32, Code::F16, Code::U16, Code::U8] {
+            for components in [1, 2] {
+                let a = GpuAttribute {
+                    code,
+                    components,
+                    offset: 0,
+                    location: 0,
+                };
+                let format = vertex_format_of(&a).unwrap();
+                assert_eq!(format.size(), u64::from(a.size()), "{format:?}");
+                // The rule `is_aligned` applies is WebGPU's: a multiple of min(4, size).
+                for offset in 0..8 {
+                    let at = GpuAttribute { offset, ..a };
+                    assert_eq!(
+                        at.is_aligned(),
+                        u64::from(offset) % format.size().min(4) == 0,
+                        "{format:?} at {offset}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ mod renderer;
 mod stream;
 mod upload;
 
-pub use context::{catch_errors, GpuContext};
+pub use context::{catch_errors, DeviceOptions, GpuContext};
 pub use draw::{choose_path, PointDraw};
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
@@ -63,9 +63,7 @@ pub fn render_uploaded(
     settings: &RenderSettings,
 ) -> Result<RgbaImage, GpuError> {
     let mut target = OffscreenTarget::new(&gpu.device, settings.size)?;
-    let renderer = catch_errors(&gpu.device, || {
-        PointRenderer::new(&gpu.device, OFFSCREEN_TARGET)
-    })?;
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET)?;
     let image = target.render_vertices(
         &gpu.device,
         &gpu.queue,

@@ -188,7 +188,7 @@ impl OffscreenTarget {
             (Raster::Compute, Err(why)) => return Err(GpuError::ComputeUnavailable(why)),
             _ => {}
         }
-        let mut draw = catch_errors(device, || PointDraw::new(device, renderer, vertices))?;
+        let mut draw = PointDraw::new(device, renderer, vertices)?;
         draw.prepare(queue, renderer, &params);
         self.render(device, queue, renderer, &[&draw], background)
     }

@@ -142,7 +142,8 @@ pub(crate) struct ComputeRaster {
     /// The colour pass over pixels (with the last stage's bindings).
     color_pixels: &'static str,
     /// Pipelines by record layout, stage (`stages.len()` for the colour pass over pixels) and
-    /// whether points are splatted, made on first use.
+    /// whether points are splatted, made with the renderer (the default layout) or with a
+    /// layout's first draw.
     pipelines: Mutex<HashMap<(GpuLayout, usize, bool), wgpu::ComputePipeline>>,
     resolve: wgpu::RenderPipeline,
     resolve_layout: wgpu::BindGroupLayout,
@@ -308,47 +309,85 @@ impl ComputeRaster {
         };
         // The default layout's pipelines now, inside the caller's error scope: a device that
         // cannot build them says so here, not at the first frame.
-        for stage in 0..=raster.stages.len() {
-            raster.pipeline(GpuLayout::DEFAULT, stage, false);
+        for (stage, splat) in raster.pipeline_keys() {
+            let pipeline = raster.make_pipeline(GpuLayout::DEFAULT, stage, splat);
+            raster
+                .lock()
+                .insert((GpuLayout::DEFAULT, stage, splat), pipeline);
         }
         raster
     }
 
-    /// The pipeline of `stage` (`stages.len()`: the colour pass over pixels) for records of
-    /// `layout`, one-pixel points or splats.
-    fn pipeline(&self, layout: GpuLayout, stage: usize, splat: bool) -> wgpu::ComputePipeline {
-        let mut made = self
-            .pipelines
+    /// Every (stage, splat) a layout needs: each pass over the points for one-pixel points and
+    /// for splats, and the colour pass over pixels (`stages.len()`).
+    fn pipeline_keys(&self) -> impl Iterator<Item = (usize, bool)> {
+        let points = (0..self.stages.len()).flat_map(|stage| [(stage, false), (stage, true)]);
+        points.chain([(self.stages.len(), false)])
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(GpuLayout, usize, bool), wgpu::ComputePipeline>> {
+        self.pipelines
             .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        made.entry((layout, stage, splat))
-            .or_insert_with(|| {
-                let (entry, pipeline_layout) = match self.stages.get(stage) {
-                    Some(s) => (s.entry, &s.pipeline_layout),
-                    None => {
-                        let last = &self.stages[self.stages.len() - 1];
-                        (self.color_pixels, &last.pipeline_layout)
-                    }
-                };
-                let mut constants = vec![
-                    ("DEPTH_TEST", f64::from(u8::from(self.depth_test))),
-                    ("SPLAT", f64::from(u8::from(splat))),
-                ];
-                constants.extend(raster_constants(layout));
-                self.device
-                    .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                        label: Some(entry),
-                        layout: Some(pipeline_layout),
-                        module: &self.module,
-                        entry_point: Some(entry),
-                        compilation_options: wgpu::PipelineCompilationOptions {
-                            constants: &constants,
-                            ..Default::default()
-                        },
-                        cache: None,
-                    })
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Makes (once) the pipelines that rasterize records of `layout`, inside error scopes.
+    pub fn prepare_layout(&self, layout: GpuLayout) -> Result<(), GpuError> {
+        if self.lock().contains_key(&(layout, 0, false)) {
+            return Ok(());
+        }
+        let made = catch_errors(&self.device, || {
+            self.pipeline_keys()
+                .map(|(stage, splat)| {
+                    (
+                        (layout, stage, splat),
+                        self.make_pipeline(layout, stage, splat),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })?;
+        self.lock().extend(made);
+        Ok(())
+    }
+
+    /// The pipeline of `stage` (`stages.len()`: the colour pass over pixels) for records of
+    /// `layout`, one-pixel points or splats, if [`prepare_layout`](Self::prepare_layout) made it.
+    fn pipeline(
+        &self,
+        layout: GpuLayout,
+        stage: usize,
+        splat: bool,
+    ) -> Option<wgpu::ComputePipeline> {
+        self.lock().get(&(layout, stage, splat)).cloned()
+    }
+
+    fn make_pipeline(&self, layout: GpuLayout, stage: usize, splat: bool) -> wgpu::ComputePipeline {
+        let (entry, pipeline_layout) = match self.stages.get(stage) {
+            Some(s) => (s.entry, &s.pipeline_layout),
+            None => {
+                let last = &self.stages[self.stages.len() - 1];
+                (self.color_pixels, &last.pipeline_layout)
+            }
+        };
+        let mut constants = vec![
+            ("DEPTH_TEST", f64::from(u8::from(self.depth_test))),
+            ("SPLAT", f64::from(u8::from(splat))),
+        ];
+        constants.extend(raster_constants(layout));
+        self.device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(entry),
+                layout: Some(pipeline_layout),
+                module: &self.module,
+                entry_point: Some(entry),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &constants,
+                    ..Default::default()
+                },
+                cache: None,
             })
-            .clone()
     }
 
     pub fn support(&self) -> ComputeSupport {
@@ -371,12 +410,12 @@ impl ComputeRaster {
         max_binding: u64,
     ) -> Vec<ComputeRange> {
         let limits = device.limits();
+        let per_range = records_per_binding(
+            u64::from(stride),
+            max_binding.min(limits.max_storage_buffer_binding_size),
+            u64::from(limits.min_storage_buffer_offset_alignment),
+        );
         let stride = u64::from(stride);
-        let max_bytes = max_binding.min(limits.max_storage_buffer_binding_size);
-        // Offsets must be multiples of the alignment, and of the stride: step in whole units.
-        let align = u64::from(limits.min_storage_buffer_offset_alignment).max(1);
-        let unit = lcm(stride, align) / stride;
-        let per_range = (max_bytes / stride / unit * unit).min(u64::from(u32::MAX));
         if per_range == 0 {
             return Vec::new();
         }
@@ -489,7 +528,11 @@ impl ComputeRaster {
             if n == last && by_pixels {
                 let threads = pixel_count.div_ceil(u64::from(POINTS_PER_THREAD));
                 for (draw, w) in draws.iter().zip(&work) {
-                    pass.set_pipeline(&self.pipeline(draw.layout(), self.stages.len(), false));
+                    let Some(pipeline) = self.pipeline(draw.layout(), self.stages.len(), false)
+                    else {
+                        continue;
+                    };
+                    pass.set_pipeline(&pipeline);
                     for (range, _) in w {
                         pass.set_bind_group(0, &range.group, &[]);
                         self.dispatch(&mut pass, threads);
@@ -499,7 +542,11 @@ impl ComputeRaster {
             }
             for (draw, w) in draws.iter().zip(&work) {
                 let splat = draw.point_size() > 1;
-                pass.set_pipeline(&self.pipeline(draw.layout(), n, splat));
+                // Made with the draw; a draw made by another renderer has none here.
+                let Some(pipeline) = self.pipeline(draw.layout(), n, splat) else {
+                    continue;
+                };
+                pass.set_pipeline(&pipeline);
                 let per_thread = if splat { 1 } else { POINTS_PER_THREAD };
                 for (range, samples) in w {
                     pass.set_bind_group(0, &range.group, &[]);
@@ -525,6 +572,22 @@ impl ComputeRaster {
             pass.draw(0..3, 0..1);
         }
     }
+}
+
+/// The shaders address a binding's bytes with 32-bit integers (`shaders/raster.wgsl`): no binding
+/// may hold more, whatever `max_storage_buffer_binding_size` allows (Metal's equals
+/// `max_buffer_size`, above 4 GiB).
+pub(super) const MAX_ADDRESSED_BYTES: u64 = (1 << 32) - 4;
+
+/// Records of `stride` bytes in one storage binding of at most `max_bytes` (and at most
+/// [`MAX_ADDRESSED_BYTES`]), a whole number of `align`-byte offset units so that the next
+/// binding starts at an offset the device accepts.
+pub(super) fn records_per_binding(stride: u64, max_bytes: u64, align: u64) -> u64 {
+    let stride = stride.max(1);
+    let max_bytes = max_bytes.min(MAX_ADDRESSED_BYTES);
+    // Offsets must be multiples of the alignment, and of the stride: step in whole units.
+    let unit = lcm(stride, align.max(1)) / stride;
+    (max_bytes / stride / unit * unit).min(u64::from(u32::MAX))
 }
 
 fn lcm(a: u64, b: u64) -> u64 {
@@ -584,8 +647,13 @@ pub struct RasterTarget {
     pixels: Option<PixelBuffers>,
     /// The draw order of each draw's first vertex since the last clear, by draw id: a draw
     /// rasterized again (another subsample phase) keeps its order, so ties resolve the same.
-    bases: Vec<(u64, u32)>,
+    bases: Vec<(u64, u64)>,
     next_order: u64,
+    /// The lowest draw order rasterized since the last clear: the shaders keep orders modulo
+    /// 2³², and this gives back the high bits.
+    lowest_order: Option<u64>,
+    /// The highest draw order a draw's last vertex had since the last clear.
+    highest_order: u64,
     drawn: bool,
 }
 
@@ -622,6 +690,8 @@ impl RasterTarget {
             pixels,
             bases: Vec::new(),
             next_order: 0,
+            lowest_order: None,
+            highest_order: 0,
             drawn: false,
         })
     }
@@ -640,6 +710,8 @@ impl RasterTarget {
         }
         self.bases.clear();
         self.next_order = 0;
+        self.lowest_order = None;
+        self.highest_order = 0;
         self.drawn = false;
     }
 
@@ -651,15 +723,18 @@ impl RasterTarget {
     /// The draw order of the point shown at each pixel of the `width` × `height` window whose
     /// top-left pixel is (`x`, `y`), row by row, clamped to the target; `None` where nothing was
     /// drawn. With [`PointDraw::set_file_position`](super::PointDraw::set_file_position) the
-    /// order is the vertex's index in its file (modulo 2³²): what the viewer's readout reads
-    /// back. Blocks until the GPU is done.
+    /// order is the vertex's index in its file: what the viewer's readout reads back. The
+    /// shaders keep orders in 32 bits; they are exact while the orders rasterized since the last
+    /// clear span fewer than 2³² (see [`order_span`](Self::order_span)), and otherwise the
+    /// lowest order congruent modulo 2³² at or after the lowest drawn. Blocks until the GPU is
+    /// done.
     pub fn read_orders(
         &self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
         [x, y]: [u32; 2],
         [width, height]: [u32; 2],
-    ) -> Result<Vec<Option<u32>>, GpuError> {
+    ) -> Result<Vec<Option<u64>>, GpuError> {
         let Some(pixels) = &self.pixels else {
             return Ok(Vec::new());
         };
@@ -703,7 +778,11 @@ impl RasterTarget {
             bytemuck::cast_slice(&view).to_vec()
         };
         staging.unmap();
-        let order = |stored: u32| if pixels.inverted { !stored } else { stored };
+        let lowest = self.lowest_order.unwrap_or(0);
+        let order = |stored: u32| {
+            let order = if pixels.inverted { !stored } else { stored };
+            lowest + u64::from(order.wrapping_sub(lowest as u32))
+        };
         let mut orders = Vec::with_capacity((width * height) as usize);
         for row in words.chunks_exact(width as usize * 2) {
             if pixels.keys.is_some() {
@@ -723,16 +802,29 @@ impl RasterTarget {
 
     /// The draw order of the first vertex of draw `id` of `count` vertices: the one it was given
     /// when first rasterized since the last clear, or the next free one.
-    pub(super) fn order_of(&mut self, id: u64, count: u64) -> u32 {
+    pub(super) fn order_of(&mut self, id: u64, count: u64) -> u64 {
         if let Some(&(_, base)) = self.bases.iter().find(|(d, _)| *d == id) {
             return base;
         }
-        // Orders wrap past 2³² vertices in one picture; only ties between points that far
-        // apart in the file could then resolve the other way.
-        let base = self.next_order as u32;
+        let base = self.next_order;
         self.next_order += count;
         self.bases.push((id, base));
         base
+    }
+
+    /// Notes that orders from `first` on were rasterized.
+    pub(super) fn saw_order(&mut self, first: u64) {
+        self.lowest_order = Some(self.lowest_order.map_or(first, |low| low.min(first)));
+        self.highest_order = self.highest_order.max(first);
+    }
+
+    /// The lowest draw order rasterized since the last clear and how far the first vertices of
+    /// the draws rasterized since reach above it: when the span is 2³² or more (a file of over
+    /// 4 billion vertices drawn whole), an order read back by [`read_orders`](Self::read_orders)
+    /// is known only modulo 2³².
+    pub fn order_span(&self) -> Option<(u64, u64)> {
+        self.lowest_order
+            .map(|low| (low, self.highest_order.saturating_sub(low)))
     }
 }
 
@@ -853,5 +945,22 @@ impl PixelBuffers {
                 resolve_group,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bindings_stay_within_what_the_shaders_address() {
+        // lavapipe: 128 MiB bindings, offsets aligned to 32 bytes.
+        assert_eq!(records_per_binding(20, 128 << 20, 32), 6_710_880);
+        // Metal: a binding as large as a buffer (here 8 GiB) is capped below 4 GiB.
+        let records = records_per_binding(20, 8 << 30, 256);
+        assert!(records * 20 <= MAX_ADDRESSED_BYTES, "{records}");
+        assert!(records * 20 > (4 << 30) - 20 * 64, "{records}");
+        // Each binding starts where the device allows: a whole number of 256-byte units.
+        assert_eq!(records * 20 % 256, 0);
     }
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::context::catch_errors;
 use super::draw::PointDraw;
+use super::error::GpuError;
 use super::layout::point_attributes;
 use super::params::{RasterPath, FRAME_UNIFORM_SIZE};
 use super::raster::{ComputeRaster, ComputeSupport, RasterTarget};
@@ -65,8 +67,8 @@ pub enum AtomicWidth {
 /// ```
 #[derive(Debug)]
 pub struct PointRenderer {
-    /// The pipeline path's pipelines, made on first use (with the compute path they may never
-    /// be), per record layout: one-pixel points, and quads for larger ones.
+    /// The pipeline path's pipelines per record layout (one-pixel points, and quads for larger
+    /// ones), made with the renderer (the default layout) or a layout's first draw.
     pipelines: Mutex<HashMap<(GpuLayout, bool), wgpu::RenderPipeline>>,
     device: wgpu::Device,
     module: wgpu::ShaderModule,
@@ -77,8 +79,11 @@ pub struct PointRenderer {
 }
 
 impl PointRenderer {
-    /// Builds the pipelines for `target` on `device`, with the widest atomics the device has.
-    pub fn new(device: &wgpu::Device, target: TargetFormat) -> PointRenderer {
+    /// Builds the shaders and pipelines for `target` on `device`, with the widest atomics the
+    /// device has. Everything a device may reject is made here, inside error scopes, so a
+    /// rejection is this `Err` and never a panic (or an uncaptured error) in a later frame; a
+    /// layout other than the default gets its pipelines when its first [`PointDraw`] is made.
+    pub fn new(device: &wgpu::Device, target: TargetFormat) -> Result<PointRenderer, GpuError> {
         Self::with_atomics(device, target, AtomicWidth::Widest)
     }
 
@@ -87,30 +92,33 @@ impl PointRenderer {
         device: &wgpu::Device,
         target: TargetFormat,
         atomics: AtomicWidth,
-    ) -> PointRenderer {
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("vertexview points.wgsl"),
-            source: wgpu::ShaderSource::Wgsl(SHADER_SOURCE.into()),
-        });
-        let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("vertexview frame"),
-            entries: &[wgpu::BindGroupLayoutEntry {
-                binding: 0,
-                visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
-                ty: wgpu::BindingType::Buffer {
-                    ty: wgpu::BufferBindingType::Uniform,
-                    has_dynamic_offset: false,
-                    min_binding_size: wgpu::BufferSize::new(FRAME_UNIFORM_SIZE),
-                },
-                count: None,
-            }],
-        });
-        let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("vertexview points"),
-            bind_group_layouts: &[Some(&draw_layout)],
-            immediate_size: 0,
-        });
-        PointRenderer {
+    ) -> Result<PointRenderer, GpuError> {
+        let (module, draw_layout, layout) = catch_errors(device, || {
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some("vertexview points.wgsl"),
+                source: wgpu::ShaderSource::Wgsl(SHADER_SOURCE.into()),
+            });
+            let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some("vertexview frame"),
+                entries: &[wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Uniform,
+                        has_dynamic_offset: false,
+                        min_binding_size: wgpu::BufferSize::new(FRAME_UNIFORM_SIZE),
+                    },
+                    count: None,
+                }],
+            });
+            let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some("vertexview points"),
+                bind_group_layouts: &[Some(&draw_layout)],
+                immediate_size: 0,
+            });
+            (module, draw_layout, layout)
+        })?;
+        let renderer = PointRenderer {
             pipelines: Mutex::default(),
             device: device.clone(),
             module,
@@ -118,21 +126,54 @@ impl PointRenderer {
             draw_layout,
             compute: ComputeRaster::new(device, target, atomics).map(Arc::new),
             target,
-        }
+        };
+        renderer.prepare_layout(GpuLayout::DEFAULT)?;
+        Ok(renderer)
     }
 
-    /// The pipeline path's pipeline for records of `layout`, as one-pixel points or quads.
-    fn pipeline(&self, layout: GpuLayout, quads: bool) -> wgpu::RenderPipeline {
+    /// Makes (once) every pipeline that draws records of `layout`, by both paths, inside error
+    /// scopes: what [`PointDraw::new`] calls, so that drawing only looks pipelines up.
+    pub(super) fn prepare_layout(&self, layout: GpuLayout) -> Result<(), GpuError> {
+        let Some(attributes) = point_attributes(layout) else {
+            return Err(GpuError::Validation(format!(
+                "records of {layout:?} cannot be read in place by a vertex pipeline"
+            )));
+        };
         let mut made = self
             .pipelines
             .lock()
             .unwrap_or_else(|poison| poison.into_inner());
-        made.entry((layout, quads))
-            .or_insert_with(|| self.make_pipeline(layout, quads))
-            .clone()
+        if !made.contains_key(&(layout, false)) {
+            let pair = catch_errors(&self.device, || {
+                [false, true].map(|quads| self.make_pipeline(layout, &attributes, quads))
+            })?;
+            for (quads, pipeline) in [false, true].into_iter().zip(pair) {
+                made.insert((layout, quads), pipeline);
+            }
+        }
+        drop(made);
+        match self.compute() {
+            Some(compute) => compute.prepare_layout(layout),
+            None => Ok(()),
+        }
     }
 
-    fn make_pipeline(&self, layout: GpuLayout, quads: bool) -> wgpu::RenderPipeline {
+    /// The pipeline path's pipeline for records of `layout`, as one-pixel points or quads, if
+    /// [`prepare_layout`](Self::prepare_layout) made it.
+    fn pipeline(&self, layout: GpuLayout, quads: bool) -> Option<wgpu::RenderPipeline> {
+        let made = self
+            .pipelines
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
+        made.get(&(layout, quads)).cloned()
+    }
+
+    fn make_pipeline(
+        &self,
+        layout: GpuLayout,
+        attributes: &[wgpu::VertexAttribute],
+        quads: bool,
+    ) -> wgpu::RenderPipeline {
         let (entry, fragment, step_mode, topology) = if quads {
             (
                 "vs_quad",
@@ -148,11 +189,10 @@ impl PointRenderer {
                 wgpu::PrimitiveTopology::PointList,
             )
         };
-        let attributes = point_attributes(layout);
         let buffer = wgpu::VertexBufferLayout {
             array_stride: u64::from(layout.stride),
             step_mode,
-            attributes: &attributes,
+            attributes,
         };
         let has_color = [("HAS_COLOR", f64::from(u8::from(layout.color.is_some())))];
         let srgb = [(
@@ -248,12 +288,15 @@ impl PointRenderer {
         }
         for draw in &computed {
             let (base, step) = match draw.file_position() {
-                // Orders wrap past 2³² vertices; only ties that far apart could resolve the
-                // other way.
-                Some((first, stride)) => (first as u32, stride),
+                Some((first, stride)) => (first, stride),
                 None => (target.order_of(draw.id(), draw.vertex_count()), 1),
             };
-            draw.set_order(queue, base, step);
+            let last = base + draw.vertex_count().saturating_sub(1) * u64::from(step);
+            target.saw_order(base);
+            target.saw_order(last);
+            // The shaders keep orders modulo 2³², which the target gives back on reading; only
+            // ties at equal depth between points 2³² apart could resolve the other way.
+            draw.set_order(queue, base as u32, step);
         }
         compute.record(encoder, target, &computed);
     }
@@ -266,7 +309,11 @@ impl PointRenderer {
                 continue;
             }
             let quads = draw.point_size() > 1;
-            pass.set_pipeline(&self.pipeline(draw.layout(), quads));
+            // Made when the draw was; a draw made by another renderer has none here.
+            let Some(pipeline) = self.pipeline(draw.layout(), quads) else {
+                continue;
+            };
+            pass.set_pipeline(&pipeline);
             pass.set_bind_group(0, draw.pipeline_bind_group(), &[]);
             let step = draw.subsample().step;
             for (buffer, count, first) in draw.buffers() {

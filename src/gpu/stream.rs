@@ -130,13 +130,9 @@ impl UploadRing {
             )
             .map_err(|e| GpuError::Validation(format!("mapping an upload buffer failed: {e}")))?;
             let read = match slot.buffer.get_mapped_range_mut(0..bytes) {
-                Ok(mut view) => {
-                    let mut memory = view.slice(..);
-                    let len = memory.len();
-                    // SAFETY: the mapped range is `len` writable bytes that nothing else touches
-                    // while `view` lives; the source only writes them.
-                    unsafe { source.read_gpu_raw(first, memory.as_raw_element_ptr().as_ptr(), len) }
-                }
+                // SAFETY: the mapped range is writable, and nothing else touches it while the
+                // view lives.
+                Ok(mut view) => unsafe { read_into(source, first, view.slice(..)) },
                 Err(e) => {
                     slot.buffer.unmap();
                     return Err(GpuError::Validation(e.to_string()).into());
@@ -145,10 +141,26 @@ impl UploadRing {
             slot.buffer.unmap();
             read?;
         } else {
-            let mut staging = vec![0u8; bytes as usize];
-            // SAFETY: `staging` is ours, `bytes` long, and touched by nothing else meanwhile.
-            unsafe { source.read_gpu_raw(first, staging.as_mut_ptr(), staging.len())? };
-            queue.write_buffer(&slot.buffer, 0, &staging);
+            // Staged (discrete GPUs): wait, as the mapped path does, for the GPU to finish with
+            // the slot. The wait also frees the staging copies of finished submissions; without
+            // it they pile up as fast as the file is read, bounded only by how fast the GPU
+            // drains them.
+            if let Some(submission) = slot.used_by.take() {
+                device
+                    .poll(wgpu::PollType::Wait {
+                        submission_index: Some(submission),
+                        timeout: None,
+                    })
+                    .map_err(|e| GpuError::Validation(format!("waiting for the GPU: {e}")))?;
+            }
+            // Read straight into wgpu's staging memory: one copy fewer than `write_buffer`.
+            let staged = wgpu::BufferSize::new(bytes)
+                .and_then(|size| queue.write_buffer_with(&slot.buffer, 0, size));
+            let Some(mut view) = staged else {
+                return Err(GpuError::Validation("staging an upload failed".into()).into());
+            };
+            // SAFETY: the staging memory is ours until the view is dropped.
+            unsafe { read_into(source, first, view.slice(..))? };
         }
         Ok(VertexBuffers::from_buffer(
             slot.buffer.clone(),
@@ -162,6 +174,23 @@ impl UploadRing {
         let last = (self.next + self.slots.len() - 1) % self.slots.len();
         self.slots[last].used_by = Some(submission);
     }
+}
+
+/// Reads records from `first` of `source` into write-only GPU memory (a mapped buffer or a
+/// staging copy), converting them if the GPU does not read them in place.
+///
+/// # Safety
+///
+/// Nothing else may read or write `memory` during the call.
+unsafe fn read_into(
+    source: &VertexSource,
+    first: u64,
+    mut memory: wgpu::WriteOnly<'_, [u8]>,
+) -> Result<(), LoadError> {
+    let len = memory.len();
+    // SAFETY: `memory` is `len` writable bytes that nothing else touches meanwhile (the
+    // caller's promise); the source only writes them.
+    unsafe { source.read_gpu_raw(first, memory.as_raw_element_ptr().as_ptr(), len) }
 }
 
 /// Default vertices a streamed piece holds at most: the largest storage binding the device
@@ -225,7 +254,7 @@ pub fn render_source_in_pieces(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<RgbaImage, StreamError> {
     let device = &gpu.device;
-    let renderer = catch_errors(device, || PointRenderer::new(device, OFFSCREEN_TARGET))?;
+    let renderer = PointRenderer::new(device, OFFSCREEN_TARGET)?;
     let mut target = OffscreenTarget::new(device, settings.size)?;
     let mut params = settings.frame_params(bounds);
     // Decided once for the whole file, as a whole-file render decides it.
@@ -253,7 +282,7 @@ pub fn render_source_in_pieces(
             piece.end - piece.start,
         )?;
         // A draw of its own per piece, placed in the file so that ties resolve in file order.
-        let mut draw = catch_errors(device, || PointDraw::new(device, &renderer, &buffers))?;
+        let mut draw = PointDraw::new(device, &renderer, &buffers)?;
         draw.set_file_position(piece.start, 1);
         draw.prepare(&gpu.queue, &renderer, &params);
         let submission = target.draw(device, &gpu.queue, &renderer, &[&draw])?;

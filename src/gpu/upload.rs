@@ -55,6 +55,11 @@ impl VertexBuffers {
         layout: GpuLayout,
         max_buffer_size: u64,
     ) -> Result<VertexBuffers, GpuError> {
+        if !layout.is_readable() {
+            return Err(GpuError::Validation(format!(
+                "records of {layout:?} cannot be read in place; convert them to the default record"
+            )));
+        }
         let stride = layout.stride as usize;
         let limit = max_buffer_size.min(device.limits().max_buffer_size);
         let per_piece = (limit / stride as u64).min(u64::from(u32::MAX)) as usize;

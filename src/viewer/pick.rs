@@ -41,12 +41,12 @@ pub fn pick(
 /// around `cursor` (its position in the window, in pixels), the one shown nearest the cursor,
 /// within `radius` pixels.
 pub fn nearest_lit(
-    orders: &[Option<u32>],
+    orders: &[Option<u64>],
     size: [u32; 2],
     cursor: Vec2,
     radius: f32,
-) -> Option<u32> {
-    let mut best: Option<(f32, u32)> = None;
+) -> Option<u64> {
+    let mut best: Option<(f32, u64)> = None;
     for (i, order) in orders.iter().enumerate() {
         let Some(order) = *order else { continue };
         let x = (i as u32 % size[0]) as f32 + 0.5;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::loader::{preview_stride, FillIn, ResidentPiece};
-use crate::gpu::{PointDraw, PointRenderer, Subsample, VertexBuffers};
+use crate::gpu::{GpuError, PointDraw, PointRenderer, Subsample, VertexBuffers};
 use crate::source::VertexSource;
 use crate::stats::VertexStats;
 use crate::vertex::STRIDE;
@@ -141,12 +141,13 @@ impl Scene {
         queue: &wgpu::Queue,
         renderer: &PointRenderer,
         piece: ResidentPiece,
-    ) {
-        self.append_preview(device, queue, renderer, &piece.preview);
-        let mut draw = PointDraw::new(device, renderer, &piece.buffers);
+    ) -> Result<(), GpuError> {
+        self.append_preview(device, queue, renderer, &piece.preview)?;
+        let mut draw = PointDraw::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, piece.stride);
         self.resident_vertices += draw.vertex_count();
         self.resident.push(Resident::new(draw));
+        Ok(())
     }
 
     fn append_preview(
@@ -155,7 +156,7 @@ impl Scene {
         queue: &wgpu::Queue,
         renderer: &PointRenderer,
         vertices: &[crate::Vertex],
-    ) {
+    ) -> Result<(), GpuError> {
         let n = self.source.len();
         let preview = self.preview.get_or_insert_with(|| {
             // Each piece adds at most one vertex more than its share.
@@ -177,7 +178,7 @@ impl Scene {
         let room = (preview.capacity - preview.filled) as usize;
         let vertices = &vertices[..vertices.len().min(room)];
         if vertices.is_empty() {
-            return;
+            return Ok(());
         }
         queue.write_buffer(
             &preview.buffer,
@@ -190,7 +191,8 @@ impl Scene {
             preview.filled as u32,
             crate::format::GpuLayout::DEFAULT,
         );
-        preview.draw = Some(PointDraw::new(device, renderer, &buffers));
+        preview.draw = Some(PointDraw::new(device, renderer, &buffers)?);
+        Ok(())
     }
 
     /// Adds a fill-in piece, to be drawn once.
@@ -199,10 +201,11 @@ impl Scene {
         device: &wgpu::Device,
         renderer: &PointRenderer,
         piece: ResidentPiece,
-    ) {
-        let mut draw = PointDraw::new(device, renderer, &piece.buffers);
+    ) -> Result<(), GpuError> {
+        let mut draw = PointDraw::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, 1);
         self.fill_pieces.push(draw);
+        Ok(())
     }
 
     /// The view changed (camera, size, colours, point size, background): draw the preview, and

@@ -69,16 +69,14 @@ impl WindowSurface {
                 .unwrap_or(wgpu::CompositeAlphaMode::Auto),
             view_formats: vec![],
         };
-        let renderer = crate::gpu::catch_errors(&gpu.device, || {
-            PointRenderer::new(
-                &gpu.device,
-                TargetFormat {
-                    color: format,
-                    depth: Some(DEPTH_FORMAT),
-                    sample_count: 1,
-                },
-            )
-        })?;
+        let renderer = PointRenderer::new(
+            &gpu.device,
+            TargetFormat {
+                color: format,
+                depth: Some(DEPTH_FORMAT),
+                sample_count: 1,
+            },
+        )?;
         let mut this = WindowSurface {
             window,
             surface,

@@ -6,8 +6,8 @@ pub mod headless;
 use std::path::{Path, PathBuf};
 
 use vertexview::gpu::{
-    AtomicWidth, ComputeSupport, FrameParams, GpuContext, OffscreenTarget, PointDraw,
-    PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
+    AtomicWidth, ComputeSupport, DeviceOptions, FrameParams, GpuContext, OffscreenTarget,
+    PointDraw, PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
 };
 use vertexview::image::{self, RgbaImage};
 use vertexview::Vertex;
@@ -17,7 +17,7 @@ use vertexview::Vertex;
 pub fn gpu() -> GpuContext {
     match GpuContext::headless() {
         Ok(gpu) => gpu,
-        Err(e) => panic!("GPU tests need an adapter (apt-get install mesa-vulkan-drivers): {e}"),
+        Err(e) => panic!("GPU tests need an adapter (cargo xtask setup): {e}"),
     }
 }
 
@@ -47,9 +47,9 @@ pub fn render_by(
     atomics: AtomicWidth,
 ) -> RgbaImage {
     let mut target = OffscreenTarget::new(&gpu.device, params.viewport).unwrap();
-    let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics);
+    let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
     let params = FrameParams { raster, ..*params };
-    let mut cloud = PointDraw::new(&gpu.device, &renderer, vertices);
+    let mut cloud = PointDraw::new(&gpu.device, &renderer, vertices).unwrap();
     cloud.prepare(&gpu.queue, &renderer, &params);
     let path = match raster {
         Raster::Pipeline => RasterPath::Pipeline,
@@ -108,11 +108,37 @@ pub fn assert_same_pixels(expected: &RgbaImage, got: &RgbaImage, what: &str) {
     );
 }
 
-/// The compute path is there to be tested: lavapipe has it, with 64-bit atomics.
+/// A device without the optional features: uploads staged, 32-bit atomics only, as on a
+/// discrete GPU under GL or the web, whatever this adapter has.
+pub fn plain_gpu() -> GpuContext {
+    let options = DeviceOptions {
+        mapped_buffers: false,
+        atomics64: false,
+    };
+    match GpuContext::headless_with(options) {
+        Ok(gpu) => gpu,
+        Err(e) => panic!("GPU tests need an adapter (cargo xtask setup): {e}"),
+    }
+}
+
+/// The compute path is there on every conformant adapter, with 64-bit atomics exactly where the
+/// adapter reports them, and with 32-bit atomics when asked.
 pub fn assert_compute_support(gpu: &GpuContext) {
-    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET);
-    assert_eq!(renderer.compute_support(), ComputeSupport::Atomic64);
-    let narrow = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
+    let int64 = wgpu::Features::SHADER_INT64 | wgpu::Features::SHADER_INT64_ATOMIC_MIN_MAX;
+    let expected = if gpu.adapter.features().contains(int64) {
+        ComputeSupport::Atomic64
+    } else {
+        ComputeSupport::Atomic32
+    };
+    assert_eq!(
+        renderer.compute_support(),
+        expected,
+        "{}",
+        gpu.adapter_name()
+    );
+    let narrow =
+        PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32).unwrap();
     assert_eq!(narrow.compute_support(), ComputeSupport::Atomic32);
 }
 

@@ -34,7 +34,27 @@ impl App {
         };
         let vertex = |index: u64| source.vertex(index).ok().map(|v| (index, v));
         let found = match self.picked_on_gpu(cursor) {
-            Some(picked) => picked.and_then(|order| vertex(u64::from(order))),
+            Some(picked) => picked.and_then(|(order, wraps)| {
+                if !wraps {
+                    return vertex(order);
+                }
+                // The order is known modulo 2³²: of the vertices it may be, the one that lands
+                // under the cursor.
+                let candidates: Vec<(u64, Vertex)> = (order % (1 << 32)..source.len())
+                    .step_by(1 << 32)
+                    .filter_map(vertex)
+                    .collect();
+                let [w, h] = self.frame_params().viewport;
+                let points: Vec<Vertex> = candidates.iter().map(|&(_, v)| v).collect();
+                let hit = pick::pick(
+                    &points,
+                    self.view_proj(),
+                    cursor,
+                    Vec2::new(w as f32, h as f32),
+                    PICK_RADIUS,
+                );
+                hit.map(|i| candidates[i])
+            }),
             None if clicked || source.len() <= HOVER_PICK_LIMIT => self.scan_pick(cursor),
             None => return,
         };
@@ -42,9 +62,10 @@ impl App {
         self.update_title();
     }
 
-    /// The draw order (file index) shown nearest `cursor`, from the compute path's buffers;
-    /// `None` when the window is not drawn by it.
-    fn picked_on_gpu(&self, cursor: Vec2) -> Option<Option<u32>> {
+    /// The draw order (file index) shown nearest `cursor`, from the compute path's buffers, and
+    /// whether it is known only modulo 2³² (a picture of more vertices than that); `None` when
+    /// the window is not drawn by it.
+    fn picked_on_gpu(&self, cursor: Vec2) -> Option<Option<(u64, bool)>> {
         let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
             return None;
         };
@@ -64,12 +85,11 @@ impl App {
         let size = raster.size();
         let width = side.min(size[0].saturating_sub(corner[0])).max(1);
         let local = cursor - Vec2::new(corner[0] as f32, corner[1] as f32);
-        Some(pick::nearest_lit(
-            &orders,
-            [width, side],
-            local,
-            PICK_RADIUS,
-        ))
+        let wraps = raster.order_span().is_some_and(|(_, span)| span >= 1 << 32);
+        Some(
+            pick::nearest_lit(&orders, [width, side], local, PICK_RADIUS)
+                .map(|order| (order, wraps)),
+        )
     }
 
     /// The front-most vertex near `cursor`, scanning the file piece by piece.

@@ -421,7 +421,9 @@ impl App {
                 if let (Some(scene), Some(gpu), Some(window)) =
                     (&mut self.scene, &self.gpu, &self.window)
                 {
-                    scene.add(&gpu.device, &gpu.queue, &window.renderer, piece);
+                    if let Err(e) = scene.add(&gpu.device, &gpu.queue, &window.renderer, piece) {
+                        self.failed(LoadFailure::from(e.to_string()));
+                    }
                 }
                 self.redraw();
             }
@@ -458,7 +460,9 @@ impl App {
         }
         match event {
             LoadEvent::Piece(piece) => {
-                scene.add_fill(&gpu.device, &window.renderer, piece);
+                if let Err(e) = scene.add_fill(&gpu.device, &window.renderer, piece) {
+                    self.failed(LoadFailure::from(e.to_string()));
+                }
                 self.redraw();
             }
             LoadEvent::Failed(failure) => self.failed(failure),
