@@ -11,12 +11,12 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use glam::Mat4;
 use vertexview::camera::CameraMode;
-use vertexview::gen::{self, Shape};
 use vertexview::gpu::{
     AtomicWidth, ColorMode, FrameParams, GpuContext, PointDraw, PointRenderer, PointShape, Raster,
     RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
     VERTEX_BUFFER_LAYOUT,
 };
+use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexStats};
 
 const SIZE: [u32; 2] = [1920, 1080];

@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use vertexview::gen::{self, Shape};
+use vertexview::write::gen::{self, Shape};
 use vertexview::{VertexFile, VertexStats};
 
 const VERTICES: u64 = 5_000_000; // 100 MB

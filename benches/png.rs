@@ -6,9 +6,9 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use vertexview::gen::{self, Shape};
+use vertexview::gpu::image::RgbaImage;
 use vertexview::gpu::{self, RenderSettings};
-use vertexview::image::RgbaImage;
+use vertexview::write::gen::{self, Shape};
 use vertexview::VertexFile;
 
 fn encode_default(image: &RgbaImage) -> Vec<u8> {

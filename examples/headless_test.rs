@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vertexview::camera::CameraMode;
+use vertexview::gpu::image::{self, RgbaImage};
 use vertexview::gpu::{self, RenderSettings};
-use vertexview::image::{self, RgbaImage};
 use vertexview::VertexFile;
 
 fn main() -> Result<ExitCode, Box<dyn Error>> {

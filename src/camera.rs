@@ -2,7 +2,7 @@
 
 use glam::{Mat4, Vec2, Vec3};
 
-use crate::stats::Bounds;
+use crate::format::stats::Bounds;
 
 /// Default yaw of the fit camera, in degrees: from the front, a little to the right.
 pub const DEFAULT_YAW: f32 = 30.0;
@@ -13,10 +13,10 @@ pub const FOV_Y: f32 = 45.0;
 
 /// The turn that puts a file's up axis where the cameras keep it (y): the identity for y-up
 /// files; for z-up ones (x, y, z) → (x, z, −y), so z points up on screen and x stays right.
-pub fn up_matrix(up: crate::source::Up) -> glam::Mat4 {
+pub fn up_matrix(up: crate::format::Up) -> glam::Mat4 {
     match up {
-        crate::source::Up::Y => glam::Mat4::IDENTITY,
-        crate::source::Up::Z => glam::Mat4::from_cols(
+        crate::format::Up::Y => glam::Mat4::IDENTITY,
+        crate::format::Up::Z => glam::Mat4::from_cols(
             glam::Vec4::X,
             glam::Vec4::new(0.0, 0.0, -1.0, 0.0),
             glam::Vec4::Y,
@@ -26,7 +26,7 @@ pub fn up_matrix(up: crate::source::Up) -> glam::Mat4 {
 }
 
 /// `bounds` turned by [`up_matrix`]: the box the cameras frame.
-pub fn turned_bounds(bounds: Option<Bounds>, up: crate::source::Up) -> Option<Bounds> {
+pub fn turned_bounds(bounds: Option<Bounds>, up: crate::format::Up) -> Option<Bounds> {
     let m = up_matrix(up);
     bounds.map(|b| {
         let (a, c) = (m.transform_point3(b.min), m.transform_point3(b.max));

@@ -23,28 +23,14 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod error;
-pub mod file;
-pub mod format;
-pub mod gen;
-pub mod las;
-pub mod open;
-pub mod output;
-pub mod ply;
-mod reader;
-pub mod records;
-pub mod source;
-pub mod stats;
-pub mod vertex;
-
-pub use error::{FileKind, LoadError};
-pub use file::VertexFile;
-pub use stats::{Bounds, StatsAccumulator, VertexStats};
-pub use vertex::Vertex;
 pub mod camera;
+pub mod format;
 #[cfg(feature = "gpu")]
 pub mod gpu;
-#[cfg(feature = "gpu")]
-pub mod image;
+pub mod load;
 #[cfg(feature = "viewer")]
 pub mod viewer;
+pub mod write;
+
+pub use format::{Bounds, StatsAccumulator, Vertex, VertexStats};
+pub use load::{LoadError, VertexFile, VertexSource};

@@ -226,7 +226,7 @@ fn render_writes_a_png_and_compares_with_a_reference() {
         stderr(&first)
     );
     assert!(reference.exists() && out_png.exists());
-    let image = vertexview::image::RgbaImage::read_png(&out_png).unwrap();
+    let image = vertexview::gpu::image::RgbaImage::read_png(&out_png).unwrap();
     assert_eq!((image.width(), image.height()), (96, 64));
 
     // Same render: passes with a zero error and writes the difference image.
@@ -249,7 +249,7 @@ fn render_writes_a_png_and_compares_with_a_reference() {
 
     // A reference of another size is an error, not a panic.
     let small = dir.path().join("small.png");
-    vertexview::image::RgbaImage::new(2, 2, vec![0; 16])
+    vertexview::gpu::image::RgbaImage::new(2, 2, vec![0; 16])
         .unwrap()
         .write_png(&small)
         .unwrap();
@@ -297,7 +297,7 @@ fn render_ndc_lights_the_pixel_of_each_point() {
         "#000010",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let image = vertexview::image::RgbaImage::read_png(&png).unwrap();
+    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
     for y in 0..4 {
         for x in 0..4 {
             let want = if (x, y) == (2, 1) {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use glam::Vec3;
 use proptest::prelude::*;
-use vertexview::gen::{self, Shape};
+use vertexview::write::gen::{self, Shape};
 use vertexview::{LoadError, Vertex, VertexFile};
 
 fn temp_file(bytes: &[u8]) -> tempfile::NamedTempFile {

@@ -182,7 +182,7 @@ fn ply_and_las_open_in_every_command() {
             "3",
         ]);
         assert!(out.status.success(), "{file}: {}", stderr(&out));
-        let image = vertexview::image::RgbaImage::read_png(&png).unwrap();
+        let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
         let lit = image
             .pixels()
             .chunks_exact(4)

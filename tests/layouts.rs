@@ -10,9 +10,10 @@ use glam::Vec3;
 use proptest::prelude::*;
 use vertexview::camera::CameraMode;
 use vertexview::format::Layout;
+use vertexview::format::Up;
 use vertexview::gpu::{self, ColorMode, Raster, RenderSettings};
-use vertexview::open::{self, FileKind};
-use vertexview::source::{Up, VertexSource};
+use vertexview::load::open::{self, FileKind};
+use vertexview::load::source::VertexSource;
 use vertexview::Vertex;
 
 const W: u32 = 64;
@@ -48,7 +49,7 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// Renders `source` streamed, in small pieces and whole, by `raster`.
-fn render(source: &VertexSource, settings: &RenderSettings) -> vertexview::image::RgbaImage {
+fn render(source: &VertexSource, settings: &RenderSettings) -> vertexview::gpu::image::RgbaImage {
     let gpu = gpu();
     let bounds = source.stats(|_, _| {}).unwrap().bounds;
     let pieces =
@@ -558,7 +559,7 @@ fn las_tiles_far_from_the_origin_draw_as_the_same_points_near_it() {
     // A fit-camera picture of a cloud, colour by file; the LAS copies sit at UTM-like
     // coordinates, z up.
     let cloud: Vec<([f32; 3], [u8; 3])> =
-        vertexview::gen::generate(vertexview::gen::Shape::Torus, 3000, 2)
+        vertexview::write::gen::generate(vertexview::write::gen::Shape::Torus, 3000, 2)
             .iter()
             .map(|v| {
                 let p = v.position * 40.0;
@@ -610,7 +611,7 @@ fn las_tiles_far_from_the_origin_draw_as_the_same_points_near_it() {
         );
         let image = render(&source, &fit(Raster::Compute));
         // Shifted differently from the reference (by whole metres), so compared by measure.
-        let comparison = vertexview::image::compare(&expected, &image).unwrap();
+        let comparison = vertexview::gpu::image::compare(&expected, &image).unwrap();
         assert!(
             comparison.differing_pixels * 100 <= lit_pixels(&expected, [0, 0, 0]).len() as u64,
             "format {format}: {} pixels differ",
@@ -690,7 +691,8 @@ fn real_files_open() {
 #[test]
 fn written_ply_reads_back_bit_for_bit() {
     let dir = tempfile::tempdir().unwrap();
-    let mut vertices = vertexview::gen::generate(vertexview::gen::Shape::Helix, 5000, 3);
+    let mut vertices =
+        vertexview::write::gen::generate(vertexview::write::gen::Shape::Helix, 5000, 3);
     vertices[7].position.x = f32::NAN;
     vertices[8].position.y = f32::INFINITY;
     vertices[9].position.z = -0.0;
@@ -699,7 +701,7 @@ fn written_ply_reads_back_bit_for_bit() {
     for ascii in [false, true] {
         let ply = dir.path().join("a.ply");
         let mut bytes = Vec::new();
-        vertexview::ply::write(&source, &mut bytes, ascii, |_| {}).unwrap();
+        vertexview::load::ply::write(&source, &mut bytes, ascii, |_| {}).unwrap();
         std::fs::write(&ply, &bytes).unwrap();
         let (back, _) = open::open(&ply, None).unwrap();
         let mut read = vec![Vertex::default(); 5000];

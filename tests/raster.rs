@@ -7,13 +7,13 @@ mod common;
 use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
-use vertexview::gen::{self, Shape};
+use vertexview::gpu::image::RgbaImage;
 use vertexview::gpu::{
     AtomicWidth, ColorMode, ComputeSupport, FrameParams, GpuError, OffscreenTarget, PointDraw,
     PointRenderer, PointShape, Raster, RasterPath, RasterTarget, Subsample, VertexBuffers,
     OFFSCREEN_TARGET,
 };
-use vertexview::image::RgbaImage;
+use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexStats};
 
 const W: u32 = 64;

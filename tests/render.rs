@@ -6,11 +6,11 @@ mod common;
 use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
-use vertexview::gen::{self, Shape};
 use vertexview::gpu::{
     self, ColorMode, FrameParams, PointDraw, PointRenderer, PointShape, Raster, RasterTarget,
     RenderSettings, TargetFormat, VertexBuffers,
 };
+use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexFile};
 
 const W: u32 = 64;
@@ -260,7 +260,7 @@ fn render_into_callers_pass(
     depth_clear: f32,
     vertices: &[Vertex],
     raster: Raster,
-) -> vertexview::image::RgbaImage {
+) -> vertexview::gpu::image::RgbaImage {
     let gpu = gpu();
     let device = &gpu.device;
     let texture = |format, samples, usage| {
@@ -443,7 +443,7 @@ fn height_colours_follow_the_ramp() {
 }
 
 /// Renders a shape by every path, asserting they agree pixel for pixel, and returns the picture.
-fn render_shape(shape: Shape, settings: RenderSettings) -> vertexview::image::RgbaImage {
+fn render_shape(shape: Shape, settings: RenderSettings) -> vertexview::gpu::image::RgbaImage {
     let vertices = gen::generate(shape, 20_000, 1);
     let file = VertexFile::from_vertices(shape.name(), vertices);
     let by = |raster| gpu::render_file(&file, &RenderSettings { raster, ..settings }).unwrap();

@@ -9,9 +9,9 @@ use common::*;
 use glam::Vec3;
 use proptest::prelude::*;
 use vertexview::camera::CameraMode;
-use vertexview::gen::{self, Shape};
 use vertexview::gpu::{self, PointShape, Raster, RenderSettings, StreamError};
-use vertexview::source::VertexSource;
+use vertexview::load::source::VertexSource;
+use vertexview::write::gen::{self, Shape};
 use vertexview::{LoadError, Vertex, VertexFile};
 
 fn write_file(bytes: &[u8]) -> tempfile::NamedTempFile {
@@ -211,7 +211,7 @@ fn reading_past_the_end_gives_zeros_from_every_source() {
     let sources = [
         VertexSource::open(f.path()).unwrap(),
         VertexSource::from_memory("memory.bin", bytes.clone()).unwrap(),
-        vertexview::open::open(&ply, None).unwrap().0,
+        vertexview::load::open::open(&ply, None).unwrap().0,
     ];
     for source in &sources {
         let len = source.len();

@@ -328,7 +328,14 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("helix.bin");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
-    vertexview::gen::write(&mut out, vertexview::gen::Shape::Helix, 20_000, 1, true).unwrap();
+    vertexview::write::gen::write(
+        &mut out,
+        vertexview::write::gen::Shape::Helix,
+        20_000,
+        1,
+        true,
+    )
+    .unwrap();
     drop(out);
     let args = [
         "view",
@@ -438,8 +445,9 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rendered = vertexview::image::RgbaImage::read_png(dir.path().join("view.png")).unwrap();
-    let saved = vertexview::image::RgbaImage::read_png(&shot).unwrap();
+    let rendered =
+        vertexview::gpu::image::RgbaImage::read_png(dir.path().join("view.png")).unwrap();
+    let saved = vertexview::gpu::image::RgbaImage::read_png(&shot).unwrap();
     assert_eq!((saved.width(), saved.height()), (320, 240));
     assert!(
         saved == rendered,
@@ -502,7 +510,8 @@ fn without_a_display_view_fails_and_bare_vertexview_renders_a_png() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("vertexview-sample.png"));
     let image =
-        vertexview::image::RgbaImage::read_png(dir.path().join("vertexview-sample.png")).unwrap();
+        vertexview::gpu::image::RgbaImage::read_png(dir.path().join("vertexview-sample.png"))
+            .unwrap();
     assert_eq!((image.width(), image.height()), (1280, 720));
     let lit = image
         .pixels()
@@ -605,7 +614,14 @@ fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("galaxy.bin");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
-    vertexview::gen::write(&mut out, vertexview::gen::Shape::Galaxy, 300_000, 4, true).unwrap();
+    vertexview::write::gen::write(
+        &mut out,
+        vertexview::write::gen::Shape::Galaxy,
+        300_000,
+        4,
+        true,
+    )
+    .unwrap();
     drop(out);
     let size = format!("{W}x{H}");
     let data_arg = data.to_str().unwrap();
@@ -645,7 +661,7 @@ fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
         "{}",
         String::from_utf8_lossy(&rendered.stderr)
     );
-    let reference = vertexview::image::RgbaImage::read_png(&png).unwrap();
+    let reference = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
     let reference: Vec<[u8; 3]> = reference
         .pixels()
         .chunks_exact(4)

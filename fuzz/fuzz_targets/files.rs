@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vertexview::open;
+use vertexview::load::open;
 use vertexview::Vertex;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vertexview::open::kind_of;
-use vertexview::output;
-use vertexview::source::VertexSource;
-use vertexview::vertex::Vertex;
+use vertexview::format::vertex::Vertex;
+use vertexview::load::open::kind_of;
+use vertexview::load::source::VertexSource;
+use vertexview::write::output;
 
 use super::input::LayoutArgs;
 use super::progress;
@@ -42,7 +42,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let written = output::write_atomically(&args.output, |out| {
         let mut out = progress::Watched::new(out, &quiet, &interrupted);
         if ply {
-            vertexview::ply::write(&source, &mut out, args.ascii, |done| bar.set_position(done))
+            vertexview::load::ply::write(&source, &mut out, args.ascii, |done| {
+                bar.set_position(done)
+            })
         } else {
             write_raw(&source, &mut out, |done| bar.set_position(done))
         }

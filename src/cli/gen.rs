@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use vertexview::gen::{self, Shape};
-use vertexview::output;
-use vertexview::vertex::{STRIDE, UNPADDED_SIZE};
+use vertexview::format::vertex::{STRIDE, UNPADDED_SIZE};
+use vertexview::write::gen::{self, Shape};
+use vertexview::write::output;
 
 use super::progress;
 

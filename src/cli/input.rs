@@ -5,9 +5,10 @@ use std::path::Path;
 
 use anyhow::Context;
 use vertexview::format::Layout;
-use vertexview::open::{self, FileKind};
-use vertexview::source::VertexSource;
-use vertexview::{LoadError, VertexStats};
+use vertexview::load::open::{self, FileKind};
+use vertexview::load::source::VertexSource;
+use vertexview::load::SpecialFile;
+use vertexview::{LoadError, VertexFile, VertexStats};
 
 use super::progress;
 
@@ -59,16 +60,13 @@ pub fn open_source(path: &Path, layout: &LayoutArgs) -> anyhow::Result<(VertexSo
 
 fn read_stdin(layout: Option<Layout>) -> anyhow::Result<VertexSource> {
     match layout {
-        None => {
-            Ok(vertexview::viewer::load_with_progress(Path::new("-"))
-                .map(VertexSource::from_file)?)
-        }
+        None => Ok(VertexSource::from_file(read_stdin_vertices()?)),
         Some(layout) => {
             use std::io::IsTerminal;
             if std::io::stdin().is_terminal() {
                 return Err(LoadError::NotAFile {
                     path: "<stdin>".into(),
-                    kind: vertexview::FileKind::Terminal,
+                    kind: SpecialFile::Terminal,
                 }
                 .into());
             }
@@ -82,6 +80,22 @@ fn read_stdin(layout: Option<Layout>) -> anyhow::Result<VertexSource> {
             )?)
         }
     }
+}
+
+/// Standard input read to its end as default records, with a spinner on a terminal.
+fn read_stdin_vertices() -> Result<VertexFile, LoadError> {
+    use std::io::IsTerminal;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(LoadError::NotAFile {
+            path: "<stdin>".into(),
+            kind: SpecialFile::Terminal,
+        });
+    }
+    let bar = progress::spinner("reading <stdin>".into());
+    let file = VertexFile::read_from("<stdin>", stdin.lock(), |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    file
 }
 
 /// The statistics of every vertex, with a progress bar on a terminal.

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use super::input::LayoutArgs;
 
+use vertexview::format::Up;
 use vertexview::format::{format_value, Code, Endian, Layout, Role};
-use vertexview::open::FileKind;
-use vertexview::ply::Encoding;
-use vertexview::source::{Up, VertexSource};
+use vertexview::load::open::FileKind;
+use vertexview::load::ply::Encoding;
+use vertexview::load::source::VertexSource;
 use vertexview::{LoadError, Vertex, VertexStats};
 
 #[derive(Debug, clap::Args)]
@@ -102,8 +103,8 @@ fn summary(
         writeln!(
             out,
             "stride       {} bytes ({})",
-            vertexview::vertex::STRIDE,
-            vertexview::vertex::FORMAT
+            vertexview::format::vertex::STRIDE,
+            vertexview::format::vertex::FORMAT
         )?;
     } else if !whole {
         writeln!(

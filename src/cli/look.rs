@@ -3,8 +3,8 @@
 use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
+use vertexview::format::Up;
 use vertexview::gpu::{ColorMode, PointShape, Raster, RenderSettings};
-use vertexview::source::Up;
 use vertexview::Bounds;
 
 #[derive(Debug, Clone, clap::Args)]

@@ -36,7 +36,7 @@ enum Command {
 }
 
 /// Says on stderr that a file is empty: not an error, but rarely what the user meant.
-fn note_if_empty(file: &vertexview::source::VertexSource) {
+fn note_if_empty(file: &vertexview::load::source::VertexSource) {
     if file.is_empty() {
         eprintln!(
             "vertexview: {} holds 0 vertices (empty file)",

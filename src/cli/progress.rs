@@ -31,6 +31,11 @@ pub fn count_bar(message: String, total: u64) -> ProgressBar {
     bar
 }
 
+/// A spinner counting bytes of a stream of unknown length; hidden when stderr is not a terminal.
+pub fn spinner(message: String) -> ProgressBar {
+    ProgressBar::new_spinner().with_message(message)
+}
+
 /// A bar that shows nothing: for writers whose progress another bar tells.
 pub fn hidden() -> ProgressBar {
     ProgressBar::hidden()

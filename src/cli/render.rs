@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use vertexview::gpu;
-use vertexview::image::{self, RgbaImage};
-use vertexview::output;
+use vertexview::gpu::image::{self, RgbaImage};
+use vertexview::write::output;
 
 use super::input::LayoutArgs;
 use super::look::LookArgs;

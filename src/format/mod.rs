@@ -1,4 +1,5 @@
-//! Typed, zero-copy views of bytes in the style of Python's `memoryview.cast`.
+//! Bytes without I/O: typed, zero-copy views in the style of Python's `memoryview.cast`, record
+//! layouts, the default record, decoding other layouts into it, and statistics over vertices.
 //!
 //! A [`View`] is bytes plus a [`Format`] (`struct`-module codes: `b B h H i I l L q Q e f d x`,
 //! repeat counts, `<`/`=`/`@` prefixes). Slicing and casting never copy; casts follow Python's rules
@@ -9,6 +10,10 @@
 mod checked;
 mod code;
 mod layout;
+pub mod records;
+pub mod stats;
+mod up;
+pub mod vertex;
 mod view;
 
 pub use checked::{split_vertex, ColorView, PositionView};
@@ -17,4 +22,7 @@ pub use layout::{
     format_value, Endian, GpuAttribute, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale,
     DEFAULT_SPEC, MAX_VERTEX_STRIDE,
 };
+pub use stats::{Bounds, StatsAccumulator, VertexStats};
+pub use up::Up;
+pub use vertex::Vertex;
 pub use view::{Element, Value, View, ViewError};

@@ -44,10 +44,24 @@ impl Default for DeviceOptions {
     }
 }
 
+impl DeviceOptions {
+    /// The default, less what the environment turns off: `VERTEXVIEW_MAPPED_BUFFERS=0` stages
+    /// every upload and `VERTEXVIEW_ATOMICS64=0` keeps to 32-bit atomics, so that a whole
+    /// `vertexview` process can be measured on the paths a discrete GPU or GL takes.
+    pub fn from_env() -> DeviceOptions {
+        let off = |name: &str| std::env::var_os(name).is_some_and(|v| v == "0");
+        DeviceOptions {
+            mapped_buffers: !off("VERTEXVIEW_MAPPED_BUFFERS"),
+            atomics64: !off("VERTEXVIEW_ATOMICS64"),
+        }
+    }
+}
+
 impl GpuContext {
-    /// A context with no surface, honouring `WGPU_BACKEND` and friends. Blocks until ready.
+    /// A context with no surface, honouring `WGPU_BACKEND` and friends and
+    /// [`DeviceOptions::from_env`]. Blocks until ready.
     pub fn headless() -> Result<GpuContext, GpuError> {
-        Self::headless_with(DeviceOptions::default())
+        Self::headless_with(DeviceOptions::from_env())
     }
 
     /// [`headless`](Self::headless) with a choice of optional features.
@@ -62,7 +76,7 @@ impl GpuContext {
         instance: wgpu::Instance,
         surface: Option<&wgpu::Surface<'_>>,
     ) -> Result<GpuContext, GpuError> {
-        Self::create(instance, surface, DeviceOptions::default())
+        Self::create(instance, surface, DeviceOptions::from_env())
     }
 
     fn create(
@@ -90,7 +104,7 @@ impl GpuContext {
         if features != int64 || !options.atomics64 {
             features = wgpu::Features::empty();
         }
-        if options.mapped_buffers && super::upload::maps_directly(&adapter.get_info()) {
+        if options.mapped_buffers && maps_directly(&adapter.get_info()) {
             features |= adapter.features() & wgpu::Features::MAPPABLE_PRIMARY_BUFFERS;
         }
         let (device, queue) =
@@ -136,6 +150,15 @@ impl GpuContext {
         let info = self.adapter.get_info();
         format!("{} ({:?})", info.name, info.backend)
     }
+}
+
+/// Whether an adapter's memory is the CPU's, so a vertex buffer can be mapped and written in
+/// place (with `MAPPABLE_PRIMARY_BUFFERS`) instead of through a staging copy.
+pub fn maps_directly(info: &wgpu::AdapterInfo) -> bool {
+    matches!(
+        info.device_type,
+        wgpu::DeviceType::Cpu | wgpu::DeviceType::IntegratedGpu
+    )
 }
 
 /// Runs `work` inside validation and out-of-memory error scopes, and turns what they catch into

@@ -5,11 +5,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::context::catch_errors;
 use super::error::GpuError;
 use super::params::{
-    FrameParams, FrameUniform, Raster, RasterPath, Subsample, AUTO_COMPUTE_PIXELS_PER_POINT,
-    FRAME_UNIFORM_SIZE, INDEX_BASE_OFFSET, MAX_COMPUTE_POINT_SIZE,
+    FrameParams, FrameUniform, RasterPath, Subsample, FRAME_UNIFORM_SIZE, INDEX_BASE_OFFSET,
 };
 use super::raster::ComputeRange;
-use super::renderer::PointRenderer;
+use super::renderer::{choose_path, PointRenderer};
 use super::upload::VertexBuffers;
 use crate::format::GpuLayout;
 
@@ -210,24 +209,5 @@ impl PointDraw {
             INDEX_BASE_OFFSET,
             bytemuck::cast_slice(&[base, step]),
         );
-    }
-}
-
-/// The path a draw of `vertices` points takes with `params` (its rasteriser choice, point size
-/// and viewport) on `renderer`.
-pub fn choose_path(params: &FrameParams, renderer: &PointRenderer, vertices: u64) -> RasterPath {
-    let computes = renderer.compute().is_some();
-    let pixels = u64::from(params.viewport[0]) * u64::from(params.viewport[1]);
-    match params.raster {
-        Raster::Pipeline => RasterPath::Pipeline,
-        Raster::Compute if computes => RasterPath::Compute,
-        Raster::Auto
-            if computes
-                && vertices.saturating_mul(AUTO_COMPUTE_PIXELS_PER_POINT) >= pixels
-                && params.pixel_size() <= MAX_COMPUTE_POINT_SIZE =>
-        {
-            RasterPath::Compute
-        }
-        _ => RasterPath::Pipeline,
     }
 }

@@ -1,8 +1,8 @@
-//! GPU vertex layouts: the default record's (derived from [`crate::vertex::ATTRIBUTES`]), for
+//! GPU vertex layouts: the default record's (derived from [`crate::format::vertex::ATTRIBUTES`]), for
 //! engines' own shaders, and any [`GpuLayout`]'s as vertexview's shaders read it.
 
+use crate::format::vertex::{Attribute, ATTRIBUTES, STRIDE};
 use crate::format::{Code, GpuAttribute, GpuLayout};
-use crate::vertex::{Attribute, ATTRIBUTES, STRIDE};
 
 const fn vertex_format(a: &Attribute) -> wgpu::VertexFormat {
     match (a.code, a.components) {

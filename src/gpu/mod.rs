@@ -6,16 +6,20 @@
 mod context;
 mod draw;
 mod error;
+mod frame;
+pub mod image;
 mod layout;
 mod offscreen;
 mod params;
 mod raster;
 mod renderer;
+mod shaders;
 mod stream;
+mod target;
 mod upload;
 
-pub use context::{catch_errors, DeviceOptions, GpuContext};
-pub use draw::{choose_path, PointDraw};
+pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
+pub use draw::PointDraw;
 pub use error::GpuError;
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 #[cfg(feature = "viewer")]
@@ -27,15 +31,15 @@ pub use params::{
     ColorMode, FrameParams, PointShape, Raster, RasterPath, Subsample,
     AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
 };
-pub use raster::{ComputeSupport, RasterTarget, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE};
-pub use renderer::{
-    AtomicWidth, PointRenderer, TargetFormat, COMMON_SOURCE, DEPTH_COMPARE, SHADER_SOURCE,
-};
+pub use raster::{ComputeSupport, RasterTarget};
+pub use renderer::{choose_path, PointRenderer};
+pub use shaders::{COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE};
 pub use stream::{piece_vertices, render_source, render_source_in_pieces, StreamError, UploadRing};
-pub use upload::{maps_directly, VertexBuffers};
+pub use target::{AtomicWidth, TargetFormat, DEPTH_COMPARE};
+pub use upload::VertexBuffers;
 
-use crate::file::VertexFile;
-use crate::image::RgbaImage;
+use crate::gpu::image::RgbaImage;
+use crate::load::file::VertexFile;
 
 /// Renders `file` headless: creates a device, uploads, draws with `settings` and reads the image
 /// back. Blocks. For repeated renders keep a [`GpuContext`], [`PointRenderer`] and

@@ -1,18 +1,19 @@
 //! Rendering without a window: into a texture, read back as an [`RgbaImage`].
 
 use crate::camera::CameraMode;
-use crate::image::RgbaImage;
+use crate::gpu::image::RgbaImage;
 use glam::Mat4;
 
-use crate::source::Up;
-use crate::stats::Bounds;
+use crate::format::stats::Bounds;
+use crate::format::Up;
 
 use super::context::{catch_errors, map_blocking};
 use super::draw::PointDraw;
 use super::error::GpuError;
 use super::params::{ColorMode, FrameParams, PointShape, Raster, RasterPath};
 use super::raster::{ComputeSupport, RasterTarget};
-use super::renderer::{PointRenderer, TargetFormat};
+use super::renderer::PointRenderer;
+use super::target::TargetFormat;
 use super::upload::VertexBuffers;
 
 /// Colour format of offscreen renders: plain 8-bit RGBA with no sRGB re-encoding, so a stored

@@ -4,7 +4,7 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Mat4;
 
-use crate::source::Up;
+use crate::format::Up;
 
 /// Drawing points larger than one pixel: squares or discs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -216,7 +216,7 @@ mod tests {
         // mat4 (64) + vec2 (8) + 12 scalars (48): 16-byte aligned, as WGSL lays out `Frame`.
         assert_eq!(FRAME_UNIFORM_SIZE, 112);
         assert_eq!(INDEX_BASE_OFFSET, 100);
-        let source = super::super::renderer::COMMON_SOURCE;
+        let source = super::super::shaders::COMMON_SOURCE;
         let fields: Vec<&str> = source
             .split("struct Frame {")
             .nth(1)

@@ -5,54 +5,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::context::catch_errors;
-use super::draw::PointDraw;
 use super::error::GpuError;
 use super::layout::point_attributes;
-use super::params::{RasterPath, FRAME_UNIFORM_SIZE};
-use super::raster::{ComputeRaster, ComputeSupport, RasterTarget};
+use super::params::{
+    FrameParams, Raster, RasterPath, AUTO_COMPUTE_PIXELS_PER_POINT, FRAME_UNIFORM_SIZE,
+    MAX_COMPUTE_POINT_SIZE,
+};
+use super::raster::{ComputeRaster, ComputeSupport};
+use super::shaders::SHADER_SOURCE;
+use super::target::{depth_state, AtomicWidth, TargetFormat};
 use crate::format::GpuLayout;
-
-/// The WGSL shared by every point shader (`shaders/common.wgsl`).
-pub const COMMON_SOURCE: &str = include_str!("../../shaders/common.wgsl");
-
-/// The WGSL of the pipeline path: `shaders/common.wgsl` then `shaders/points.wgsl`.
-pub const SHADER_SOURCE: &str = concat!(
-    include_str!("../../shaders/common.wgsl"),
-    include_str!("../../shaders/points.wgsl")
-);
-
-/// The depth comparison the renderer uses: the nearer point wins; of two at the same depth the
-/// first drawn stays.
-pub const DEPTH_COMPARE: wgpu::CompareFunction = wgpu::CompareFunction::Less;
-
-/// The render targets a [`PointRenderer`] draws into.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TargetFormat {
-    /// Format of the colour attachment. With an sRGB format the shaders undo the encoding, so
-    /// the stored colour values reach the screen unchanged.
-    pub color: wgpu::TextureFormat,
-    /// Format of the depth attachment, if the pass has one (the depth test then runs, `Less`).
-    pub depth: Option<wgpu::TextureFormat>,
-    /// MSAA sample count of the pass (1 for none). The compute path fills every sample of a
-    /// pixel alike.
-    pub sample_count: u32,
-}
-
-/// How wide the compute path's atomics may be.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum AtomicWidth {
-    /// 64-bit where the device has `SHADER_INT64_ATOMIC_MIN_MAX` (two passes), else 32-bit.
-    #[default]
-    Widest,
-    /// 32-bit only (three passes), as on devices without 64-bit atomics; for tests and
-    /// comparisons.
-    Bits32,
-}
 
 /// Pipelines for drawing vertex files as points into one kind of target, by either path: the
 /// fixed-function point list (or quads, for larger points), and the compute rasteriser with its
-/// resolve. Built once; immutable after. What belongs to one cloud lives in a [`PointDraw`], and
-/// the compute path's per-pixel buffers in a [`RasterTarget`], so one renderer draws any number
+/// resolve. Built once; immutable after. What belongs to one cloud lives in a
+/// [`PointDraw`](super::PointDraw), and the compute path's per-pixel buffers in a
+/// [`RasterTarget`](super::RasterTarget), so one renderer draws any number
 /// of clouds with their own parameters into one pass.
 ///
 /// A frame, in outline (`examples/embed.rs` is a whole program that draws two clouds this way):
@@ -82,7 +50,7 @@ impl PointRenderer {
     /// Builds the shaders and pipelines for `target` on `device`, with the widest atomics the
     /// device has. Everything a device may reject is made here, inside error scopes, so a
     /// rejection is this `Err` and never a panic (or an uncaptured error) in a later frame; a
-    /// layout other than the default gets its pipelines when its first [`PointDraw`] is made.
+    /// layout other than the default gets its pipelines when its first [`PointDraw`](super::PointDraw) is made.
     pub fn new(device: &wgpu::Device, target: TargetFormat) -> Result<PointRenderer, GpuError> {
         Self::with_atomics(device, target, AtomicWidth::Widest)
     }
@@ -160,7 +128,7 @@ impl PointRenderer {
 
     /// The pipeline path's pipeline for records of `layout`, as one-pixel points or quads, if
     /// [`prepare_layout`](Self::prepare_layout) made it.
-    fn pipeline(&self, layout: GpuLayout, quads: bool) -> Option<wgpu::RenderPipeline> {
+    pub(super) fn pipeline(&self, layout: GpuLayout, quads: bool) -> Option<wgpu::RenderPipeline> {
         let made = self
             .pipelines
             .lock()
@@ -259,94 +227,23 @@ impl PointRenderer {
     pub(super) fn compute(&self) -> Option<&Arc<ComputeRaster>> {
         self.compute.as_ref().ok()
     }
-
-    /// Records the compute passes of the `draws` whose path is the compute rasteriser into
-    /// `encoder`, accumulating into `target` (clear it first for a new picture). Draws that take
-    /// the pipeline path are skipped here and drawn by [`draw`](Self::draw). Of points at equal
-    /// depth the one drawn first wins, as with a `Less` depth test: the earlier vertex of a
-    /// cloud, and of two clouds the one first rasterized since the last clear. A cloud drawn
-    /// again (another [`Subsample`](super::Subsample) phase) keeps its place, so a picture
-    /// accumulated phase by phase equals the one drawn at once. Each draw may be rasterized
-    /// once per submission.
-    pub fn rasterize(
-        &self,
-        queue: &wgpu::Queue,
-        encoder: &mut wgpu::CommandEncoder,
-        target: &mut RasterTarget,
-        draws: &[&PointDraw],
-    ) {
-        let Some(compute) = self.compute() else {
-            return;
-        };
-        let computed: Vec<&PointDraw> = draws
-            .iter()
-            .copied()
-            .filter(|d| d.path() == RasterPath::Compute && !d.is_empty())
-            .collect();
-        if computed.is_empty() {
-            return;
-        }
-        for draw in &computed {
-            let (base, step) = match draw.file_position() {
-                Some((first, stride)) => (first, stride),
-                None => (target.order_of(draw.id(), draw.vertex_count()), 1),
-            };
-            let last = base + draw.vertex_count().saturating_sub(1) * u64::from(step);
-            target.saw_order(base);
-            target.saw_order(last);
-            // The shaders keep orders modulo 2³², which the target gives back on reading; only
-            // ties at equal depth between points 2³² apart could resolve the other way.
-            draw.set_order(queue, base as u32, step);
-        }
-        compute.record(encoder, target, &computed);
-    }
-
-    /// Records the pipeline-path `draws` into `pass`, which must match the target format. Draws
-    /// that take the compute path are skipped here: [`resolve`](Self::resolve) shows them.
-    pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, draws: &[&PointDraw]) {
-        for draw in draws {
-            if draw.path() != RasterPath::Pipeline || draw.is_empty() {
-                continue;
-            }
-            let quads = draw.point_size() > 1;
-            // Made when the draw was; a draw made by another renderer has none here.
-            let Some(pipeline) = self.pipeline(draw.layout(), quads) else {
-                continue;
-            };
-            pass.set_pipeline(&pipeline);
-            pass.set_bind_group(0, draw.pipeline_bind_group(), &[]);
-            let step = draw.subsample().step;
-            for (buffer, count, first) in draw.buffers() {
-                // The index within the cloud, modulo the step, is all the shader needs.
-                let start = (first % u64::from(step)) as u32;
-                pass.set_vertex_buffer(0, buffer.slice(..));
-                if quads {
-                    pass.draw(start * 6..start * 6 + 6, 0..count);
-                } else {
-                    pass.draw(0..count, start..start + 1);
-                }
-            }
-        }
-    }
-
-    /// Writes what the compute path drew into `target` into `pass`: colour, and depth through
-    /// `frag_depth` (depth-tested `Less` against what the pass already holds), so the points
-    /// compose with everything else the pass draws, before or after. Draws nothing when nothing
-    /// was rasterized since the target was cleared.
-    pub fn resolve(&self, pass: &mut wgpu::RenderPass<'_>, target: &RasterTarget) {
-        if let (Some(compute), true) = (self.compute(), target.has_points()) {
-            compute.resolve(pass, target);
-        }
-    }
 }
 
-/// The depth test of both paths: `Less`, writing depth.
-pub(super) fn depth_state(target: TargetFormat) -> Option<wgpu::DepthStencilState> {
-    target.depth.map(|format| wgpu::DepthStencilState {
-        format,
-        depth_write_enabled: Some(true),
-        depth_compare: Some(DEPTH_COMPARE),
-        stencil: Default::default(),
-        bias: Default::default(),
-    })
+/// The path a draw of `vertices` points takes with `params` (its rasteriser choice, point size
+/// and viewport) on `renderer`.
+pub fn choose_path(params: &FrameParams, renderer: &PointRenderer, vertices: u64) -> RasterPath {
+    let computes = renderer.compute().is_some();
+    let pixels = u64::from(params.viewport[0]) * u64::from(params.viewport[1]);
+    match params.raster {
+        Raster::Pipeline => RasterPath::Pipeline,
+        Raster::Compute if computes => RasterPath::Compute,
+        Raster::Auto
+            if computes
+                && vertices.saturating_mul(AUTO_COMPUTE_PIXELS_PER_POINT) >= pixels
+                && params.pixel_size() <= MAX_COMPUTE_POINT_SIZE =>
+        {
+            RasterPath::Compute
+        }
+        _ => RasterPath::Pipeline,
+    }
 }

@@ -5,17 +5,18 @@
 use thiserror::Error;
 
 use super::context::{catch_errors, map_blocking_after, GpuContext};
-use super::draw::{choose_path, PointDraw};
+use super::draw::PointDraw;
 use super::error::GpuError;
 use super::offscreen::{OffscreenTarget, RenderSettings, OFFSCREEN_TARGET};
 use super::params::{Raster, RasterPath};
+use super::renderer::choose_path;
 use super::renderer::PointRenderer;
 use super::upload::VertexBuffers;
-use crate::error::LoadError;
-use crate::image::RgbaImage;
-use crate::source::VertexSource;
-use crate::stats::Bounds;
-use crate::vertex::STRIDE;
+use crate::format::stats::Bounds;
+use crate::format::vertex::STRIDE;
+use crate::gpu::image::RgbaImage;
+use crate::load::error::LoadError;
+use crate::load::source::VertexSource;
 
 /// Why a streamed render failed: the file, or the GPU.
 #[derive(Debug, Error)]

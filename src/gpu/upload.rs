@@ -1,19 +1,10 @@
 //! [`VertexBuffers`]: a file's bytes on the GPU, unchanged, split where the device requires.
 
+use crate::format::vertex::Vertex;
 use crate::format::GpuLayout;
-use crate::vertex::Vertex;
 
 use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
-
-/// Whether an adapter's memory is the CPU's, so a vertex buffer can be mapped and written in
-/// place (with `MAPPABLE_PRIMARY_BUFFERS`) instead of through a staging copy.
-pub fn maps_directly(info: &wgpu::AdapterInfo) -> bool {
-    matches!(
-        info.device_type,
-        wgpu::DeviceType::Cpu | wgpu::DeviceType::IntegratedGpu
-    )
-}
 
 /// Vertex buffers holding a file's records, byte for byte, in as many pieces as the device's
 /// `max_buffer_size` requires (each a whole number of records), and the layout to read them by.

@@ -10,70 +10,15 @@ use std::sync::Arc;
 
 use winit::event_loop::EventLoopProxy;
 
-use super::reload::ViewerEvent;
+use super::events::{LoadEvent, LoadFailure, ResidentPiece, ViewerEvent};
+use crate::format::stats::{StatsAccumulator, VertexStats};
+use crate::format::vertex::Vertex;
 use crate::gpu::{catch_errors, GpuError, VertexBuffers};
-use crate::source::VertexSource;
-use crate::stats::{StatsAccumulator, VertexStats};
-use crate::vertex::Vertex;
+use crate::load::source::VertexSource;
 use crate::LoadError;
 
 /// Vertices in the preview drawn while the view moves: an even subsample of the whole file.
 pub const PREVIEW_VERTICES: u64 = 1 << 20;
-
-/// What the loading thread tells the event loop, tagged with the load it belongs to.
-#[derive(Debug)]
-pub enum LoadEvent {
-    /// Statistics of an evenly spread sample, for a first camera before the file is read.
-    Sampled(VertexStats),
-    /// A piece is on the GPU.
-    Piece(ResidentPiece),
-    /// Every piece has been read: the file's exact statistics.
-    Done(VertexStats),
-    /// Reading failed (the file changed, a read error, the GPU ran out of memory).
-    Failed(LoadFailure),
-}
-
-/// Why reading stopped.
-#[derive(Debug)]
-pub struct LoadFailure {
-    /// What to tell the user.
-    pub message: String,
-    /// The file changed while it was read. A watched file's next version is on its way, so this
-    /// is news only when the file is not watched.
-    pub file_changed: bool,
-}
-
-impl From<LoadError> for LoadFailure {
-    fn from(error: LoadError) -> LoadFailure {
-        LoadFailure {
-            file_changed: matches!(error, LoadError::Changed { .. }),
-            message: error.to_string(),
-        }
-    }
-}
-
-impl From<String> for LoadFailure {
-    fn from(message: String) -> LoadFailure {
-        LoadFailure {
-            message,
-            file_changed: false,
-        }
-    }
-}
-
-/// Vertices on the GPU: vertex `i` of `buffers` is vertex `first + i · stride` of the file.
-#[derive(Debug)]
-pub struct ResidentPiece {
-    /// The vertices.
-    pub buffers: VertexBuffers,
-    /// File index of the first.
-    pub first: u64,
-    /// File distance between consecutive ones.
-    pub stride: u32,
-    /// This piece's share of the preview: its vertices whose file index is a multiple of the
-    /// preview's stride.
-    pub preview: Vec<Vertex>,
-}
 
 /// The file distance between the preview's vertices.
 pub fn preview_stride(vertices: u64) -> u32 {

@@ -3,6 +3,7 @@
 
 mod app;
 mod controls;
+mod events;
 mod loader;
 mod pick;
 mod reload;
@@ -16,11 +17,10 @@ use thiserror::Error;
 pub use controls::{key_action, Action, CONTROLS};
 pub use loader::{default_budget, resident_stride, sample_stats, spread_order};
 pub use pick::{describe, describe_in, nearest_lit, pick};
-pub use reload::load_with_progress;
 pub use scene::{FrameCost, FRAME_BUDGET};
 
 use crate::gpu::{GpuError, RenderSettings};
-use crate::source::VertexSource;
+use crate::load::source::VertexSource;
 use crate::LoadError;
 
 /// The sample shown when no file is given (`assets/colors.bin`, built into the binary).

@@ -2,7 +2,7 @@
 
 use glam::{Mat4, Vec2};
 
-use crate::vertex::Vertex;
+use crate::format::vertex::Vertex;
 
 /// Finds the front-most vertex whose projection lies within `radius` pixels of `cursor` on a
 /// `viewport`-sized target (pixels, y down). A scan of every vertex: about a millisecond per
@@ -62,7 +62,7 @@ pub fn nearest_lit(
 /// One line describing vertex `index` of `source` as the file holds it: a record of another
 /// layout field by field (`#12 pos=(1, 2, 3) col=(255, 0, 0, 255)`), LAS and PLY coordinates
 /// with their shift added back; a default record as [`describe`] does.
-pub fn describe_in(source: &crate::source::VertexSource, index: u64, v: &Vertex) -> String {
+pub fn describe_in(source: &crate::load::source::VertexSource, index: u64, v: &Vertex) -> String {
     let layout = source.layout();
     if source.decoder().is_some() {
         if let Ok(record) = source.record(index) {

@@ -3,69 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use winit::event_loop::EventLoopProxy;
 
-use super::loader::LoadEvent;
-use crate::{LoadError, VertexFile};
-
-/// What background work tells the event loop.
-#[derive(Debug)]
-pub enum ViewerEvent {
-    /// The watched file changed on disk.
-    Changed,
-    /// News from the thread loading load number `generation` onto the GPU.
-    Load {
-        /// Which load.
-        generation: u64,
-        /// What happened.
-        event: LoadEvent,
-    },
-    /// News from the thread streaming load `generation` through for a full-density picture.
-    Fill {
-        /// Which load.
-        generation: u64,
-        /// What happened.
-        event: LoadEvent,
-    },
-    /// A screenshot was written, or why not.
-    Saved(Result<PathBuf, String>),
-}
-
-/// Loads `path` with a progress bar on stderr (hidden when stderr is not a terminal). `-` reads
-/// standard input to its end.
-pub fn load_with_progress(path: &Path) -> Result<VertexFile, LoadError> {
-    if path == Path::new("-") {
-        return load_stdin();
-    }
-    let bar = ProgressBar::new(0).with_message(format!("loading {}", path.display()));
-    bar.set_style(
-        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let result = VertexFile::open_with_progress(path, |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-    });
-    bar.finish_and_clear();
-    result
-}
-
-fn load_stdin() -> Result<VertexFile, LoadError> {
-    use std::io::IsTerminal;
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        return Err(LoadError::NotAFile {
-            path: "<stdin>".into(),
-            kind: crate::FileKind::Terminal,
-        });
-    }
-    let bar = ProgressBar::new_spinner().with_message("reading <stdin>");
-    let result = VertexFile::read_from("<stdin>", stdin.lock(), |done, _| bar.set_position(done));
-    bar.finish_and_clear();
-    result
-}
+use super::events::ViewerEvent;
 
 /// What tells one version of a file from the next without reading it: its length, modification
 /// and change times, and (on Unix) its inode, which a rename over the file changes.

@@ -8,11 +8,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::loader::{preview_stride, FillIn, ResidentPiece};
+use super::events::ResidentPiece;
+use super::loader::{preview_stride, FillIn};
+use crate::format::stats::VertexStats;
+use crate::format::vertex::STRIDE;
 use crate::gpu::{GpuError, PointDraw, PointRenderer, Subsample, VertexBuffers};
-use crate::source::VertexSource;
-use crate::stats::VertexStats;
-use crate::vertex::STRIDE;
+use crate::load::source::VertexSource;
 
 /// The time a frame may take while the view moves: over 10 frames a second.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(80);

@@ -5,11 +5,11 @@ pub mod headless;
 
 use std::path::{Path, PathBuf};
 
+use vertexview::gpu::image::{self, RgbaImage};
 use vertexview::gpu::{
     AtomicWidth, ComputeSupport, DeviceOptions, FrameParams, GpuContext, OffscreenTarget,
     PointDraw, PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
 };
-use vertexview::image::{self, RgbaImage};
 use vertexview::Vertex;
 
 /// A device on whatever adapter there is. No adapter fails the test: these tests must run in CI,

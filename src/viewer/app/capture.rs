@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use super::App;
 use crate::camera::CameraMode;
 use crate::gpu::{self, ColorMode, PointShape, Raster, RenderSettings};
-use crate::viewer::reload::ViewerEvent;
+use crate::viewer::events::ViewerEvent;
 
 impl App {
     /// The camera now, as `render` takes it.
@@ -55,13 +55,13 @@ impl App {
         if matches!(self.settings.color_mode, ColorMode::Height { .. }) {
             command.push_str(" --height-colors");
         }
-        if self.settings.up == crate::source::Up::Z {
+        if self.settings.up == crate::format::Up::Z {
             command.push_str(" --up z");
         }
         // A raw file of another layout: the flags that read it the same way.
         if let Some(source) = self.source() {
             let layout = source.layout();
-            if crate::open::kind_of(source.path()) == "raw" && !layout.is_default() {
+            if crate::load::open::kind_of(source.path()) == "raw" && !layout.is_default() {
                 command.push_str(&format!(
                     " --layout '{layout}' --stride {} --offset {}",
                     layout.stride(),

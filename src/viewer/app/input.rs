@@ -7,7 +7,7 @@ use winit::event::{ElementState, MouseButton, MouseScrollDelta};
 
 use super::{App, Placed};
 use crate::camera::CameraMode;
-use crate::vertex::Vertex;
+use crate::format::vertex::Vertex;
 use crate::viewer::{controls, pick};
 
 /// Without the compute path, the readout scans the file: on hover up to this many vertices.

@@ -19,17 +19,18 @@ use winit::window::{Window, WindowId};
 
 use self::input::Pointer;
 use super::controls::{self, Action};
-use super::loader::{self, FillIn, LoadEvent, LoadFailure};
-use super::reload::{self, FileSignature, ViewerEvent};
+use super::events::{LoadEvent, LoadFailure, ViewerEvent};
+use super::loader::{self, FillIn};
+use super::reload::{self, FileSignature};
 use super::scene::{Scene, FILL_PIECE_VERTICES};
 use super::surface::{FrameOutcome, WindowSurface};
 use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
+use crate::format::stats::{Bounds, VertexStats};
 use crate::gpu::{
     ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Raster, RenderSettings,
 };
-use crate::source::VertexSource;
-use crate::stats::{Bounds, VertexStats};
+use crate::load::source::VertexSource;
 
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let event_loop = EventLoop::<ViewerEvent>::with_user_event()
@@ -336,10 +337,12 @@ impl App {
     fn open(&mut self, path: PathBuf, reload: bool) {
         // A reload reads the file as it was read (its layout); another file by its kind.
         let layout = match (reload, self.source()) {
-            (true, Some(s)) if crate::open::kind_of(&path) == "raw" => Some(s.layout().clone()),
+            (true, Some(s)) if crate::load::open::kind_of(&path) == "raw" => {
+                Some(s.layout().clone())
+            }
             _ => None,
         };
-        match crate::open::open(&path, layout).map(|(source, _)| source) {
+        match crate::load::open::open(&path, layout).map(|(source, _)| source) {
             Ok(source) => {
                 // Said once at start; a reload to an empty file is no error, and the title
                 // shows its 0 vertices (a file written in place is empty for a moment).

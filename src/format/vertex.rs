@@ -3,7 +3,8 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Vec3;
 
-use crate::format::{Code, Element};
+use super::code::Code;
+use super::view::Element;
 
 /// Bytes from one vertex to the next.
 pub const STRIDE: usize = 20;

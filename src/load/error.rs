@@ -25,7 +25,7 @@ pub enum LoadError {
         /// The path.
         path: PathBuf,
         /// What it is instead.
-        kind: FileKind,
+        kind: SpecialFile,
     },
     /// The length is not `0`, `20·n` or `20·n − 2` bytes.
     #[error("{}: {len} bytes is not a whole number of {stride}-byte vertices ({whole} vertices, then {stray} stray bytes at offset {offset})", path.display())]
@@ -120,7 +120,7 @@ pub enum LoadError {
 
 /// What a path names when it is not a regular file of vertices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
+pub enum SpecialFile {
     /// A directory.
     Directory,
     /// A character device, such as `/dev/null` or `/dev/zero`.
@@ -135,15 +135,15 @@ pub enum FileKind {
     KernelFile,
 }
 
-impl std::fmt::Display for FileKind {
+impl std::fmt::Display for SpecialFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            FileKind::Directory => "a directory",
-            FileKind::CharDevice => "a character device",
-            FileKind::BlockDevice => "a block device",
-            FileKind::Socket => "a socket",
-            FileKind::Terminal => "a terminal (pipe a file in, or name one)",
-            FileKind::KernelFile => {
+            SpecialFile::Directory => "a directory",
+            SpecialFile::CharDevice => "a character device",
+            SpecialFile::BlockDevice => "a block device",
+            SpecialFile::Socket => "a socket",
+            SpecialFile::Terminal => "a terminal (pipe a file in, or name one)",
+            SpecialFile::KernelFile => {
                 "a kernel file (/proc or /sys) whose reported size is not its content"
             }
         })

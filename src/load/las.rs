@@ -12,9 +12,10 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use crate::error::LoadError;
+use super::error::LoadError;
+use super::source::VertexSource;
+use crate::format::Up;
 use crate::format::{Layout, Scale};
-use crate::source::{Up, VertexSource};
 
 /// What `inspect` says of a LAS file beyond what every file has.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use glam::Vec3;
 
-use crate::vertex::{Vertex, STRIDE};
+use crate::format::vertex::{Vertex, STRIDE};
 
 /// A sample shape. Every shape fits in the box from −1 to 1, y up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,7 +167,7 @@ pub fn write(
         piece.extend((start..end).map(|i| shape.vertex(i, count, seed)));
         let mut bytes: &[u8] = bytemuck::cast_slice(&piece);
         if end == count && !trailing_pad {
-            bytes = &bytes[..bytes.len() - (STRIDE - crate::vertex::UNPADDED_SIZE)];
+            bytes = &bytes[..bytes.len() - (STRIDE - crate::format::vertex::UNPADDED_SIZE)];
         }
         out.write_all(bytes)?;
         start = end;

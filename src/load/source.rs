@@ -8,13 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::error::LoadError;
-use crate::file::{open_input, vertex_count, Input, VertexFile};
+use super::error::LoadError;
+use super::file::{vertex_count, VertexFile};
+use super::input::{open_input, Input};
+use super::reader::{read_exactly_at, scan_vertices, ReadError};
+use crate::format::records::{shift_for, Decoder};
+use crate::format::stats::{StatsAccumulator, VertexStats};
+use crate::format::vertex::{Vertex, STRIDE, UNPADDED_SIZE};
+use crate::format::Up;
 use crate::format::{GpuLayout, Layout};
-use crate::reader::{read_exactly_at, scan_vertices, ReadError};
-use crate::records::{shift_for, Decoder};
-use crate::stats::{StatsAccumulator, VertexStats};
-use crate::vertex::{Vertex, STRIDE, UNPADDED_SIZE};
 
 enum Origin {
     File(File),
@@ -53,7 +55,7 @@ impl Version {
 /// A vertex file opened for reading in pieces.
 ///
 /// ```
-/// use vertexview::{source::VertexSource, Vertex};
+/// use vertexview::{Vertex, VertexSource};
 ///
 /// let source = VertexSource::open("assets/colors.bin")?;
 /// assert_eq!(source.len(), 100_000);
@@ -88,17 +90,6 @@ pub struct VertexSource {
     /// What was subtracted from positions converted before the source was made (a PLY read
     /// whole); the decoder's shift otherwise.
     shift: [f64; 3],
-}
-
-/// Which axis points up in a file's coordinates. vertexview's cameras put y up; a z-up file (LAS,
-/// most scans) is turned so its z points up on screen.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Up {
-    /// y is up (vertexview's own files, most engines and PLY files from graphics tools).
-    #[default]
-    Y,
-    /// z is up (LAS, GIS and most scanners).
-    Z,
 }
 
 impl std::fmt::Debug for VertexSource {
@@ -552,7 +543,7 @@ impl VertexSource {
             #[cfg(unix)]
             Origin::File(file) => {
                 // SAFETY: as above; the kernel only writes.
-                unsafe { crate::reader::read_exactly_at_raw(file, into, want, offset) }
+                unsafe { crate::load::reader::read_exactly_at_raw(file, into, want, offset) }
                     .map_err(|e| self.read_error(e))
             }
             #[cfg(not(unix))]

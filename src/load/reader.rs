@@ -5,8 +5,8 @@ use std::fs::File;
 use std::io;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::stats::StatsAccumulator;
-use crate::vertex::{Vertex, STRIDE};
+use crate::format::stats::StatsAccumulator;
+use crate::format::vertex::{Vertex, STRIDE};
 
 /// Vertices read per step: 256 KiB, so statistics run on data still in the core's L2 cache.
 const PIECE_VERTICES: usize = 13_107;

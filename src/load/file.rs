@@ -1,16 +1,16 @@
 //! [`VertexFile`]: a validated vertex file, its vertices viewed in place and its statistics.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use memmap2::{Mmap, MmapMut, MmapOptions};
 
-use crate::error::{FileKind, LoadError};
+use super::error::LoadError;
+use super::input::{open_input, Input};
+use super::reader::{read_vertices, ReadError};
+use crate::format::stats::VertexStats;
+use crate::format::vertex::{Vertex, FORMAT, STRIDE, UNPADDED_SIZE};
 use crate::format::View;
-use crate::reader::{read_vertices, ReadError};
-use crate::stats::VertexStats;
-use crate::vertex::{Vertex, FORMAT, STRIDE, UNPADDED_SIZE};
 
 enum Storage {
     /// Made in memory; always whole 20-byte vertices (an unpadded last vertex gets zero padding).
@@ -362,79 +362,6 @@ fn zeroed_memory(len: usize) -> io::Result<MmapMut> {
         let _ = memory.advise(memmap2::Advice::HugePage);
     }
     Ok(memory)
-}
-
-/// What a path opened for reading turned out to be.
-pub(crate) enum Input {
-    /// A regular file and its length.
-    Regular(File, u64),
-    /// A named pipe: read to its end, length unknown.
-    Stream(File),
-}
-
-/// Opens `path` for reading, refusing what cannot hold vertices with a message that says what it
-/// is. The type is looked at before opening: opening a socket fails, and opening a device has
-/// side effects.
-pub(crate) fn open_input(path: &Path) -> Result<Input, LoadError> {
-    let io = |error| LoadError::Io {
-        path: path.to_owned(),
-        error,
-    };
-    let not_a_file = |kind| {
-        Err(LoadError::NotAFile {
-            path: path.to_owned(),
-            kind,
-        })
-    };
-    let kind = std::fs::metadata(path).map_err(io)?.file_type();
-    if kind.is_dir() {
-        return not_a_file(FileKind::Directory);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_char_device() {
-            return not_a_file(FileKind::CharDevice);
-        }
-        if kind.is_block_device() {
-            return not_a_file(FileKind::BlockDevice);
-        }
-        if kind.is_socket() {
-            return not_a_file(FileKind::Socket);
-        }
-        if kind.is_fifo() {
-            return File::open(path).map(Input::Stream).map_err(io);
-        }
-    }
-    let file = File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
-        return not_a_file(FileKind::CharDevice);
-    }
-    if is_kernel_file(&file, meta.len()) {
-        return not_a_file(FileKind::KernelFile);
-    }
-    Ok(Input::Regular(file, meta.len()))
-}
-
-/// Whether `file` belongs to a filesystem whose sizes are not contents: procfs reports 0 bytes for
-/// files full of text, sysfs 4096 for files of a few bytes. Elsewhere, an empty file that still
-/// reads something gives it away.
-fn is_kernel_file(file: &File, len: u64) -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        const PROC_SUPER_MAGIC: i64 = 0x9fa0;
-        const SYSFS_MAGIC: i64 = 0x6265_6572;
-        if let Ok(fs) = rustix::fs::fstatfs(file) {
-            // `f_type`'s integer type differs between architectures.
-            #[allow(clippy::unnecessary_cast)]
-            if matches!(fs.f_type as i64, PROC_SUPER_MAGIC | SYSFS_MAGIC) {
-                return true;
-            }
-        }
-    }
-    let mut probe = [0u8; 1];
-    len == 0 && crate::reader::read_at(file, &mut probe, 0).is_ok_and(|n| n > 0)
 }
 
 /// The file's bytes as vertices, through the same memoryview-style cast users get.

@@ -5,8 +5,9 @@
 //! their detail in float32; they are shifted by a whole-number [`Decoder::shift`] first, and the
 //! shift is said wherever coordinates are shown.
 
-use crate::format::{Code, Endian, Layout};
-use crate::vertex::Vertex;
+use super::code::Code;
+use super::layout::{Endian, Layout};
+use super::vertex::Vertex;
 
 /// Turns records of one layout into vertices.
 #[derive(Clone, Debug)]

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use crate::error::LoadError;
+use super::error::LoadError;
+use super::las::{self, LasInfo};
+use super::ply::{self, PlyInfo};
+use super::source::VertexSource;
 use crate::format::Layout;
-use crate::las::{self, LasInfo};
-use crate::ply::{self, PlyInfo};
-use crate::source::VertexSource;
 
 /// What kind of file was opened.
 #[derive(Clone, Debug, PartialEq)]

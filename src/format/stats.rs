@@ -2,7 +2,7 @@
 
 use glam::Vec3;
 
-use crate::vertex::Vertex;
+use super::vertex::Vertex;
 
 /// Axis-aligned box around the finite positions.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,10 +21,10 @@ impl Bounds {
     }
 
     /// The range of heights: y, or z for a z-up file.
-    pub fn height_range(&self, up: crate::source::Up) -> (f32, f32) {
+    pub fn height_range(&self, up: crate::format::Up) -> (f32, f32) {
         match up {
-            crate::source::Up::Y => (self.min.y, self.max.y),
-            crate::source::Up::Z => (self.min.z, self.max.z),
+            crate::format::Up::Y => (self.min.y, self.max.y),
+            crate::format::Up::Z => (self.min.z, self.max.z),
         }
     }
 

@@ -11,11 +11,11 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
-use crate::error::LoadError;
+use super::error::LoadError;
+use super::source::VertexSource;
+use crate::format::records::SHIFT_BEYOND;
+use crate::format::vertex::Vertex;
 use crate::format::{Code, Layout};
-use crate::records::SHIFT_BEYOND;
-use crate::source::VertexSource;
-use crate::vertex::Vertex;
 use crate::VertexFile;
 
 /// How a PLY file's body is written.

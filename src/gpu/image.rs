@@ -89,12 +89,12 @@ impl RgbaImage {
     }
 
     /// Writes the image as an 8-bit RGBA PNG, whole or not at all (see
-    /// [`output::write_atomically`](crate::output::write_atomically)): a failed write leaves
+    /// [`output::write_atomically`](crate::write::output::write_atomically)): a failed write leaves
     /// what was at `path` before.
     pub fn write_png(&self, path: impl AsRef<Path>) -> Result<(), ImageError> {
         let path = path.as_ref();
         let mut encode_error = None;
-        crate::output::write_atomically(path, |out| {
+        crate::write::output::write_atomically(path, |out| {
             self.encode_png(out).map_err(|e| match e {
                 png::EncodingError::IoError(error) => error,
                 other => {

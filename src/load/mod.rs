@@ -1,0 +1,19 @@
+//! Loading records from files, without a GPU: the length validated up front, records read in
+//! pieces by positional reads ([`VertexSource`], any size) or whole into memory
+//! ([`VertexFile`]), and the containers whose headers describe them: raw records of any
+//! [`Layout`](crate::format::Layout), PLY ([`ply`]) and LAS ([`las`]), opened by extension with
+//! [`open::open`].
+
+pub mod error;
+pub mod file;
+pub(crate) mod input;
+pub mod las;
+pub mod open;
+pub mod ply;
+pub(crate) mod reader;
+pub mod source;
+
+pub use error::{LoadError, SpecialFile};
+pub use file::VertexFile;
+pub use open::FileKind;
+pub use source::VertexSource;
