@@ -12,8 +12,8 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use glam::Mat4;
 use vertexview::camera::CameraMode;
 use vertexview::gpu::{
-    AtomicWidth, ColorMode, FrameParams, GpuContext, PointDraw, PointRenderer, PointShape, Raster,
-    RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
+    AtomicWidth, ColorMode, FrameParams, GpuContext, PointCloud, PointFrame, PointRenderer,
+    PointShape, Raster, RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
     VERTEX_BUFFER_LAYOUT,
 };
 use vertexview::write::gen::{self, Shape};
@@ -97,32 +97,37 @@ fn target(device: &wgpu::Device, size: [u32; 2]) -> Target {
 /// One frame: clear, record with `draw`, submit, wait for the GPU.
 fn frame(gpu: &GpuContext, target: &Target, draw: impl FnOnce(&mut wgpu::RenderPass<'_>)) {
     let mut encoder = gpu.device.create_command_encoder(&Default::default());
-    {
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-            label: None,
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view: &target.color,
-                depth_slice: None,
-                resolve_target: None,
-                ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
-                    store: wgpu::StoreOp::Store,
-                },
-            })],
-            depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
-                view: &target.depth,
-                depth_ops: Some(wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(1.0),
-                    store: wgpu::StoreOp::Discard,
-                }),
-                stencil_ops: None,
+    draw(&mut pass(&mut encoder, target));
+    submit_and_wait(gpu, encoder);
+}
+
+fn pass<'e>(encoder: &'e mut wgpu::CommandEncoder, target: &Target) -> wgpu::RenderPass<'e> {
+    encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+        label: None,
+        color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+            view: &target.color,
+            depth_slice: None,
+            resolve_target: None,
+            ops: wgpu::Operations {
+                load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                store: wgpu::StoreOp::Store,
+            },
+        })],
+        depth_stencil_attachment: Some(wgpu::RenderPassDepthStencilAttachment {
+            view: &target.depth,
+            depth_ops: Some(wgpu::Operations {
+                load: wgpu::LoadOp::Clear(1.0),
+                store: wgpu::StoreOp::Discard,
             }),
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
-        });
-        draw(&mut pass);
-    }
+            stencil_ops: None,
+        }),
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    })
+}
+
+fn submit_and_wait(gpu: &GpuContext, encoder: wgpu::CommandEncoder) {
     gpu.queue.submit([encoder.finish()]);
     gpu.device
         .poll(wgpu::PollType::wait_indefinitely())
@@ -187,22 +192,25 @@ fn plain(device: &wgpu::Device, view_proj: Mat4) -> Plain {
     }
 }
 
-/// One compute-path frame: clear the raster target, rasterize, resolve in a cleared pass, wait.
-fn compute_frame(
+/// One frame of `cloud` by the path `params` asks for, as an engine draws it: prepared (the
+/// compute path's passes, with the raster target cleared), painted in a cleared pass, waited for.
+fn points_frame(
     gpu: &GpuContext,
     target: &Target,
     renderer: &PointRenderer,
     raster: &mut RasterTarget,
-    cloud: &PointDraw,
+    cloud: &PointCloud,
+    params: &FrameParams,
 ) {
+    let mut frame = PointFrame::new(renderer, params.viewport);
+    frame.add(cloud, params);
     let mut encoder = gpu.device.create_command_encoder(&Default::default());
-    raster.clear(&mut encoder);
-    renderer.rasterize(&gpu.queue, &mut encoder, raster, &[cloud]);
-    gpu.queue.submit([encoder.finish()]);
-    frame(gpu, target, |pass| {
-        renderer.draw(pass, &[cloud]);
-        renderer.resolve(pass, raster);
-    });
+    // Only the compute path needs (and clears) the raster target.
+    let raster = frame.computes().then_some(raster);
+    let prepared = frame.prepare(&gpu.device, &mut encoder, raster).unwrap();
+    prepared.paint(&mut pass(&mut encoder, target));
+    drop(prepared);
+    submit_and_wait(gpu, encoder);
 }
 
 fn cube_cloud(gpu: &GpuContext, count: u64, size: [u32; 2]) -> (VertexBuffers, Mat4) {
@@ -242,8 +250,8 @@ fn frames(c: &mut Criterion) {
     for (count, label) in [(1_000_000, "1M"), (10_000_000, "10M")] {
         let (buffers, view_proj) = cube_cloud(&gpu, count, SIZE);
         let plain = plain(&gpu.device, view_proj);
-        let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
-        let mut narrow_cloud = PointDraw::new(&gpu.device, &narrow, &buffers).unwrap();
+        let cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
+        let narrow_cloud = PointCloud::new(&gpu.device, &narrow, &buffers).unwrap();
 
         let mut group = c.benchmark_group(format!("frame {label} points 1920x1080"));
         group.sample_size(10);
@@ -261,30 +269,27 @@ fn frames(c: &mut Criterion) {
             })
         });
         for size in [1.0, 3.0] {
-            cloud.prepare(
-                &gpu.queue,
-                &renderer,
-                &params(view_proj, SIZE, size, Raster::Pipeline),
-            );
+            let pipeline = params(view_proj, SIZE, size, Raster::Pipeline);
             group.bench_function(format!("pipeline, point size {size}"), |b| {
-                b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
+                b.iter(|| points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &pipeline))
             });
-            cloud.prepare(
-                &gpu.queue,
-                &renderer,
-                &params(view_proj, SIZE, size, Raster::Compute),
-            );
+            let compute = params(view_proj, SIZE, size, Raster::Compute);
             group.bench_function(format!("compute 64-bit, point size {size}"), |b| {
-                b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
+                b.iter(|| points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &compute))
             });
         }
-        narrow_cloud.prepare(
-            &gpu.queue,
-            &narrow,
-            &params(view_proj, SIZE, 1.0, Raster::Compute),
-        );
+        let compute = params(view_proj, SIZE, 1.0, Raster::Compute);
         group.bench_function("compute 32-bit, point size 1", |b| {
-            b.iter(|| compute_frame(&gpu, &target, &narrow, &mut narrow_raster, &narrow_cloud))
+            b.iter(|| {
+                points_frame(
+                    &gpu,
+                    &target,
+                    &narrow,
+                    &mut narrow_raster,
+                    &narrow_cloud,
+                    &compute,
+                )
+            })
         });
         group.finish();
     }
@@ -311,23 +316,17 @@ fn crossover(c: &mut Criterion) {
         group.sample_size(20);
         for &count in counts {
             let (buffers, view_proj) = cube_cloud(&gpu, count, size);
-            let mut cloud = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+            let cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
             for &point_size in point_sizes {
-                cloud.prepare(
-                    &gpu.queue,
-                    &renderer,
-                    &params(view_proj, size, point_size, Raster::Pipeline),
-                );
+                let pipeline = params(view_proj, size, point_size, Raster::Pipeline);
                 group.bench_function(format!("pipeline {count} size {point_size}"), |b| {
-                    b.iter(|| frame(&gpu, &target, |pass| renderer.draw(pass, &[&cloud])))
+                    b.iter(|| {
+                        points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &pipeline)
+                    })
                 });
-                cloud.prepare(
-                    &gpu.queue,
-                    &renderer,
-                    &params(view_proj, size, point_size, Raster::Compute),
-                );
+                let compute = params(view_proj, size, point_size, Raster::Compute);
                 group.bench_function(format!("compute {count} size {point_size}"), |b| {
-                    b.iter(|| compute_frame(&gpu, &target, &renderer, &mut raster, &cloud))
+                    b.iter(|| points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &compute))
                 });
             }
         }

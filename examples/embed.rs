@@ -1,8 +1,8 @@
 //! An engine that embeds vertexview: it owns the window, device, queue, surface, MSAA target and
 //! depth buffer, draws its own ground grid, and asks vertexview to draw a vertex file's points
-//! into the same render pass, depth-tested against the grid: twice, as two clouds with their own
-//! transforms (the file, and a small copy orbiting it) sharing one renderer, one raster target
-//! and one pass.
+//! into the same render pass, depth-tested against the grid: twice, as two views of one cloud
+//! with their own transforms (the file, and a small copy orbiting it) in one frame, one raster
+//! target and one pass.
 //!
 //! ```text
 //! cargo run --release --example embed -- [FILE] [--frames N]
@@ -20,7 +20,8 @@ use winit::window::{Window, WindowId};
 
 use vertexview::camera::OrbitCamera;
 use vertexview::gpu::{
-    FrameParams, PointDraw, PointRenderer, PointShape, RasterTarget, TargetFormat, VertexBuffers,
+    FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, RasterTarget, TargetFormat,
+    VertexBuffers,
 };
 use vertexview::VertexFile;
 
@@ -40,8 +41,8 @@ struct Engine {
     points: PointRenderer,
     /// The compute rasteriser's per-pixel buffers, sized with the window like the depth buffer.
     raster: RasterTarget,
-    /// The file drawn twice: one set of buffers, two clouds with their own parameters.
-    clouds: [PointDraw; 2],
+    /// The file's bindings, made once; drawn twice a frame with two sets of parameters.
+    cloud: PointCloud,
 }
 
 struct Grid {
@@ -155,10 +156,7 @@ impl Engine {
             },
         )?;
         let vertices = VertexBuffers::upload(&device, file.vertices())?;
-        let clouds = [
-            PointDraw::new(&device, &points, &vertices)?,
-            PointDraw::new(&device, &points, &vertices)?,
-        ];
+        let cloud = PointCloud::new(&device, &points, &vertices)?;
         let raster = RasterTarget::new(&device, &points, [config.width, config.height])?;
         let grid = Grid::new(&device, config.format, file);
         let (msaa, depth) = targets(&device, &config);
@@ -173,7 +171,7 @@ impl Engine {
             grid,
             points,
             raster,
-            clouds,
+            cloud,
         })
     }
 
@@ -220,24 +218,23 @@ impl Engine {
             Mat4::from_translation(center + Vec3::new(angle.cos(), 0.3, angle.sin()) * radius)
                 * Mat4::from_scale(Vec3::splat(0.3))
                 * Mat4::from_translation(-center);
-        let [file_cloud, copy] = &mut self.clouds;
-        file_cloud.prepare(&self.queue, &self.points, &params);
-        copy.prepare(
-            &self.queue,
-            &self.points,
-            &FrameParams {
-                view_proj: view_proj * moon,
-                point_size: 1.0,
-                ..params
-            },
-        );
-        let clouds = [&self.clouds[0], &self.clouds[1]];
+        // One cloud, two views of it in one frame: the file, and the copy.
+        let mut points = PointFrame::new(&self.points, [self.config.width, self.config.height]);
+        points.add(&self.cloud, &params);
+        let copy = FrameParams {
+            view_proj: view_proj * moon,
+            point_size: 1.0,
+            ..params
+        };
+        points.add(&self.cloud, &copy);
         let resolve = frame.texture.create_view(&Default::default());
         let mut encoder = self.device.create_command_encoder(&Default::default());
-        // Clouds the compute rasteriser draws are drawn before the pass, and resolved in it.
-        self.raster.clear(&mut encoder);
-        self.points
-            .rasterize(&self.queue, &mut encoder, &mut self.raster, &clouds);
+        // Before the pass: the compute rasteriser's work (a raster target of another size than
+        // the frame is refused here, not drawn wrong).
+        let points = match points.prepare(&self.device, &mut encoder, Some(&mut self.raster)) {
+            Ok(points) => points,
+            Err(e) => return eprintln!("embed: {e}"),
+        };
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("engine pass"),
@@ -272,8 +269,7 @@ impl Engine {
             pass.set_bind_group(0, &self.grid.bind_group, &[]);
             pass.set_vertex_buffer(0, self.grid.lines.slice(..));
             pass.draw(0..self.grid.line_vertices, 0..1);
-            self.points.draw(&mut pass, &clouds);
-            self.points.resolve(&mut pass, &self.raster);
+            points.paint(&mut pass);
         }
         self.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();

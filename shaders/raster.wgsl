@@ -27,10 +27,12 @@ struct Target {
     size: vec2<u32>,
 }
 
+// Group 0: this view of the cloud (its parameters this frame); group 1: the target's pixels;
+// group 2: one binding range of the cloud's vertices, made once with the cloud.
 @group(0) @binding(0) var<uniform> frame: Frame;
-@group(0) @binding(1) var<uniform> range: Range;
+@group(2) @binding(0) var<uniform> range: Range;
 // The vertex bytes, unchanged, as 32-bit words.
-@group(0) @binding(2) var<storage, read> words: array<u32>;
+@group(2) @binding(1) var<storage, read> words: array<u32>;
 
 @group(1) @binding(0) var<uniform> pixels: Target;
 @group(1) @binding(2) var<storage, read> keys: array<vec2<u32>>;

@@ -9,9 +9,9 @@ use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gpu::image::RgbaImage;
 use vertexview::gpu::{
-    AtomicWidth, ColorMode, ComputeSupport, FrameParams, GpuError, OffscreenTarget, PointDraw,
-    PointRenderer, PointShape, Raster, RasterPath, RasterTarget, Subsample, VertexBuffers,
-    OFFSCREEN_TARGET,
+    AtomicWidth, ColorMode, ComputeSupport, FrameParams, GpuError, OffscreenTarget, PointCloud,
+    PointFrame, PointRenderer, PointShape, Raster, RasterPath, RasterTarget, Subsample,
+    VertexBuffers, OFFSCREEN_TARGET,
 };
 use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexStats};
@@ -201,9 +201,9 @@ fn bindings_split_at_a_small_limit_draw_the_same_picture() {
     let buffers = VertexBuffers::upload_with_limit(&gpu.device, &vertices, 100 * 20).unwrap();
     for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
         let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
-        let whole = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+        let whole = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
         let split =
-            PointDraw::with_binding_limit(&gpu.device, &renderer, &buffers, 24 * 20 + 19).unwrap();
+            PointCloud::with_binding_limit(&gpu.device, &renderer, &buffers, 24 * 20 + 19).unwrap();
         let alignment = gpu.device.limits().min_storage_buffer_offset_alignment as usize;
         let unit = lcm(20, alignment) / 20;
         let per = 24 / unit * unit;
@@ -212,17 +212,16 @@ fn bindings_split_at_a_small_limit_draw_the_same_picture() {
         assert_eq!(split.binding_ranges().iter().sum::<u32>(), 997);
         assert!(split.binding_ranges().len() > 40);
         let mut images = Vec::new();
-        for mut draw in [whole, split] {
+        for cloud in [whole, split] {
             for size in [1.0, 3.0] {
                 let params = FrameParams {
                     raster: Raster::Compute,
                     ..ndc(size, PointShape::Square)
                 };
-                draw.prepare(&gpu.queue, &renderer, &params);
                 let mut target = OffscreenTarget::new(&gpu.device, [W, H]).unwrap();
                 images.push(
                     target
-                        .render(&gpu.device, &gpu.queue, &renderer, &[&draw], BG)
+                        .render(&gpu.device, &gpu.queue, &renderer, &[(&cloud, params)], BG)
                         .unwrap(),
                 );
             }
@@ -277,22 +276,25 @@ fn draw_clouds(
 ) -> RgbaImage {
     let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
     let buffers: Vec<VertexBuffers> = clouds.iter().map(|(v, ..)| upload(gpu, v)).collect();
-    let mut draws: Vec<PointDraw> = buffers
+    let made: Vec<PointCloud> = buffers
         .iter()
-        .map(|b| PointDraw::new(&gpu.device, &renderer, b).unwrap())
+        .map(|b| PointCloud::new(&gpu.device, &renderer, b).unwrap())
         .collect();
-    for (draw, &(_, transform, raster, size)) in draws.iter_mut().zip(clouds) {
-        let params = FrameParams {
-            view_proj: transform,
-            raster,
-            ..ndc(size, PointShape::Square)
-        };
-        draw.prepare(&gpu.queue, &renderer, &params);
-    }
-    let refs: Vec<&PointDraw> = draws.iter().collect();
+    let views: Vec<(&PointCloud, FrameParams)> = made
+        .iter()
+        .zip(clouds)
+        .map(|(cloud, &(_, transform, raster, size))| {
+            let params = FrameParams {
+                view_proj: transform,
+                raster,
+                ..ndc(size, PointShape::Square)
+            };
+            (cloud, params)
+        })
+        .collect();
     let mut target = OffscreenTarget::new(&gpu.device, [W, H]).unwrap();
     let image = target
-        .render(&gpu.device, &gpu.queue, &renderer, &refs, BG)
+        .render(&gpu.device, &gpu.queue, &renderer, &views, BG)
         .unwrap();
     assert!(gpu.take_error().is_none());
     image
@@ -370,7 +372,7 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
     );
     for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
         let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
-        let mut draw = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
+        let cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
         let mut raster = RasterTarget::new(&gpu.device, &renderer, [W, H]).unwrap();
         let color = gpu.device.create_texture(&wgpu::TextureDescriptor {
             label: None,
@@ -404,19 +406,21 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
         // Each phase in its own submission, as the viewer draws one per frame, in a scrambled
         // order: the picture depends only on what has been drawn, not in which order.
         for (n, phase) in [3, 0, 6, 1, 5, 2, 4].into_iter().enumerate() {
-            draw.prepare(
-                &gpu.queue,
-                &renderer,
+            let mut frame = PointFrame::new(&renderer, [W, H]);
+            frame.add(
+                &cloud,
                 &FrameParams {
                     subsample: Subsample { step, phase },
                     ..base
                 },
             );
-            let mut encoder = gpu.device.create_command_encoder(&Default::default());
-            if n == 0 {
-                raster.clear(&mut encoder);
+            if n > 0 {
+                frame = frame.keep_raster();
             }
-            renderer.rasterize(&gpu.queue, &mut encoder, &mut raster, &[&draw]);
+            let mut encoder = gpu.device.create_command_encoder(&Default::default());
+            let frame = frame
+                .prepare(&gpu.device, &mut encoder, Some(&mut raster))
+                .unwrap();
             {
                 let cv = color.create_view(&Default::default());
                 let dv = depth.create_view(&Default::default());
@@ -443,7 +447,7 @@ fn subsample_phases_accumulate_to_the_whole_picture() {
                     occlusion_query_set: None,
                     multiview_mask: None,
                 });
-                renderer.resolve(&mut pass, &raster);
+                frame.paint(&mut pass);
             }
             gpu.queue.submit([encoder.finish()]);
         }
@@ -459,17 +463,14 @@ fn auto_takes_compute_from_one_point_per_14_pixels_up_to_8_pixel_points() {
     let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
     let path = |points: u32, viewport: [u32; 2], size: f32| {
         let vertices: Vec<Vertex> = (0..points).map(|i| at(i % W, 3, 0.5, [1; 3])).collect();
-        let mut draw = PointDraw::new(&gpu.device, &renderer, &upload(&gpu, &vertices)).unwrap();
-        draw.prepare(
-            &gpu.queue,
-            &renderer,
+        let cloud = PointCloud::new(&gpu.device, &renderer, &upload(&gpu, &vertices)).unwrap();
+        PointFrame::new(&renderer, viewport).add(
+            &cloud,
             &FrameParams {
-                viewport,
                 raster: Raster::Auto,
                 ..ndc(size, PointShape::Square)
             },
-        );
-        draw.path()
+        )
     };
     // 64 × 48 = 3072 pixels: compute from 220 points (220 × 14 = 3080).
     assert_eq!(path(219, [W, H], 1.0), RasterPath::Pipeline);
@@ -519,16 +520,15 @@ fn a_device_without_compute_falls_back_and_says_why() {
         )
         .unwrap();
     assert_eq!(lit_pixels(&auto, BG).len(), W as usize);
-    let mut draw = PointDraw::new(&device, &renderer, &buffers).unwrap();
-    draw.prepare(
-        &queue,
-        &renderer,
+    let cloud = PointCloud::new(&device, &renderer, &buffers).unwrap();
+    let path = PointFrame::new(&renderer, [W, H]).add(
+        &cloud,
         &FrameParams {
             raster: Raster::Compute,
             ..ndc(1.0, PointShape::Square)
         },
     );
-    assert_eq!(draw.path(), RasterPath::Pipeline);
+    assert_eq!(path, RasterPath::Pipeline);
     let error = target
         .render_vertices(
             &device,
@@ -606,11 +606,11 @@ fn orders_past_two_to_the_32_read_back_as_the_file_index() {
     let buffers = upload(&gpu, &vertices);
     for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
         let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
-        let mut draw = PointDraw::new(&gpu.device, &renderer, &buffers).unwrap();
-        draw.set_file_position(first, 1);
-        draw.prepare(
-            &gpu.queue,
-            &renderer,
+        let mut cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
+        cloud.set_file_position(first, 1);
+        let mut frame = PointFrame::new(&renderer, [W, H]);
+        frame.add(
+            &cloud,
             &FrameParams {
                 raster: Raster::Compute,
                 ..ndc(1.0, PointShape::Square)
@@ -618,8 +618,9 @@ fn orders_past_two_to_the_32_read_back_as_the_file_index() {
         );
         let mut raster = RasterTarget::new(&gpu.device, &renderer, [W, H]).unwrap();
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
-        raster.clear(&mut encoder);
-        renderer.rasterize(&gpu.queue, &mut encoder, &mut raster, &[&draw]);
+        frame
+            .prepare(&gpu.device, &mut encoder, Some(&mut raster))
+            .unwrap();
         gpu.queue.submit([encoder.finish()]);
         let orders = raster
             .read_orders(&gpu.device, &gpu.queue, [5, 5], [5, 2])
@@ -633,4 +634,122 @@ fn orders_past_two_to_the_32_read_back_as_the_file_index() {
         assert_eq!(orders.iter().flatten().count(), 2);
         assert_eq!(raster.order_span(), Some((first, 2)));
     }
+}
+
+/// One cloud, several views in one frame and one submission, each with its own transform and
+/// point size, by both paths: the picture of two separate clouds drawn the same way.
+#[test]
+fn several_views_of_one_cloud_in_one_frame() {
+    let gpu = gpu();
+    let vertices = [
+        at(10, 10, 0.5, [65535, 0, 0]),
+        at(20, 12, 0.25, [0, 65535, 0]),
+    ];
+    let buffers = upload(&gpu, &vertices);
+    // The second view moves the cloud 16 pixels right.
+    let shift = Mat4::from_translation(Vec3::new(32.0 / W as f32, 0.0, 0.0));
+    for (raster, atomics, name) in PATHS {
+        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
+        let cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
+        let first = FrameParams {
+            raster,
+            ..ndc(1.0, PointShape::Square)
+        };
+        let second = FrameParams {
+            view_proj: shift,
+            point_size: 3.0,
+            ..first
+        };
+        let mut target = OffscreenTarget::new(&gpu.device, [W, H]).unwrap();
+        let image = target
+            .render(
+                &gpu.device,
+                &gpu.queue,
+                &renderer,
+                &[(&cloud, first), (&cloud, second)],
+                BG,
+            )
+            .unwrap();
+        let expected = draw_clouds(
+            &gpu,
+            &[
+                (&vertices, Mat4::IDENTITY, raster, 1.0),
+                (&vertices, shift, raster, 3.0),
+            ],
+            atomics,
+        );
+        assert_same_pixels(&expected, &image, name);
+        assert_eq!(image.pixel(10, 10).unwrap(), [255, 0, 0, 255], "{name}");
+        assert_eq!(
+            image.pixel(26, 10).unwrap(),
+            [255, 0, 0, 255],
+            "{name}: shifted"
+        );
+        assert_eq!(
+            image.pixel(27, 11).unwrap(),
+            [255, 0, 0, 255],
+            "{name}: size 3"
+        );
+        assert_eq!(image.pixel(36, 12).unwrap(), [0, 255, 0, 255], "{name}");
+        assert_eq!(lit_pixels(&image, BG).len(), 1 + 1 + 9 + 9, "{name}");
+    }
+}
+
+/// A frame whose clouds take the compute path is refused, with both sizes named, when its raster
+/// target has another size than its viewport or there is none; a frame of pipeline clouds needs
+/// none.
+#[test]
+fn a_raster_target_of_another_size_is_refused() {
+    let gpu = gpu();
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
+    let cloud = PointCloud::new(
+        &gpu.device,
+        &renderer,
+        &upload(&gpu, &[at(1, 1, 0.5, [1; 3])]),
+    )
+    .unwrap();
+    let mut small = RasterTarget::new(&gpu.device, &renderer, [W / 2, H]).unwrap();
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    for raster in [Raster::Compute, Raster::Pipeline] {
+        let mut frame = PointFrame::new(&renderer, [W, H]);
+        frame.add(
+            &cloud,
+            &FrameParams {
+                raster,
+                ..ndc(1.0, PointShape::Square)
+            },
+        );
+        let Err(error) = frame.prepare(&gpu.device, &mut encoder, Some(&mut small)) else {
+            panic!("{raster:?}: a raster target of 32 × 48 for a frame of 64 × 48");
+        };
+        assert_eq!(
+            error.to_string(),
+            "the frame is 64x48 pixels but its raster target is 32x48"
+        );
+    }
+    let mut frame = PointFrame::new(&renderer, [W, H]);
+    frame.add(
+        &cloud,
+        &FrameParams {
+            raster: Raster::Compute,
+            ..ndc(1.0, PointShape::Square)
+        },
+    );
+    let error = frame
+        .prepare(&gpu.device, &mut encoder, None)
+        .err()
+        .unwrap();
+    assert_eq!(
+        error.to_string(),
+        "the frame draws by the compute path but was given no raster target"
+    );
+    let mut frame = PointFrame::new(&renderer, [W, H]);
+    frame.add(
+        &cloud,
+        &FrameParams {
+            raster: Raster::Pipeline,
+            ..ndc(1.0, PointShape::Square)
+        },
+    );
+    assert!(frame.prepare(&gpu.device, &mut encoder, None).is_ok());
 }

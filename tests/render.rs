@@ -7,8 +7,8 @@ use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gpu::{
-    self, ColorMode, FrameParams, PointDraw, PointRenderer, PointShape, Raster, RasterTarget,
-    RenderSettings, TargetFormat, VertexBuffers,
+    self, ColorMode, FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, Raster,
+    RasterTarget, RenderSettings, TargetFormat, VertexBuffers,
 };
 use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexFile};
@@ -293,22 +293,23 @@ fn render_into_callers_pass(
     eprintln!("support {:?}", renderer.compute_support());
     let mut raster_target = RasterTarget::new(device, &renderer, [W, H]).unwrap();
     let vertices = upload(&gpu, vertices);
-    let mut cloud = PointDraw::new(device, &renderer, &vertices).unwrap();
+    let cloud = PointCloud::new(device, &renderer, &vertices).unwrap();
     let params = FrameParams {
         raster,
         ..ndc_params(1.0, PointShape::Square)
     };
-    cloud.prepare(&gpu.queue, &renderer, &params);
+    let mut frame = PointFrame::new(&renderer, [W, H]);
     assert_eq!(
-        cloud.path(),
+        frame.add(&cloud, &params),
         match raster {
             Raster::Compute => vertexview::gpu::RasterPath::Compute,
             _ => vertexview::gpu::RasterPath::Pipeline,
         }
     );
     let mut encoder = device.create_command_encoder(&Default::default());
-    raster_target.clear(&mut encoder);
-    renderer.rasterize(&gpu.queue, &mut encoder, &mut raster_target, &[&cloud]);
+    let frame = frame
+        .prepare(device, &mut encoder, Some(&mut raster_target))
+        .unwrap();
     {
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: None,
@@ -335,8 +336,7 @@ fn render_into_callers_pass(
             occlusion_query_set: None,
             multiview_mask: None,
         });
-        renderer.draw(&mut pass, &[&cloud]);
-        renderer.resolve(&mut pass, &raster_target);
+        frame.paint(&mut pass);
     }
     gpu.queue.submit([encoder.finish()]);
     let image = vertexview::gpu::read_rgba8(device, &gpu.queue, &resolved).unwrap();

@@ -26,6 +26,17 @@ pub enum GpuError {
     /// The compute rasteriser was asked for where it cannot run.
     #[error("the compute rasteriser cannot run here: {0}; use --raster pipeline (or auto)")]
     ComputeUnavailable(String),
+    /// A frame was prepared with a raster target of another size than its viewport.
+    #[error("the frame is {}x{} pixels but its raster target is {}x{}", viewport[0], viewport[1], raster[0], raster[1])]
+    RasterTargetSize {
+        /// The frame's viewport.
+        viewport: [u32; 2],
+        /// The raster target's size.
+        raster: [u32; 2],
+    },
+    /// A frame whose clouds take the compute path was prepared without a raster target.
+    #[error("the frame draws by the compute path but was given no raster target")]
+    NoRasterTarget,
     /// A request larger than the device allows.
     #[error("{what} of {size} exceeds the device limit of {limit}")]
     Limit {

@@ -3,8 +3,8 @@
 //! Every type here is created from a `&wgpu::Device` the caller owns; [`GpuContext`] is only a
 //! convenience for callers without one (the CLI, headless tests).
 
+mod cloud;
 mod context;
-mod draw;
 mod error;
 mod frame;
 pub mod image;
@@ -18,9 +18,10 @@ mod stream;
 mod target;
 mod upload;
 
+pub use cloud::PointCloud;
 pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
-pub use draw::PointDraw;
 pub use error::GpuError;
+pub use frame::{PointFrame, PreparedFrame};
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 #[cfg(feature = "viewer")]
 pub(crate) use offscreen::points_pass;

@@ -7,10 +7,11 @@ use glam::Mat4;
 use crate::format::stats::Bounds;
 use crate::format::Up;
 
+use super::cloud::PointCloud;
 use super::context::{catch_errors, map_blocking};
-use super::draw::PointDraw;
 use super::error::GpuError;
-use super::params::{ColorMode, FrameParams, PointShape, Raster, RasterPath};
+use super::frame::PointFrame;
+use super::params::{ColorMode, FrameParams, PointShape, Raster};
 use super::raster::{ComputeSupport, RasterTarget};
 use super::renderer::PointRenderer;
 use super::target::TargetFormat;
@@ -168,7 +169,7 @@ impl OffscreenTarget {
     }
 
     /// Draws one cloud with `params` (its viewport set to this target's size) and reads the
-    /// picture back: a [`PointDraw`] made, prepared and drawn. `Raster::Auto` falls back to the
+    /// picture back: a [`PointCloud`] made and drawn. `Raster::Auto` falls back to the
     /// pipeline where the compute path cannot run at this size; `Raster::Compute` then fails,
     /// saying why.
     pub fn render_vertices(
@@ -189,25 +190,23 @@ impl OffscreenTarget {
             (Raster::Compute, Err(why)) => return Err(GpuError::ComputeUnavailable(why)),
             _ => {}
         }
-        let mut draw = PointDraw::new(device, renderer, vertices)?;
-        draw.prepare(queue, renderer, &params);
-        self.render(device, queue, renderer, &[&draw], background)
+        let cloud = PointCloud::new(device, renderer, vertices)?;
+        self.render(device, queue, renderer, &[(&cloud, params)], background)
     }
 
-    /// Clears to `background`, draws the prepared `draws` with `renderer` (built for
-    /// [`OFFSCREEN_TARGET`]) by their paths, and reads the picture back. Blocks until the GPU is
-    /// done. The same as [`begin`](Self::begin), [`draw`](Self::draw) and
-    /// [`finish`](Self::finish).
+    /// Clears to `background`, draws each `(cloud, params)` view with `renderer` (built for
+    /// [`OFFSCREEN_TARGET`]), and reads the picture back. Blocks until the GPU is done. The same
+    /// as [`begin`](Self::begin), [`draw`](Self::draw) and [`finish`](Self::finish).
     pub fn render(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
         renderer: &PointRenderer,
-        draws: &[&PointDraw],
+        views: &[(&PointCloud, FrameParams)],
         background: [u8; 3],
     ) -> Result<RgbaImage, GpuError> {
         self.begin(device, queue, background)?;
-        self.draw(device, queue, renderer, draws)?;
+        self.draw(device, queue, renderer, views)?;
         self.finish(device, queue, renderer)
     }
 
@@ -231,19 +230,22 @@ impl OffscreenTarget {
         })
     }
 
-    /// Adds the prepared `draws` to the picture begun, each by its path, and submits the work:
-    /// returns the submission, after which the draws' buffers may be reused once the GPU is done.
+    /// Adds each `(cloud, params)` view to the picture begun, by the path it takes (one
+    /// [`PointFrame`] that keeps the raster target), and submits the work: returns the
+    /// submission, after which the clouds' buffers may be reused once the GPU is done.
     pub fn draw(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
         renderer: &PointRenderer,
-        draws: &[&PointDraw],
+        views: &[(&PointCloud, FrameParams)],
     ) -> Result<wgpu::SubmissionIndex, GpuError> {
-        let computes = draws.iter().any(|d| d.path() == RasterPath::Compute);
-        let pipelines = draws.iter().any(|d| d.path() == RasterPath::Pipeline);
+        let mut frame = PointFrame::new(renderer, self.size).keep_raster();
+        for (cloud, params) in views {
+            frame.add(cloud, params);
+        }
         let fresh = self.raster.is_none();
-        let raster = if computes {
+        let mut raster = if frame.computes() {
             Some(
                 raster_target(&mut self.raster, self.size, device, renderer)
                     .map_err(GpuError::ComputeUnavailable)?,
@@ -255,19 +257,21 @@ impl OffscreenTarget {
         let cleared = &mut self.raster_cleared;
         catch_errors(device, || {
             let mut encoder = device.create_command_encoder(&Default::default());
-            if let Some(raster) = raster {
+            if let Some(raster) = raster.as_deref_mut() {
                 if fresh || !*cleared {
+                    // A target made after `begin`, or a picture not begun: empty it first.
                     raster.clear(&mut encoder);
                     *cleared = true;
                 }
-                renderer.rasterize(queue, &mut encoder, raster, draws);
             }
-            if pipelines {
+            let prepared = frame.prepare(device, &mut encoder, raster)?;
+            {
                 let mut pass = load_pass(&mut encoder, color, depth, None);
-                renderer.draw(&mut pass, draws);
+                // The compute path's points are resolved once, in `finish`.
+                prepared.paint_pipeline(&mut pass);
             }
-            queue.submit([encoder.finish()])
-        })
+            Ok(queue.submit([encoder.finish()]))
+        })?
     }
 
     /// Resolves what the compute path drew into the picture and reads it back. Blocks until the

@@ -173,10 +173,6 @@ pub(super) struct FrameUniform {
 /// Size of [`FrameUniform`] in bytes.
 pub(super) const FRAME_UNIFORM_SIZE: u64 = std::mem::size_of::<FrameUniform>() as u64;
 
-/// Byte offset of `index_base` and `order_step` within [`FrameUniform`], which the compute path
-/// rewrites.
-pub(super) const INDEX_BASE_OFFSET: u64 = std::mem::offset_of!(FrameUniform, index_base) as u64;
-
 impl FrameUniform {
     pub fn new(params: &FrameParams) -> FrameUniform {
         let (color_mode, ramp_min, ramp_max) = match params.color_mode {
@@ -215,7 +211,6 @@ mod tests {
     fn the_uniform_matches_the_wgsl_struct() {
         // mat4 (64) + vec2 (8) + 12 scalars (48): 16-byte aligned, as WGSL lays out `Frame`.
         assert_eq!(FRAME_UNIFORM_SIZE, 112);
-        assert_eq!(INDEX_BASE_OFFSET, 100);
         let source = super::super::shaders::COMMON_SOURCE;
         let fields: Vec<&str> = source
             .split("struct Frame {")

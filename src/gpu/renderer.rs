@@ -8,30 +8,29 @@ use super::context::catch_errors;
 use super::error::GpuError;
 use super::layout::point_attributes;
 use super::params::{
-    FrameParams, Raster, RasterPath, AUTO_COMPUTE_PIXELS_PER_POINT, FRAME_UNIFORM_SIZE,
-    MAX_COMPUTE_POINT_SIZE,
+    FrameParams, Raster, RasterPath, AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
 };
-use super::raster::{ComputeRaster, ComputeSupport};
+use super::raster::{view_entry, ComputeRaster, ComputeSupport};
 use super::shaders::SHADER_SOURCE;
 use super::target::{depth_state, AtomicWidth, TargetFormat};
 use crate::format::GpuLayout;
 
 /// Pipelines for drawing vertex files as points into one kind of target, by either path: the
 /// fixed-function point list (or quads, for larger points), and the compute rasteriser with its
-/// resolve. Built once; immutable after. What belongs to one cloud lives in a
-/// [`PointDraw`](super::PointDraw), and the compute path's per-pixel buffers in a
-/// [`RasterTarget`](super::RasterTarget), so one renderer draws any number
-/// of clouds with their own parameters into one pass.
+/// resolve. Built once; immutable after. A cloud's bindings live in a
+/// [`PointCloud`](super::PointCloud), each frame's views of clouds in a
+/// [`PointFrame`](super::PointFrame), and the compute path's per-pixel buffers in a
+/// [`RasterTarget`](super::RasterTarget), so one renderer draws any number of clouds with their
+/// own parameters into one pass.
 ///
-/// A frame, in outline (`examples/embed.rs` is a whole program that draws two clouds this way):
+/// A frame, in outline (`examples/embed.rs` is a whole program that draws one cloud twice):
 ///
 /// ```text
-/// cloud.prepare(&queue, &renderer, &params);            // each cloud's parameters
-/// raster.clear(&mut encoder);                           // the compute path's buffers
-/// renderer.rasterize(&queue, &mut encoder, &mut raster, &[&cloud]);   // compute passes
+/// let mut frame = PointFrame::new(&renderer, [width, height]);
+/// frame.add(&cloud, &params);                           // each view's parameters
+/// let frame = frame.prepare(&device, &mut encoder, Some(&mut raster))?;  // compute passes
 /// let mut pass = encoder.begin_render_pass(..);         // the caller's pass, its depth buffer
-/// renderer.draw(&mut pass, &[&cloud]);                  // pipeline-path clouds
-/// renderer.resolve(&mut pass, &raster);                 // compute-path clouds
+/// frame.paint(&mut pass);                               // both paths' points
 /// ```
 #[derive(Debug)]
 pub struct PointRenderer {
@@ -50,7 +49,7 @@ impl PointRenderer {
     /// Builds the shaders and pipelines for `target` on `device`, with the widest atomics the
     /// device has. Everything a device may reject is made here, inside error scopes, so a
     /// rejection is this `Err` and never a panic (or an uncaptured error) in a later frame; a
-    /// layout other than the default gets its pipelines when its first [`PointDraw`](super::PointDraw) is made.
+    /// layout other than the default gets its pipelines when its first [`PointCloud`](super::PointCloud) is made.
     pub fn new(device: &wgpu::Device, target: TargetFormat) -> Result<PointRenderer, GpuError> {
         Self::with_atomics(device, target, AtomicWidth::Widest)
     }
@@ -67,17 +66,8 @@ impl PointRenderer {
                 source: wgpu::ShaderSource::Wgsl(SHADER_SOURCE.into()),
             });
             let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some("vertexview frame"),
-                entries: &[wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: wgpu::BufferSize::new(FRAME_UNIFORM_SIZE),
-                    },
-                    count: None,
-                }],
+                label: Some("vertexview view"),
+                entries: &[view_entry(wgpu::ShaderStages::VERTEX_FRAGMENT)],
             });
             let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
                 label: Some("vertexview points"),
@@ -100,7 +90,7 @@ impl PointRenderer {
     }
 
     /// Makes (once) every pipeline that draws records of `layout`, by both paths, inside error
-    /// scopes: what [`PointDraw::new`] calls, so that drawing only looks pipelines up.
+    /// scopes: what [`PointCloud::new`](super::PointCloud::new) calls, so that drawing only looks pipelines up.
     pub(super) fn prepare_layout(&self, layout: GpuLayout) -> Result<(), GpuError> {
         let Some(attributes) = point_attributes(layout) else {
             return Err(GpuError::Validation(format!(
@@ -229,8 +219,9 @@ impl PointRenderer {
     }
 }
 
-/// The path a draw of `vertices` points takes with `params` (its rasteriser choice, point size
-/// and viewport) on `renderer`.
+/// The path a cloud of `vertices` points takes with `params` (its rasteriser choice, point size
+/// and viewport) on `renderer`: the one place the rasteriser is chosen. `Raster::Compute` takes
+/// the compute rasteriser wherever `renderer` has it, `Raster::Auto` where it also wins.
 pub fn choose_path(params: &FrameParams, renderer: &PointRenderer, vertices: u64) -> RasterPath {
     let computes = renderer.compute().is_some();
     let pixels = u64::from(params.viewport[0]) * u64::from(params.viewport[1]);

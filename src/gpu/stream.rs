@@ -4,8 +4,8 @@
 
 use thiserror::Error;
 
+use super::cloud::PointCloud;
 use super::context::{catch_errors, map_blocking_after, GpuContext};
-use super::draw::PointDraw;
 use super::error::GpuError;
 use super::offscreen::{OffscreenTarget, RenderSettings, OFFSCREEN_TARGET};
 use super::params::{Raster, RasterPath};
@@ -283,10 +283,9 @@ pub fn render_source_in_pieces(
             piece.end - piece.start,
         )?;
         // A draw of its own per piece, placed in the file so that ties resolve in file order.
-        let mut draw = PointDraw::new(device, &renderer, &buffers)?;
-        draw.set_file_position(piece.start, 1);
-        draw.prepare(&gpu.queue, &renderer, &params);
-        let submission = target.draw(device, &gpu.queue, &renderer, &[&draw])?;
+        let mut cloud = PointCloud::new(device, &renderer, &buffers)?;
+        cloud.set_file_position(piece.start, 1);
+        let submission = target.draw(device, &gpu.queue, &renderer, &[(&cloud, params)])?;
         ring.used(submission);
         progress(piece.end, source.len());
         if let Some(error) = gpu.take_error() {

@@ -12,7 +12,7 @@ use super::events::ResidentPiece;
 use super::loader::{preview_stride, FillIn};
 use crate::format::stats::VertexStats;
 use crate::format::vertex::STRIDE;
-use crate::gpu::{GpuError, PointDraw, PointRenderer, Subsample, VertexBuffers};
+use crate::gpu::{GpuError, PointCloud, PointRenderer, Subsample, VertexBuffers};
 use crate::load::source::VertexSource;
 
 /// The time a frame may take while the view moves: over 10 frames a second.
@@ -56,7 +56,7 @@ pub struct Scene {
     preview: Option<Preview>,
     fill: Option<FillIn>,
     filled: u64,
-    fill_pieces: Vec<PointDraw>,
+    fill_pieces: Vec<PointCloud>,
     mode: Mode,
     accumulates: bool,
     cost: FrameCost,
@@ -69,13 +69,13 @@ pub const GRANULE: u64 = 1 << 21;
 /// phase in turn): a piece that arrives while the picture fills in starts at phase 0 while the
 /// others go on.
 struct Resident {
-    draw: PointDraw,
+    draw: PointCloud,
     step: u32,
     next: u32,
 }
 
 impl Resident {
-    fn new(draw: PointDraw) -> Resident {
+    fn new(draw: PointCloud) -> Resident {
         let step = u32::try_from(draw.vertex_count().div_ceil(GRANULE).max(1)).unwrap_or(u32::MAX);
         Resident {
             draw,
@@ -94,7 +94,7 @@ struct Preview {
     buffer: wgpu::Buffer,
     capacity: u64,
     filled: u64,
-    draw: Option<PointDraw>,
+    draw: Option<PointCloud>,
 }
 
 /// What to draw this frame.
@@ -102,7 +102,7 @@ pub struct FramePlan<'a> {
     /// Empty the raster target first.
     pub clear: bool,
     /// The draws, each with its subsample.
-    pub draws: Vec<(&'a mut PointDraw, Subsample)>,
+    pub draws: Vec<(&'a PointCloud, Subsample)>,
     /// Vertices drawn.
     pub vertices: u64,
 }
@@ -144,7 +144,7 @@ impl Scene {
         piece: ResidentPiece,
     ) -> Result<(), GpuError> {
         self.append_preview(device, queue, renderer, &piece.preview)?;
-        let mut draw = PointDraw::new(device, renderer, &piece.buffers)?;
+        let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, piece.stride);
         self.resident_vertices += draw.vertex_count();
         self.resident.push(Resident::new(draw));
@@ -192,7 +192,7 @@ impl Scene {
             preview.filled as u32,
             crate::format::GpuLayout::DEFAULT,
         );
-        preview.draw = Some(PointDraw::new(device, renderer, &buffers)?);
+        preview.draw = Some(PointCloud::new(device, renderer, &buffers)?);
         Ok(())
     }
 
@@ -203,7 +203,7 @@ impl Scene {
         renderer: &PointRenderer,
         piece: ResidentPiece,
     ) -> Result<(), GpuError> {
-        let mut draw = PointDraw::new(device, renderer, &piece.buffers)?;
+        let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, 1);
         self.fill_pieces.push(draw);
         Ok(())
@@ -302,7 +302,7 @@ impl Scene {
                     .iter_mut()
                     .map(|p| {
                         p.next = p.step;
-                        (&mut p.draw, Subsample::ALL)
+                        (&p.draw, Subsample::ALL)
                     })
                     .collect(),
                 vertices: self.resident_vertices,
@@ -311,7 +311,7 @@ impl Scene {
         match self.mode {
             Mode::Moving => {
                 self.mode = Mode::Resting;
-                let Some(draw) = self.preview.as_mut().and_then(|p| p.draw.as_mut()) else {
+                let Some(draw) = self.preview.as_ref().and_then(|p| p.draw.as_ref()) else {
                     return Some(FramePlan {
                         clear: true,
                         draws: Vec::new(),
@@ -366,7 +366,7 @@ impl Scene {
                         phase: p.next,
                     };
                     p.next += 1;
-                    (&mut p.draw, sub)
+                    (&p.draw, sub)
                 })
                 .collect();
             return Some(FramePlan {
@@ -386,7 +386,7 @@ impl Scene {
                     clear,
                     draws: self
                         .fill_pieces
-                        .iter_mut()
+                        .iter()
                         .map(|d| (d, Subsample::ALL))
                         .collect(),
                     vertices,

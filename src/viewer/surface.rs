@@ -6,8 +6,8 @@ use winit::window::Window;
 
 use super::scene::Scene;
 use crate::gpu::{
-    points_pass, FrameParams, GpuContext, GpuError, PointDraw, PointRenderer, Raster, RasterTarget,
-    TargetFormat, DEPTH_FORMAT,
+    points_pass, FrameParams, GpuContext, GpuError, PointFrame, PointRenderer, Raster,
+    RasterTarget, TargetFormat, DEPTH_FORMAT,
 };
 
 /// A window with a configured surface and a renderer for it.
@@ -145,9 +145,9 @@ impl WindowSurface {
         let Some(depth) = &self.depth else {
             return (FrameOutcome::Waiting, 0);
         };
-        let (frame, suboptimal) = match self.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(frame) => (frame, false),
-            wgpu::CurrentSurfaceTexture::Suboptimal(frame) => (frame, true),
+        let (texture, suboptimal) = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(texture) => (texture, false),
+            wgpu::CurrentSurfaceTexture::Suboptimal(texture) => (texture, true),
             wgpu::CurrentSurfaceTexture::Occluded => return (FrameOutcome::Waiting, 0),
             wgpu::CurrentSurfaceTexture::Timeout => return (FrameOutcome::Retry, 0),
             wgpu::CurrentSurfaceTexture::Lost => {
@@ -162,11 +162,11 @@ impl WindowSurface {
                 return (FrameOutcome::Retry, 0);
             }
         };
-        let view = frame.texture.create_view(&Default::default());
+        let view = texture.texture.create_view(&Default::default());
         let accumulates = self.accumulates(params.raster);
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
         let mut drawn = 0;
-        let mut draws: Vec<&PointDraw> = Vec::new();
+        let mut frame = PointFrame::new(&self.renderer, self.size());
         let mut clear_raster = false;
         if let Some(plan) = scene.and_then(|scene| scene.plan(accumulates)) {
             clear_raster = plan.clear;
@@ -176,34 +176,37 @@ impl WindowSurface {
             } else {
                 Raster::Pipeline
             };
-            for (draw, subsample) in plan.draws {
+            for (cloud, subsample) in plan.draws {
                 let p = FrameParams {
                     subsample,
                     raster,
                     ..*params
                 };
-                draw.prepare(&gpu.queue, &self.renderer, &p);
-                draws.push(&*draw);
+                frame.add(cloud, &p);
             }
         }
-        if let (true, Some(raster)) = (accumulates, &mut self.raster) {
-            if clear_raster {
-                raster.clear(&mut encoder);
-            }
-            self.renderer
-                .rasterize(&gpu.queue, &mut encoder, raster, &draws);
+        if !clear_raster {
+            frame = frame.keep_raster();
         }
+        let raster = self.raster.as_mut().filter(|_| accumulates);
+        let prepared = match frame.prepare(&gpu.device, &mut encoder, raster) {
+            Ok(prepared) => Some(prepared),
+            Err(e) => {
+                eprintln!("vertexview: {e}");
+                None
+            }
+        };
         {
             let clear = surface_clear(background, self.config.format.is_srgb());
             let mut pass = points_pass(&mut encoder, &view, depth, Some(clear));
-            self.renderer.draw(&mut pass, &draws);
-            if let (true, Some(raster)) = (accumulates, &self.raster) {
-                self.renderer.resolve(&mut pass, raster);
+            if let Some(prepared) = &prepared {
+                prepared.paint(&mut pass);
             }
         }
+        drop(prepared);
         let submission = gpu.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();
-        gpu.queue.present(frame);
+        gpu.queue.present(texture);
         // Wait for this frame's work: the next frame is planned from how long this one took,
         // and a viewer that queues frames faster than the GPU draws them only adds latency.
         let _ = gpu.device.poll(wgpu::PollType::Wait {

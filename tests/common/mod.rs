@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use vertexview::gpu::image::{self, RgbaImage};
 use vertexview::gpu::{
     AtomicWidth, ComputeSupport, DeviceOptions, FrameParams, GpuContext, OffscreenTarget,
-    PointDraw, PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
+    PointCloud, PointFrame, PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
 };
 use vertexview::Vertex;
 
@@ -49,15 +49,21 @@ pub fn render_by(
     let mut target = OffscreenTarget::new(&gpu.device, params.viewport).unwrap();
     let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
     let params = FrameParams { raster, ..*params };
-    let mut cloud = PointDraw::new(&gpu.device, &renderer, vertices).unwrap();
-    cloud.prepare(&gpu.queue, &renderer, &params);
+    let cloud = PointCloud::new(&gpu.device, &renderer, vertices).unwrap();
     let path = match raster {
         Raster::Pipeline => RasterPath::Pipeline,
         _ => RasterPath::Compute,
     };
-    assert_eq!(cloud.path(), path, "{:?}", renderer.compute_support());
+    let chosen = PointFrame::new(&renderer, params.viewport).add(&cloud, &params);
+    assert_eq!(chosen, path, "{:?}", renderer.compute_support());
     let image = target
-        .render(&gpu.device, &gpu.queue, &renderer, &[&cloud], background)
+        .render(
+            &gpu.device,
+            &gpu.queue,
+            &renderer,
+            &[(&cloud, params)],
+            background,
+        )
         .unwrap();
     assert!(gpu.take_error().is_none());
     image

@@ -18,7 +18,6 @@ impl ComputeRaster {
     pub fn bind_ranges(
         &self,
         device: &wgpu::Device,
-        uniform: &wgpu::Buffer,
         buffers: &[(wgpu::Buffer, u32, u64)],
         stride: u32,
         max_binding: u64,
@@ -56,18 +55,14 @@ impl ComputeRaster {
                 range_buffer.unmap();
                 let group = device.create_bind_group(&wgpu::BindGroupDescriptor {
                     label: Some("vertexview raster range"),
-                    layout: &self.draw_layout,
+                    layout: &self.range_layout,
                     entries: &[
                         wgpu::BindGroupEntry {
                             binding: 0,
-                            resource: uniform.as_entire_binding(),
-                        },
-                        wgpu::BindGroupEntry {
-                            binding: 1,
                             resource: range_buffer.as_entire_binding(),
                         },
                         wgpu::BindGroupEntry {
-                            binding: 2,
+                            binding: 1,
                             resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
                                 buffer,
                                 offset: offset * stride,

@@ -2,18 +2,29 @@
 //! over points or over pixels (whichever has less to do), dispatches split past the device's
 //! workgroup limit, and the resolve into the caller's render pass.
 
-use super::super::draw::PointDraw;
+use super::super::cloud::PointCloud;
+use super::super::params::Subsample;
 use super::bindings::ComputeRange;
 use super::pipelines::{ComputeRaster, POINTS_PER_THREAD, WORKGROUP};
 use super::target::RasterTarget;
 
+/// One view of a cloud as the compute passes draw it: its parameters at `view_offset` of the
+/// frame's uniform buffer, its point size and its subsample.
+pub(crate) struct RasterJob<'a> {
+    pub cloud: &'a PointCloud,
+    pub view_offset: u32,
+    pub point_size: u32,
+    pub subsample: Subsample,
+}
+
 impl ComputeRaster {
-    /// Records the passes for `draws` into `target`.
+    /// Records the passes for `jobs` into `target`; `views` binds the frame's uniform buffer.
     pub fn record(
         &self,
         encoder: &mut wgpu::CommandEncoder,
         target: &mut RasterTarget,
-        draws: &[&PointDraw],
+        views: &wgpu::BindGroup,
+        draws: &[RasterJob<'_>],
     ) {
         let Some(pixels) = &target.pixels else {
             return;
@@ -22,9 +33,10 @@ impl ComputeRaster {
         let work: Vec<Vec<(&ComputeRange, u64)>> = draws
             .iter()
             .map(|draw| {
-                let sub = draw.subsample();
+                let sub = draw.subsample;
                 let step = u64::from(sub.step);
-                draw.ranges()
+                draw.cloud
+                    .ranges()
                     .iter()
                     .filter_map(|range| {
                         let skip = (u64::from(sub.phase) + step - range.first % step) % step;
@@ -45,7 +57,7 @@ impl ComputeRaster {
             .iter()
             .zip(&work)
             .map(|(draw, w)| {
-                let size = u64::from(draw.point_size());
+                let size = u64::from(draw.point_size);
                 w.iter().map(|(_, n)| n * size * size).sum::<u64>()
             })
             .sum();
@@ -63,28 +75,31 @@ impl ComputeRaster {
             if n == last && by_pixels {
                 let threads = pixel_count.div_ceil(u64::from(POINTS_PER_THREAD));
                 for (draw, w) in draws.iter().zip(&work) {
-                    let Some(pipeline) = self.pipeline(draw.layout(), self.stages.len(), false)
+                    let Some(pipeline) =
+                        self.pipeline(draw.cloud.layout(), self.stages.len(), false)
                     else {
                         continue;
                     };
                     pass.set_pipeline(&pipeline);
+                    pass.set_bind_group(0, views, &[draw.view_offset]);
                     for (range, _) in w {
-                        pass.set_bind_group(0, &range.group, &[]);
+                        pass.set_bind_group(2, &range.group, &[]);
                         self.dispatch(&mut pass, threads);
                     }
                 }
                 continue;
             }
             for (draw, w) in draws.iter().zip(&work) {
-                let splat = draw.point_size() > 1;
-                // Made with the draw; a draw made by another renderer has none here.
-                let Some(pipeline) = self.pipeline(draw.layout(), n, splat) else {
+                let splat = draw.point_size > 1;
+                // Made with the cloud; a cloud made for another renderer has none here.
+                let Some(pipeline) = self.pipeline(draw.cloud.layout(), n, splat) else {
                     continue;
                 };
                 pass.set_pipeline(&pipeline);
+                pass.set_bind_group(0, views, &[draw.view_offset]);
                 let per_thread = if splat { 1 } else { POINTS_PER_THREAD };
                 for (range, samples) in w {
-                    pass.set_bind_group(0, &range.group, &[]);
+                    pass.set_bind_group(2, &range.group, &[]);
                     self.dispatch(&mut pass, samples.div_ceil(u64::from(per_thread)));
                 }
             }

@@ -9,6 +9,7 @@ mod pipelines;
 mod target;
 
 pub(crate) use bindings::ComputeRange;
-pub(crate) use pipelines::ComputeRaster;
+pub(crate) use dispatch::RasterJob;
 pub use pipelines::ComputeSupport;
+pub(crate) use pipelines::{view_entry, ComputeRaster};
 pub use target::RasterTarget;

@@ -105,7 +105,11 @@ pub(crate) struct ComputeRaster {
     pub(super) module: wgpu::ShaderModule,
     pub(super) depth_test: bool,
     pub(super) wide: bool,
-    pub(super) draw_layout: wgpu::BindGroupLayout,
+    /// Group 0: one view of a cloud, its [`FrameUniform`](crate::gpu::params) at a dynamic
+    /// offset of the frame's uniform buffer.
+    pub(crate) view_layout: wgpu::BindGroupLayout,
+    /// Group 2: one binding range of a cloud's vertices (its range uniform and storage).
+    pub(super) range_layout: wgpu::BindGroupLayout,
     /// The passes over the points; the last writes colours.
     pub(super) stages: Vec<Stage>,
     /// The colour pass over pixels (with the last stage's bindings).
@@ -159,12 +163,15 @@ impl ComputeRaster {
             source: wgpu::ShaderSource::Wgsl(source.into()),
         });
         let compute = wgpu::ShaderStages::COMPUTE;
-        let draw_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("vertexview raster cloud"),
+        let view_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("vertexview raster view"),
+            entries: &[view_entry(compute)],
+        });
+        let range_layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("vertexview raster range"),
             entries: &[
-                uniform_entry(0, compute, FRAME_UNIFORM_SIZE),
-                uniform_entry(1, compute, std::mem::size_of::<RangeUniform>() as u64),
-                storage_entry(2, compute, true),
+                uniform_entry(0, compute, std::mem::size_of::<RangeUniform>() as u64),
+                storage_entry(1, compute, true),
             ],
         });
         let stage_list: &[(&str, &'static [(u32, PixelBuffer)])] =
@@ -189,7 +196,11 @@ impl ComputeRaster {
                 let pipeline_layout =
                     device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
                         label: Some(entry),
-                        bind_group_layouts: &[Some(&draw_layout), Some(&layout)],
+                        bind_group_layouts: &[
+                            Some(&view_layout),
+                            Some(&layout),
+                            Some(&range_layout),
+                        ],
                         immediate_size: 0,
                     });
                 Stage {
@@ -264,7 +275,8 @@ impl ComputeRaster {
             module: module.clone(),
             depth_test: target.depth.is_some(),
             wide,
-            draw_layout,
+            view_layout,
+            range_layout,
             stages,
             color_pixels: if wide {
                 "color64_pixels"
@@ -365,6 +377,23 @@ impl ComputeRaster {
         } else {
             ComputeSupport::Atomic32
         }
+    }
+}
+
+/// The view uniform's entry (binding 0 of group 0) in both paths' layouts: a [`FrameUniform`]
+/// per view of a cloud, at a dynamic offset into the frame's one uniform buffer.
+///
+/// [`FrameUniform`]: crate::gpu::params
+pub(crate) fn view_entry(visibility: wgpu::ShaderStages) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding: 0,
+        visibility,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Uniform,
+            has_dynamic_offset: true,
+            min_binding_size: wgpu::BufferSize::new(FRAME_UNIFORM_SIZE),
+        },
+        count: None,
     }
 }
 

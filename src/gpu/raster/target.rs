@@ -18,7 +18,7 @@ pub struct RasterTarget {
     pub(super) pixels: Option<PixelBuffers>,
     /// The draw order of each draw's first vertex since the last clear, by draw id: a draw
     /// rasterized again (another subsample phase) keeps its order, so ties resolve the same.
-    bases: Vec<(u64, u64)>,
+    bases: Vec<((u64, u32), u64)>,
     next_order: u64,
     /// The lowest draw order rasterized since the last clear: the shaders keep orders modulo
     /// 2³², and this gives back the high bits.
@@ -93,7 +93,7 @@ impl RasterTarget {
 
     /// The draw order of the point shown at each pixel of the `width` × `height` window whose
     /// top-left pixel is (`x`, `y`), row by row, clamped to the target; `None` where nothing was
-    /// drawn. With [`PointDraw::set_file_position`](crate::gpu::PointDraw::set_file_position) the
+    /// drawn. With [`PointCloud::set_file_position`](crate::gpu::PointCloud::set_file_position) the
     /// order is the vertex's index in its file: what the viewer's readout reads back. The
     /// shaders keep orders in 32 bits; they are exact while the orders rasterized since the last
     /// clear span fewer than 2³² (see [`order_span`](Self::order_span)), and otherwise the
@@ -171,15 +171,16 @@ impl RasterTarget {
         Ok(orders)
     }
 
-    /// The draw order of the first vertex of draw `id` of `count` vertices: the one it was given
-    /// when first rasterized since the last clear, or the next free one.
-    pub(crate) fn order_of(&mut self, id: u64, count: u64) -> u64 {
-        if let Some(&(_, base)) = self.bases.iter().find(|(d, _)| *d == id) {
+    /// The draw order of the first vertex of view `key` (a cloud, and which of its views in a
+    /// frame) of `count` vertices: the one it was given when first rasterized since the last
+    /// clear, or the next free one.
+    pub(crate) fn order_of(&mut self, key: (u64, u32), count: u64) -> u64 {
+        if let Some(&(_, base)) = self.bases.iter().find(|(k, _)| *k == key) {
             return base;
         }
         let base = self.next_order;
         self.next_order += count;
-        self.bases.push((id, base));
+        self.bases.push((key, base));
         base
     }
 
