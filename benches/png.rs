@@ -7,9 +7,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use vertexview::gpu::image::RgbaImage;
-use vertexview::gpu::{self, RenderSettings};
+use vertexview::gpu::{self, GpuContext, RenderOptions, RenderSettings};
 use vertexview::write::gen::{self, Shape};
-use vertexview::VertexFile;
+use vertexview::{VertexFile, VertexSource};
 
 fn encode_default(image: &RgbaImage) -> Vec<u8> {
     let mut out = Vec::new();
@@ -25,11 +25,13 @@ fn encode_default(image: &RgbaImage) -> Vec<u8> {
 fn encode(c: &mut Criterion) {
     // A real picture: a million points of the galaxy, as `vertexview render` draws it.
     let file = VertexFile::from_vertices("galaxy", gen::generate(Shape::Galaxy, 1_000_000, 1));
+    let source = VertexSource::from_file(file);
+    let gpu = GpuContext::headless().expect("a GPU adapter");
     let settings = RenderSettings {
         size: [1920, 1080],
         ..RenderSettings::default()
     };
-    let image = gpu::render_file(&file, &settings).expect("a GPU adapter");
+    let image = gpu::render(&gpu, &source, &settings, RenderOptions::default()).expect("a render");
     let mut fast = Vec::new();
     image.encode_png(&mut fast).unwrap();
     let default = encode_default(&image);

@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use vertexview::camera::CameraMode;
 use vertexview::gpu::image::{self, RgbaImage};
-use vertexview::gpu::{self, RenderSettings};
-use vertexview::VertexFile;
+use vertexview::gpu::{self, GpuContext, RenderOptions, RenderSettings};
+use vertexview::VertexSource;
 
 fn main() -> Result<ExitCode, Box<dyn Error>> {
     let mut args = std::env::args_os().skip(1).map(PathBuf::from);
@@ -25,7 +25,8 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
         .unwrap_or_else(|| "target/headless_test-reference.png".into());
 
     // Load, render offscreen (no window, no display), read the pixels back.
-    let file = VertexFile::open(&data)?;
+    let gpu = GpuContext::headless()?;
+    let source = VertexSource::open(&data)?;
     let settings = RenderSettings {
         size: [640, 360],
         camera: CameraMode::Fit {
@@ -35,7 +36,7 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
         point_size: 2.0,
         ..RenderSettings::default()
     };
-    let result = gpu::render_file(&file, &settings)?;
+    let result = gpu::render(&gpu, &source, &settings, RenderOptions::default())?;
 
     if !reference.exists() {
         result.write_png(&reference)?;

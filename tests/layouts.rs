@@ -51,12 +51,29 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 /// Renders `source` streamed, in small pieces and whole, by `raster`.
 fn render(source: &VertexSource, settings: &RenderSettings) -> vertexview::gpu::image::RgbaImage {
     let gpu = gpu();
-    let bounds = source.stats(|_, _| {}).unwrap().bounds;
-    let pieces =
-        gpu::render_source_in_pieces(&gpu, source, settings, bounds, 61, &mut |_, _| {}).unwrap();
-    let whole =
-        gpu::render_source_in_pieces(&gpu, source, settings, bounds, 1 << 20, &mut |_, _| {})
-            .unwrap();
+    let stats = source.stats(|_, _| {}).unwrap();
+    let pieces = gpu::render(
+        &gpu,
+        source,
+        settings,
+        gpu::RenderOptions {
+            stats: Some(&stats),
+            piece_vertices: Some(61),
+            progress: None,
+        },
+    )
+    .unwrap();
+    let whole = gpu::render(
+        &gpu,
+        source,
+        settings,
+        gpu::RenderOptions {
+            stats: Some(&stats),
+            piece_vertices: Some(1 << 20),
+            progress: None,
+        },
+    )
+    .unwrap();
     assert_same_pixels(&whole, &pieces, "in pieces of 61");
     whole
 }
@@ -222,18 +239,7 @@ fn every_layout_read_in_place_draws_the_default_picture_by_both_paths() {
     let dir = tempfile::tempdir().unwrap();
     let points = points();
     let reference = VertexSource::from_memory("default.bin", default_bytes(&points)).unwrap();
-    let bounds = None;
-    let draw = |source: &VertexSource, raster| {
-        gpu::render_source_in_pieces(
-            &gpu,
-            source,
-            &settings(raster),
-            bounds,
-            1 << 20,
-            &mut |_, _| {},
-        )
-        .unwrap()
-    };
+    let draw = |source: &VertexSource, raster| render_source(&gpu, source, &settings(raster));
     let expected = [Raster::Compute, Raster::Pipeline].map(|raster| draw(&reference, raster));
     let (mut in_place, mut converted) = (0, 0);
     for before in [0, 2] {
@@ -683,7 +689,7 @@ fn real_files_open() {
         },
         ..RenderSettings::default()
     };
-    let image = gpu::render_source(&gpu(), &autzen, &settings, |_, _| {}).unwrap();
+    let image = render_source(&gpu(), &autzen, &settings);
     let lit = lit_pixels(&image, [0, 0, 0]).len();
     assert!(lit > 50, "{lit} pixels lit");
 }

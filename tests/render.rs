@@ -7,11 +7,11 @@ use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gpu::{
-    self, ColorMode, FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, Raster,
+    ColorMode, FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, Raster,
     RasterTarget, RenderSettings, TargetFormat, VertexBuffers,
 };
 use vertexview::write::gen::{self, Shape};
-use vertexview::{Vertex, VertexFile};
+use vertexview::{Vertex, VertexFile, VertexSource};
 
 const W: u32 = 64;
 const H: u32 = 48;
@@ -445,8 +445,9 @@ fn height_colours_follow_the_ramp() {
 /// Renders a shape by every path, asserting they agree pixel for pixel, and returns the picture.
 fn render_shape(shape: Shape, settings: RenderSettings) -> vertexview::gpu::image::RgbaImage {
     let vertices = gen::generate(shape, 20_000, 1);
-    let file = VertexFile::from_vertices(shape.name(), vertices);
-    let by = |raster| gpu::render_file(&file, &RenderSettings { raster, ..settings }).unwrap();
+    let source = VertexSource::from_file(VertexFile::from_vertices(shape.name(), vertices));
+    let gpu = gpu();
+    let by = |raster| render_source(&gpu, &source, &RenderSettings { raster, ..settings });
     let pipeline = by(Raster::Pipeline);
     assert_same_pixels(&pipeline, &by(Raster::Compute), "compute");
     assert_same_pixels(&pipeline, &by(Raster::Auto), "auto");
@@ -491,8 +492,7 @@ fn fit_camera_centres_degenerate_data() {
         Vec3::new(1e30, 1e30, -1e30),
         Vec3::new(-3.0, 4.0, 5.0),
     ] {
-        let file = VertexFile::from_vertices("one", vec![Vertex::new(p, [65535, 0, 0]); 3]);
-        let image = gpu::render_file(&file, &settings).unwrap();
+        let image = render_vertices(vec![Vertex::new(p, [65535, 0, 0]); 3], &settings);
         assert_eq!(lit_pixels(&image, [0, 0, 0]), [(16, 16)], "{p}");
     }
     let spread = vec![
@@ -500,7 +500,7 @@ fn fit_camera_centres_degenerate_data() {
         Vertex::new(Vec3::splat(1e30), [65535; 3]),
         Vertex::new(Vec3::splat(f32::NAN), [65535; 3]),
     ];
-    let image = gpu::render_file(&VertexFile::from_vertices("far", spread), &settings).unwrap();
+    let image = render_vertices(spread, &settings);
     assert_eq!(
         lit_pixels(&image, [0, 0, 0]).len(),
         2,

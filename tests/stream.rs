@@ -105,20 +105,27 @@ fn a_shrunk_or_rewritten_file_is_an_error() {
 fn streamed_equals_whole(bytes: &[u8], settings: &RenderSettings, pieces: &[u64], lit: usize) {
     let gpu = gpu();
     let f = write_file(bytes);
-    let whole = gpu::render_file(&VertexFile::open(f.path()).unwrap(), settings).unwrap();
+    // The whole file in memory, drawn as one piece, against the file streamed in pieces.
+    let whole = render_source(
+        &gpu,
+        &VertexSource::from_file(VertexFile::open(f.path()).unwrap()),
+        settings,
+    );
     let source = VertexSource::open(f.path()).unwrap();
-    let bounds = source.stats(|_, _| {}).unwrap().bounds;
+    let stats = source.stats(|_, _| {}).unwrap();
     let shown = lit_pixels(&whole, settings.background).len();
     assert!(shown >= lit, "only {shown} pixels lit");
     for &per_piece in pieces {
         let mut seen = Vec::new();
-        let streamed = gpu::render_source_in_pieces(
+        let streamed = gpu::render(
             &gpu,
             &source,
             settings,
-            bounds,
-            per_piece,
-            &mut |done, total| seen.push((done, total)),
+            gpu::RenderOptions {
+                stats: Some(&stats),
+                piece_vertices: Some(per_piece),
+                progress: Some(&mut |done, total| seen.push((done, total))),
+            },
         )
         .unwrap();
         assert_same_pixels(
@@ -159,7 +166,7 @@ fn a_staged_streamed_render_equals_the_mapped_one_and_waits_for_its_slots() {
     let bytes = shape_bytes(Shape::Torus, 9_001, true);
     let f = write_file(&bytes);
     let source = VertexSource::open(f.path()).unwrap();
-    let bounds = source.stats(|_, _| {}).unwrap().bounds;
+    let stats = source.stats(|_, _| {}).unwrap();
     let (default, plain) = (gpu(), plain_gpu());
     for raster in [Raster::Compute, Raster::Pipeline] {
         let settings = RenderSettings {
@@ -168,8 +175,17 @@ fn a_staged_streamed_render_equals_the_mapped_one_and_waits_for_its_slots() {
             ..RenderSettings::default()
         };
         let render = |gpu| {
-            gpu::render_source_in_pieces(gpu, &source, &settings, bounds, 1000, &mut |_, _| {})
-                .unwrap()
+            gpu::render(
+                gpu,
+                &source,
+                &settings,
+                gpu::RenderOptions {
+                    stats: Some(&stats),
+                    piece_vertices: Some(1000),
+                    progress: None,
+                },
+            )
+            .unwrap()
         };
         let mapped = render(&default);
         assert!(lit_pixels(&mapped, settings.background).len() > 1000);
@@ -278,13 +294,21 @@ fn a_file_that_changes_while_streamed_is_an_error_not_a_picture() {
     // Truncated after the first piece: the next read comes up short.
     let f = write_file(&bytes);
     let source = VertexSource::open(f.path()).unwrap();
-    let bounds = source.stats(|_, _| {}).unwrap().bounds;
-    let result =
-        gpu::render_source_in_pieces(&gpu, &source, &settings, bounds, 1000, &mut |done, _| {
-            if done == 1000 {
-                std::fs::write(f.path(), &bytes[..30_000]).unwrap();
-            }
-        });
+    let stats = source.stats(|_, _| {}).unwrap();
+    let result = gpu::render(
+        &gpu,
+        &source,
+        &settings,
+        gpu::RenderOptions {
+            stats: Some(&stats),
+            piece_vertices: Some(1000),
+            progress: Some(&mut |done, _| {
+                if done == 1000 {
+                    std::fs::write(f.path(), &bytes[..30_000]).unwrap();
+                }
+            }),
+        },
+    );
     match result {
         Err(StreamError::Load(LoadError::Changed {
             expected: 200_000,
@@ -296,13 +320,21 @@ fn a_file_that_changes_while_streamed_is_an_error_not_a_picture() {
     // Rewritten with as many bytes: every read succeeds, and the check at the end fails.
     let f = write_file(&bytes);
     let source = VertexSource::open(f.path()).unwrap();
-    let result =
-        gpu::render_source_in_pieces(&gpu, &source, &settings, bounds, 1000, &mut |done, _| {
-            if done == 5000 {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                std::fs::write(f.path(), shape_bytes(Shape::Cube, 10_000, true)).unwrap();
-            }
-        });
+    let result = gpu::render(
+        &gpu,
+        &source,
+        &settings,
+        gpu::RenderOptions {
+            stats: Some(&stats),
+            piece_vertices: Some(1000),
+            progress: Some(&mut |done, _| {
+                if done == 5000 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    std::fs::write(f.path(), shape_bytes(Shape::Cube, 10_000, true)).unwrap();
+                }
+            }),
+        },
+    );
     assert!(
         matches!(result, Err(StreamError::Load(LoadError::Rewritten { .. }))),
         "{result:?}"

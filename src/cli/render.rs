@@ -72,25 +72,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     super::note_if_empty(&source);
     // One pass for the bounding box where the picture needs it, then the file piece by piece:
     // memory stays at a few pieces whatever the file's size.
-    let bounds = if args.look.needs_bounds(source.has_color()) {
-        super::input::summarise(&source)?.bounds
+    let stats = if args.look.needs_bounds(source.has_color()) {
+        Some(super::input::summarise(&source)?)
     } else {
         None
     };
+    let bounds = stats.as_ref().and_then(|s| s.bounds);
     let settings = args
         .look
         .settings(bounds, args.look.up(source.up()), source.has_color());
     let gpu = gpu::GpuContext::headless()?;
     let bar =
         super::progress::count_bar(format!("drawing {}", source.path().display()), source.len());
-    let per_piece = gpu::piece_vertices(&gpu.device);
-    let image = gpu::render_source_in_pieces(
+    let image = gpu::render(
         &gpu,
         &source,
         &settings,
-        bounds,
-        per_piece,
-        &mut |done, _| bar.set_position(done),
+        gpu::RenderOptions {
+            stats: stats.as_ref(),
+            progress: Some(&mut |done, _| bar.set_position(done)),
+            ..Default::default()
+        },
     );
     bar.finish_and_clear();
     let image = image?;

@@ -68,11 +68,15 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(ViewerError::NoDisplay(why)) => {
             let output = "vertexview-sample.png";
-            let file = vertexview::VertexFile::from_named_bytes(
-                viewer::BUILT_IN_NAME,
-                viewer::BUILT_IN_SAMPLE,
-            )?;
-            gpu::render_file(&file, &RenderSettings::default())?.write_png(output)?;
+            let sample = viewer::built_in_sample()?;
+            let gpu = gpu::GpuContext::headless()?;
+            gpu::render(
+                &gpu,
+                &sample,
+                &RenderSettings::default(),
+                Default::default(),
+            )?
+            .write_png(output)?;
             eprintln!(
                 "vertexview: {why}; rendered the built-in sample to {output} instead \
                  (`vertexview --help` lists the commands)"

@@ -35,50 +35,6 @@ pub use params::{
 pub use raster::{ComputeSupport, RasterTarget};
 pub use renderer::{choose_path, PointRenderer};
 pub use shaders::{COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE};
-pub use stream::{piece_vertices, render_source, render_source_in_pieces, StreamError, UploadRing};
+pub use stream::{piece_vertices, render, RenderOptions, StreamError, UploadRing};
 pub use target::{AtomicWidth, TargetFormat, DEPTH_COMPARE};
 pub use upload::VertexBuffers;
-
-use crate::gpu::image::RgbaImage;
-use crate::load::file::VertexFile;
-
-/// Renders `file` headless: creates a device, uploads, draws with `settings` and reads the image
-/// back. Blocks. For repeated renders keep a [`GpuContext`], [`PointRenderer`] and
-/// [`OffscreenTarget`] instead.
-///
-/// ```no_run
-/// use vertexview::{gpu::{self, RenderSettings}, VertexFile};
-///
-/// let file = VertexFile::open("assets/colors.bin")?;
-/// let image = gpu::render_file(&file, &RenderSettings::default())?;
-/// image.write_png("colors.png")?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn render_file(file: &VertexFile, settings: &RenderSettings) -> Result<RgbaImage, GpuError> {
-    let gpu = GpuContext::headless()?;
-    let vertices = VertexBuffers::upload(&gpu.device, file.vertices())?;
-    render_uploaded(&gpu, &vertices, file.stats().bounds, settings)
-}
-
-/// Renders already uploaded `vertices` (whose finite positions lie within `bounds`) on `gpu`.
-pub fn render_uploaded(
-    gpu: &GpuContext,
-    vertices: &VertexBuffers,
-    bounds: Option<crate::Bounds>,
-    settings: &RenderSettings,
-) -> Result<RgbaImage, GpuError> {
-    let mut target = OffscreenTarget::new(&gpu.device, settings.size)?;
-    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET)?;
-    let image = target.render_vertices(
-        &gpu.device,
-        &gpu.queue,
-        &renderer,
-        vertices,
-        &settings.frame_params(bounds),
-        settings.background,
-    );
-    match gpu.take_error() {
-        Some(error) => Err(error),
-        None => image,
-    }
-}

@@ -1,5 +1,5 @@
 //! Drawing a file piece by piece: an [`UploadRing`] of reusable GPU buffers that pieces of a
-//! [`VertexSource`] are read straight into, and [`render_source`], the streamed headless render
+//! [`VertexSource`] are read straight into, and [`render`], the one headless render,
 //! that holds a few pieces whatever the file's size.
 
 use thiserror::Error;
@@ -12,7 +12,7 @@ use super::params::{Raster, RasterPath};
 use super::renderer::choose_path;
 use super::renderer::PointRenderer;
 use super::upload::VertexBuffers;
-use crate::format::stats::Bounds;
+use crate::format::stats::VertexStats;
 use crate::format::vertex::STRIDE;
 use crate::gpu::image::RgbaImage;
 use crate::load::error::LoadError;
@@ -222,38 +222,55 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
-/// Renders `source` headless, streaming it: one pass over the file for its bounds (when the
-/// camera or colours need them), then piece by piece through an [`UploadRing`], every piece
-/// drawn into the same picture. Memory stays at a few pieces whatever the file's size. Pieces
-/// are drawn in file order and the compute path keeps file order for ties, so the picture equals
-/// [`render_file`](super::render_file)'s. A file that changes while it is read is an error.
-/// `progress(vertices_drawn, total)` is called as pieces are drawn.
-pub fn render_source(
-    gpu: &GpuContext,
-    source: &VertexSource,
-    settings: &RenderSettings,
-    mut progress: impl FnMut(u64, u64),
-) -> Result<RgbaImage, StreamError> {
-    let bounds = if settings.needs_bounds() {
-        source.stats(|_, _| {})?.bounds
-    } else {
-        None
-    };
-    let per_piece = piece_vertices(&gpu.device);
-    render_source_in_pieces(gpu, source, settings, bounds, per_piece, &mut progress)
+/// What a caller may add to a headless [`render`]: statistics it already has, the size of the
+/// pieces, a progress callback. `RenderOptions::default()` is none of them.
+#[derive(Default)]
+pub struct RenderOptions<'a> {
+    /// The source's statistics, when the caller has them (from [`VertexSource::stats`]): their
+    /// bounds frame the fit camera and the height ramp, and the pass that would find them is
+    /// skipped.
+    pub stats: Option<&'a VertexStats>,
+    /// Vertices a piece holds; `None` for [`piece_vertices`], the device's largest storage
+    /// binding. Small pieces test how a file is split.
+    pub piece_vertices: Option<u64>,
+    /// Called with (vertices drawn, total) as pieces are drawn.
+    pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
 }
 
-/// [`render_source`] for a caller who already has the bounds (from
-/// [`VertexSource::stats`]), with pieces of `per_piece` vertices ([`piece_vertices`] is the
-/// usual choice; small pieces test how a file is split).
-pub fn render_source_in_pieces(
+/// Renders `source` headless (a file of any size, or one in memory): one pass over it for its
+/// bounds (when the camera or colours need them and `options` has no statistics), then piece
+/// by piece through an [`UploadRing`], every piece drawn into the same picture, read back.
+/// Memory stays at a few pieces whatever the file's size. Pieces are drawn in file order and the
+/// compute path keeps file order for ties, so the picture does not depend on the piece size. A
+/// file that changes while it is read is an error. Blocks.
+///
+/// ```no_run
+/// use vertexview::gpu::{self, GpuContext, RenderOptions, RenderSettings};
+/// use vertexview::VertexSource;
+///
+/// let gpu = GpuContext::headless()?;
+/// let source = VertexSource::open("assets/colors.bin")?;
+/// let image = gpu::render(&gpu, &source, &RenderSettings::default(), RenderOptions::default())?;
+/// image.write_png("colors.png")?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn render(
     gpu: &GpuContext,
     source: &VertexSource,
     settings: &RenderSettings,
-    bounds: Option<Bounds>,
-    per_piece: u64,
-    progress: &mut dyn FnMut(u64, u64),
+    options: RenderOptions<'_>,
 ) -> Result<RgbaImage, StreamError> {
+    let bounds = match options.stats {
+        Some(stats) => stats.bounds,
+        None if settings.needs_bounds() => source.stats(|_, _| {})?.bounds,
+        None => None,
+    };
+    let per_piece = options
+        .piece_vertices
+        .unwrap_or_else(|| piece_vertices(&gpu.device))
+        .max(1);
+    let mut quiet = |_, _| {};
+    let progress = options.progress.unwrap_or(&mut quiet);
     let device = &gpu.device;
     let renderer = PointRenderer::new(device, OFFSCREEN_TARGET)?;
     let mut target = OffscreenTarget::new(device, settings.size)?;

@@ -6,11 +6,12 @@ pub mod headless;
 use std::path::{Path, PathBuf};
 
 use vertexview::gpu::image::{self, RgbaImage};
+use vertexview::gpu::{self, RenderOptions, RenderSettings};
 use vertexview::gpu::{
     AtomicWidth, ComputeSupport, DeviceOptions, FrameParams, GpuContext, OffscreenTarget,
     PointCloud, PointFrame, PointRenderer, Raster, RasterPath, VertexBuffers, OFFSCREEN_TARGET,
 };
-use vertexview::Vertex;
+use vertexview::{Vertex, VertexFile, VertexSource};
 
 /// A device on whatever adapter there is. No adapter fails the test: these tests must run in CI,
 /// which installs Mesa's software Vulkan driver for them.
@@ -146,6 +147,21 @@ pub fn assert_compute_support(gpu: &GpuContext) {
     let narrow =
         PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, AtomicWidth::Bits32).unwrap();
     assert_eq!(narrow.compute_support(), ComputeSupport::Atomic32);
+}
+
+/// Renders `source` headless through the one entry point, as `vertexview render` does.
+pub fn render_source(
+    gpu: &GpuContext,
+    source: &VertexSource,
+    settings: &RenderSettings,
+) -> RgbaImage {
+    gpu::render(gpu, source, settings, RenderOptions::default()).unwrap()
+}
+
+/// Renders vertices in memory (the whole file as one piece) headless.
+pub fn render_vertices(vertices: Vec<Vertex>, settings: &RenderSettings) -> RgbaImage {
+    let source = VertexSource::from_file(VertexFile::from_vertices("vertices", vertices));
+    render_source(&gpu(), &source, settings)
 }
 
 pub fn upload(gpu: &GpuContext, vertices: &[Vertex]) -> VertexBuffers {

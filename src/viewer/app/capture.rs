@@ -108,25 +108,12 @@ impl App {
         let proxy = self.proxy.clone();
         let saving = path.clone();
         std::thread::spawn(move || {
-            let bounds = match stats {
-                Some(stats) => Ok(stats.bounds),
-                None if settings.needs_bounds() => source.stats(|_, _| {}).map(|s| s.bounds),
-                None => Ok(None),
+            let options = gpu::RenderOptions {
+                stats: stats.as_ref(),
+                ..Default::default()
             };
-            let result = bounds
+            let result = gpu::render(&gpu, &source, &settings, options)
                 .map_err(|e| e.to_string())
-                .and_then(|bounds| {
-                    let per_piece = gpu::piece_vertices(&gpu.device);
-                    gpu::render_source_in_pieces(
-                        &gpu,
-                        &source,
-                        &settings,
-                        bounds,
-                        per_piece,
-                        &mut |_, _| {},
-                    )
-                    .map_err(|e| e.to_string())
-                })
                 .and_then(|image| image.write_png(&saving).map_err(|e| e.to_string()))
                 .map(|()| saving);
             let _ = proxy.send_event(ViewerEvent::Saved(result));
