@@ -15,22 +15,10 @@ pub const UNPADDED_SIZE: usize = 18;
 /// The record format of one vertex, in `struct`-module spelling.
 pub const FORMAT: &str = "<3f3H2x";
 
-/// What a field of the vertex means to a renderer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// Position x, y, z.
-    Position,
-    /// Red and green channels.
-    RedGreen,
-    /// Blue channel.
-    Blue,
-}
-
-/// One vertex attribute: where it lives in the record, what it holds, which shader input it feeds.
+/// One vertex attribute of the default record: where it lives, what it holds, which shader input
+/// it feeds (0 position, 1 red and green, 2 blue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attribute {
-    /// What the attribute means.
-    pub role: Role,
     /// Byte offset within the vertex.
     pub offset: usize,
     /// Type of each component.
@@ -41,25 +29,25 @@ pub struct Attribute {
     pub shader_location: u32,
 }
 
-/// The attributes of the default layout. The colour is split in two because no vertex format has
-/// three 16-bit components; the GPU layout, the docs table and the tests all derive from this.
+/// The attributes of the default record, the description the engines' vertex layout
+/// (`gpu::VERTEX_BUFFER_LAYOUT`) is built from. The colour is split in two because no vertex
+/// format has three 16-bit components. The record's other spellings ([`FORMAT`] for casts,
+/// [`DEFAULT_SPEC`](super::DEFAULT_SPEC) for layouts, [`GpuLayout::DEFAULT`](super::GpuLayout)
+/// for vertexview's shaders, the [`Vertex`] struct) are checked against it by the tests below.
 pub const ATTRIBUTES: [Attribute; 3] = [
     Attribute {
-        role: Role::Position,
         offset: 0,
         code: Code::F32,
         components: 3,
         shader_location: 0,
     },
     Attribute {
-        role: Role::RedGreen,
         offset: 12,
         code: Code::U16,
         components: 2,
         shader_location: 1,
     },
     Attribute {
-        role: Role::Blue,
         offset: 16,
         code: Code::U16,
         components: 1,
@@ -118,5 +106,34 @@ mod tests {
             + "2x";
         assert!(format.same_layout(&Format::parse(&format!("<{spelled_out}")).unwrap()));
         assert_eq!(ATTRIBUTES[2].offset + 2, UNPADDED_SIZE);
+    }
+
+    #[test]
+    fn every_spelling_of_the_default_record_agrees() {
+        use crate::format::{GpuLayout, Layout, Role, DEFAULT_SPEC};
+        let layout = Layout::parse(DEFAULT_SPEC).unwrap();
+        assert!(layout.is_default());
+        assert_eq!(layout.stride(), STRIDE);
+        assert_eq!(layout.last_record_size(), UNPADDED_SIZE);
+        assert_eq!(layout.gpu(), Some(GpuLayout::DEFAULT));
+        let position = layout.position();
+        assert_eq!(
+            (position.role, position.offset, position.code),
+            (Role::Position, ATTRIBUTES[0].offset, ATTRIBUTES[0].code)
+        );
+        let color = layout.color().unwrap();
+        assert_eq!(
+            (color.offset, color.code, color.count),
+            (ATTRIBUTES[1].offset, ATTRIBUTES[1].code, 3)
+        );
+        assert_eq!(ATTRIBUTES[2].offset, ATTRIBUTES[1].offset + 4);
+        assert_eq!(
+            GpuLayout::DEFAULT.position,
+            (ATTRIBUTES[0].code, ATTRIBUTES[0].offset as u32)
+        );
+        assert_eq!(
+            GpuLayout::DEFAULT.color,
+            Some((ATTRIBUTES[1].code, ATTRIBUTES[1].offset as u32))
+        );
     }
 }

@@ -7,9 +7,10 @@ use memmap2::{Mmap, MmapMut, MmapOptions};
 
 use super::error::LoadError;
 use super::input::{open_input, Input};
-use super::reader::{read_vertices, ReadError};
+use super::length::vertex_count;
+use super::reader::{read_exactly_at, read_into, ReadError};
 use crate::format::stats::VertexStats;
-use crate::format::vertex::{Vertex, FORMAT, STRIDE, UNPADDED_SIZE};
+use crate::format::vertex::{Vertex, FORMAT, STRIDE};
 use crate::format::View;
 
 enum Storage {
@@ -51,34 +52,6 @@ impl std::fmt::Debug for VertexFile {
             .field("stats", &self.stats)
             .finish()
     }
-}
-
-/// Number of vertices in a file of `len` bytes, and whether the last one lacks its padding; an
-/// error for any other length.
-pub fn vertex_count(path: &Path, len: u64) -> Result<(usize, bool), LoadError> {
-    let stride = STRIDE as u64;
-    let (count, unpadded) = match len % stride {
-        0 => (len / stride, false),
-        r if r == UNPADDED_SIZE as u64 => (len / stride + 1, true),
-        stray => {
-            return Err(LoadError::Length {
-                path: path.to_owned(),
-                len,
-                stride: STRIDE,
-                whole: len / stride,
-                stray,
-                offset: len - stray,
-            })
-        }
-    };
-    let count = usize::try_from(count)
-        .ok()
-        .filter(|n| n.checked_mul(STRIDE).is_some())
-        .ok_or_else(|| LoadError::TooLarge {
-            path: path.to_owned(),
-            len,
-        })?;
-    Ok((count, unpadded))
 }
 
 impl VertexFile {
@@ -128,7 +101,18 @@ impl VertexFile {
             }
             None => &mut [],
         };
-        let acc = read_vertices(&file, vertices, len, &mut progress).map_err(|e| match e {
+        // Vertex i's bytes, in place; an unpadded last vertex keeps its zero padding.
+        let read = |first: u64, piece: &mut [Vertex]| {
+            let bytes: &mut [u8] = bytemuck::cast_slice_mut(piece);
+            let offset = first * STRIDE as u64;
+            let want = (bytes.len() as u64).min(len.saturating_sub(offset)) as usize;
+            read_exactly_at(&file, &mut bytes[..want], offset)
+        };
+        let mut progress = |done: u64, _| progress((done * STRIDE as u64).min(len), len);
+        let acc = read_into(vertices, &read, &mut progress, || {
+            ReadError::Io(io::Error::other("a loader thread failed"))
+        })
+        .map_err(|e| match e {
             ReadError::Io(error) => io(error),
             ReadError::Short(found) => LoadError::Changed {
                 path: path.to_owned(),

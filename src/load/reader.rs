@@ -1,17 +1,19 @@
-//! Reading a vertex file into memory at memory speed: several threads, each copying its share
-//! of the file piece by piece and gathering statistics while the piece is still in cache.
+//! Reading at memory speed: the one pass over vertices (several threads, each reading its share
+//! piece by piece and gathering statistics while the piece is still in cache), and positional
+//! reads that say when a file ended early.
 
 use std::fs::File;
 use std::io;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::format::stats::StatsAccumulator;
-use crate::format::vertex::{Vertex, STRIDE};
+use crate::format::vertex::Vertex;
 
 /// Vertices read per step: 256 KiB, so statistics run on data still in the core's L2 cache.
-const PIECE_VERTICES: usize = 13_107;
+pub(crate) const PIECE_VERTICES: u64 = 13_107;
 
-/// Most threads a load uses: beyond this memory bandwidth, not copying, is the limit.
+/// Most threads a pass uses: beyond this memory bandwidth, not copying, is the limit.
 const MAX_THREADS: usize = 4;
 
 /// Why reading stopped.
@@ -21,130 +23,123 @@ pub(crate) enum ReadError {
     Short(u64),
 }
 
-/// Fills `vertices` from the first `len` bytes of `file` (the rest stays zero) and returns their
-/// statistics, calling `progress(bytes_done, len)` as pieces finish.
-pub(crate) fn read_vertices(
-    file: &File,
-    vertices: &mut [Vertex],
-    len: u64,
+/// How a pass reads vertices: `read(first, into)` fills `into` with vertices `first..`.
+pub(crate) type ReadVertices<'a, E> = dyn Fn(u64, &mut [Vertex]) -> Result<(), E> + Sync + 'a;
+
+/// Statistics of vertices `range`, read by `read` piece by piece of `piece` vertices into a
+/// small scratch buffer per thread, several threads at once: a file summarised at the speed of
+/// the disk or page cache in a few hundred kilobytes, whatever its size. `progress(done, total)`
+/// counts vertices.
+pub(crate) fn scan<E: Send>(
+    range: Range<u64>,
+    piece: u64,
+    read: &ReadVertices<'_, E>,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<StatsAccumulator, ReadError> {
-    let pieces = vertices.len().div_ceil(PIECE_VERTICES);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, MAX_THREADS)
-        .min(pieces.max(1));
-    let share = pieces.div_ceil(threads) * PIECE_VERTICES;
-    let done = AtomicU64::new(0);
-    std::thread::scope(|scope| {
-        let mut shares = vertices.chunks_mut(share.max(1)).enumerate();
-        let first = shares.next();
-        let workers: Vec<_> = shares
-            .map(|(i, part)| {
-                let done = &done;
-                scope.spawn(move || {
-                    read_share(
-                        file,
-                        part,
-                        (i * share * STRIDE) as u64,
-                        len,
-                        done,
-                        &mut |_, _| {},
-                    )
-                })
-            })
-            .collect();
-        let mut acc = match first {
-            Some((_, part)) => read_share(file, part, 0, len, &done, progress)?,
-            None => StatsAccumulator::default(),
-        };
-        for worker in workers {
-            let theirs = worker
-                .join()
-                .map_err(|_| ReadError::Io(io::Error::other("a loader thread failed")))??;
-            acc.merge(&theirs);
-        }
-        Ok(acc)
-    })
+    thread_failed: impl Fn() -> E,
+) -> Result<StatsAccumulator, E> {
+    let total = range.end.saturating_sub(range.start);
+    let share = share_of(total, piece);
+    let shares: Vec<Range<u64>> = (0..total.div_ceil(share.max(1)))
+        .map(|i| range.start + i * share..(range.start + (i + 1) * share).min(range.end))
+        .collect();
+    in_shares(
+        shares,
+        total,
+        &|share: Range<u64>, step: &mut dyn FnMut(u64)| {
+            let mut scratch = vec![Vertex::default(); piece.min(share.end - share.start) as usize];
+            let mut acc = StatsAccumulator::default();
+            let mut at = share.start;
+            while at < share.end {
+                let n = (share.end - at).min(piece) as usize;
+                read(at, &mut scratch[..n])?;
+                acc.add(&scratch[..n]);
+                at += n as u64;
+                step(n as u64);
+            }
+            Ok(acc)
+        },
+        progress,
+        thread_failed,
+    )
 }
 
-/// Reads the vertices of one share, which starts at byte `start` of the file.
-fn read_share(
-    file: &File,
-    part: &mut [Vertex],
-    start: u64,
-    len: u64,
-    done: &AtomicU64,
+/// Fills `into` with vertices `0..into.len()` by `read`, in place, several threads at once, and
+/// returns their statistics, gathered while each piece is still in cache. `progress(done,
+/// total)` counts vertices.
+pub(crate) fn read_into<E: Send>(
+    into: &mut [Vertex],
+    read: &ReadVertices<'_, E>,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<StatsAccumulator, ReadError> {
-    let mut acc = StatsAccumulator::default();
-    let mut offset = start;
-    for piece in part.chunks_mut(PIECE_VERTICES) {
-        let bytes: &mut [u8] = bytemuck::cast_slice_mut(piece);
-        let want = (bytes.len() as u64).min(len.saturating_sub(offset)) as usize;
-        read_exactly_at(file, &mut bytes[..want], offset)?;
-        offset += want as u64;
-        acc.add(piece);
-        let total = done.fetch_add(want as u64, Ordering::Relaxed) + want as u64;
-        progress(total, len);
-    }
-    Ok(acc)
+    thread_failed: impl Fn() -> E,
+) -> Result<StatsAccumulator, E> {
+    let total = into.len() as u64;
+    let share = share_of(total, PIECE_VERTICES) as usize;
+    let shares: Vec<(u64, &mut [Vertex])> = into
+        .chunks_mut(share.max(1))
+        .enumerate()
+        .map(|(i, part)| ((i * share) as u64, part))
+        .collect();
+    in_shares(
+        shares,
+        total,
+        &|(first, part): (u64, &mut [Vertex]), step: &mut dyn FnMut(u64)| {
+            let mut acc = StatsAccumulator::default();
+            let mut at = first;
+            for piece in part.chunks_mut(PIECE_VERTICES as usize) {
+                read(at, piece)?;
+                acc.add(piece);
+                at += piece.len() as u64;
+                step(piece.len() as u64);
+            }
+            Ok(acc)
+        },
+        progress,
+        thread_failed,
+    )
 }
 
-/// Reads vertices `first..first + count` of `file` (of `len` bytes) through a scratch buffer per
-/// thread, several threads at once, and returns their statistics: the file summarised at the
-/// speed of the disk or page cache, in a few hundred kilobytes of memory whatever its size.
-pub(crate) fn scan_vertices(
-    file: &File,
-    len: u64,
-    first: u64,
-    count: u64,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<StatsAccumulator, ReadError> {
-    let piece = PIECE_VERTICES as u64;
-    let pieces = count.div_ceil(piece);
+/// Vertices per thread's share of `total`: whole pieces, one share per thread.
+fn share_of(total: u64, piece: u64) -> u64 {
+    let pieces = total.div_ceil(piece.max(1));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS)
         .min(pieces.max(1) as usize) as u64;
-    let share = pieces.div_ceil(threads.max(1)) * piece;
+    pieces.div_ceil(threads).max(1) * piece.max(1)
+}
+
+/// Runs `work` on every share, the first on this thread (which reports `progress` for all) and
+/// the others on threads of their own, and merges their statistics.
+fn in_shares<S: Send, E: Send>(
+    shares: Vec<S>,
+    total: u64,
+    work: &(dyn Fn(S, &mut dyn FnMut(u64)) -> Result<StatsAccumulator, E> + Sync),
+    progress: &mut dyn FnMut(u64, u64),
+    thread_failed: impl Fn() -> E,
+) -> Result<StatsAccumulator, E> {
     let done = AtomicU64::new(0);
-    let total = count * STRIDE as u64;
-    let scan = |start: u64, end: u64, progress: &mut dyn FnMut(u64, u64)| {
-        let mut scratch = vec![Vertex::default(); PIECE_VERTICES];
-        let mut acc = StatsAccumulator::default();
-        let mut at = start;
-        while at < end {
-            let n = (end - at).min(piece) as usize;
-            let vertices = &mut scratch[..n];
-            let bytes: &mut [u8] = bytemuck::cast_slice_mut(vertices);
-            let offset = at * STRIDE as u64;
-            let want = (bytes.len() as u64).min(len.saturating_sub(offset)) as usize;
-            // An unpadded last vertex gets zero padding, as the loader gives it.
-            bytes[want..].fill(0);
-            read_exactly_at(file, &mut bytes[..want], offset)?;
-            acc.add(vertices);
-            at += n as u64;
-            let so_far = done.fetch_add(want as u64, Ordering::Relaxed) + want as u64;
-            progress(so_far, total);
-        }
-        Ok::<_, ReadError>(acc)
-    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (1..threads)
-            .map(|t| {
-                let start = first + t * share;
-                let end = (start + share).min(first + count);
-                let scan = &scan;
-                scope.spawn(move || scan(start.min(end), end, &mut |_, _| {}))
+        let mut shares = shares.into_iter();
+        let first = shares.next();
+        let done = &done;
+        let workers: Vec<_> = shares
+            .map(|share| {
+                scope.spawn(move || {
+                    work(share, &mut |n| {
+                        done.fetch_add(n, Ordering::Relaxed);
+                    })
+                })
             })
             .collect();
-        let mut acc = scan(first, (first + share).min(first + count), progress)?;
+        let mut acc = match first {
+            Some(share) => work(share, &mut |n| {
+                let so_far = done.fetch_add(n, Ordering::Relaxed) + n;
+                progress(so_far, total);
+            })?,
+            None => StatsAccumulator::default(),
+        };
         for worker in workers {
-            let theirs = worker
-                .join()
-                .map_err(|_| ReadError::Io(io::Error::other("a reading thread failed")))??;
-            acc.merge(&theirs);
+            acc.merge(&worker.join().map_err(|_| thread_failed())??);
         }
         Ok(acc)
     })

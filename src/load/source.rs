@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::error::LoadError;
-use super::file::{vertex_count, VertexFile};
+use super::file::VertexFile;
 use super::input::{open_input, Input};
-use super::reader::{read_exactly_at, scan_vertices, ReadError};
+use super::length::record_count;
+use super::reader::{read_exactly_at, scan, ReadError, PIECE_VERTICES};
 use crate::format::records::{shift_for, Decoder};
 use crate::format::stats::{StatsAccumulator, VertexStats};
-use crate::format::vertex::{Vertex, STRIDE, UNPADDED_SIZE};
+use crate::format::vertex::{Vertex, STRIDE};
 use crate::format::Up;
 use crate::format::{GpuLayout, Layout};
 
@@ -340,33 +341,25 @@ impl VertexSource {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<VertexStats, LoadError> {
         let range = range.start.min(self.count)..range.end.min(self.count);
-        if self.decoder.is_some() {
-            return self.decoded_stats(range, progress);
+        if let (Origin::Loaded(file), true) = (&self.origin, range == (0..self.count)) {
+            // Gathered when it was read.
+            return Ok(*file.stats());
         }
-        match &self.origin {
-            Origin::File(file) => scan_vertices(
-                file,
-                self.file_len,
-                range.start,
-                range.end - range.start,
-                progress,
-            )
-            .map(|acc| acc.finish())
-            .map_err(|e| self.read_error(e)),
-            Origin::Loaded(file) if range == (0..self.count) => Ok(*file.stats()),
-            Origin::Memory(_) | Origin::Loaded(_) => {
-                let mut acc = StatsAccumulator::default();
-                let mut piece = vec![Vertex::default(); 1 << 14];
-                let mut at = range.start;
-                while at < range.end {
-                    let n = (range.end - at).min(piece.len() as u64) as usize;
-                    self.read(at, &mut piece[..n])?;
-                    acc.add(&piece[..n]);
-                    at += n as u64;
-                }
-                Ok(acc.finish())
-            }
-        }
+        // Small enough that the records, their vertices and the statistics stay in L2 cache.
+        let piece = if self.decoder.is_some() {
+            1 << 13
+        } else {
+            PIECE_VERTICES
+        };
+        let stride = self.layout.stride() as u64;
+        let total = (range.end - range.start) * stride;
+        let mut progress = |done: u64, _| progress(done * stride, total);
+        let read = |first: u64, into: &mut [Vertex]| self.read(first, into);
+        scan(range, piece, &read, &mut progress, || LoadError::Io {
+            path: self.path.clone(),
+            error: std::io::Error::other("a reading thread failed"),
+        })
+        .map(|acc| acc.finish())
     }
 
     /// Statistics of an evenly spread sample of about 65 000 vertices, read in 256 runs: enough
@@ -386,57 +379,6 @@ impl VertexSource {
             acc.add(&run);
         }
         Ok(acc.finish())
-    }
-
-    /// Statistics of records decoded piece by piece, on several threads.
-    fn decoded_stats(
-        &self,
-        range: Range<u64>,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<VertexStats, LoadError> {
-        // Small enough that the records, their vertices and the statistics stay in L2 cache.
-        const PIECE: u64 = 1 << 13;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 4) as u64;
-        let total = range.end - range.start;
-        let share = total.div_ceil(threads).max(1);
-        let stride = self.layout.stride() as u64;
-        let done = std::sync::atomic::AtomicU64::new(0);
-        let work = |start: u64, end: u64, progress: &mut dyn FnMut(u64, u64)| {
-            let mut acc = StatsAccumulator::default();
-            let mut piece = vec![Vertex::default(); PIECE as usize];
-            let mut at = start;
-            while at < end {
-                let n = (end - at).min(PIECE) as usize;
-                self.read(at, &mut piece[..n])?;
-                acc.add(&piece[..n]);
-                at += n as u64;
-                let so_far =
-                    done.fetch_add(n as u64 * stride, std::sync::atomic::Ordering::Relaxed);
-                progress(so_far + n as u64 * stride, total * stride);
-            }
-            Ok::<_, LoadError>(acc)
-        };
-        std::thread::scope(|scope| {
-            let work = &work;
-            let workers: Vec<_> = (1..threads)
-                .map(|t| {
-                    let start = (range.start + t * share).min(range.end);
-                    let end = (start + share).min(range.end);
-                    scope.spawn(move || work(start, end, &mut |_, _| {}))
-                })
-                .collect();
-            let mut acc = work(range.start, (range.start + share).min(range.end), progress)?;
-            for worker in workers {
-                let theirs = worker.join().map_err(|_| LoadError::Io {
-                    path: self.path.clone(),
-                    error: std::io::Error::other("a reading thread failed"),
-                })??;
-                acc.merge(&theirs);
-            }
-            Ok(acc.finish())
-        })
     }
 
     /// The vertices in pieces of `per_piece` (the last may be shorter), as index ranges.
@@ -613,68 +555,4 @@ impl VertexSource {
             },
         }
     }
-}
-
-/// Records in a file of `len` bytes of `layout`: their number, whether the last is short, and
-/// where they end; an error with the numbers when the length does not fit.
-fn record_count(
-    path: &Path,
-    len: u64,
-    layout: &Layout,
-    declared: Option<u64>,
-) -> Result<(u64, bool, u64), LoadError> {
-    if layout.is_default() && declared.is_none() {
-        let (count, unpadded) = vertex_count(path, len)?;
-        return Ok((count as u64, unpadded, len));
-    }
-    let header = layout.header();
-    let stride = layout.stride() as u64;
-    let data = len
-        .checked_sub(header)
-        .ok_or_else(|| LoadError::Truncated {
-            path: path.to_owned(),
-            header,
-            count: declared.unwrap_or(0),
-            stride,
-            len,
-        })?;
-    if let Some(count) = declared {
-        let need = count
-            .checked_mul(stride)
-            .and_then(|b| b.checked_add(header));
-        return match need {
-            Some(need) if need <= len => Ok((count, false, need)),
-            _ => Err(LoadError::Truncated {
-                path: path.to_owned(),
-                header,
-                count,
-                stride,
-                len,
-            }),
-        };
-    }
-    let last = layout.last_record_size() as u64;
-    match data % stride {
-        0 => Ok((data / stride, false, len)),
-        r if r == last => Ok((data / stride + 1, true, len)),
-        stray => Err(LoadError::Records {
-            path: path.to_owned(),
-            header,
-            data,
-            stride,
-            whole: data / stride,
-            stray,
-            offset: len - stray,
-        }),
-    }
-}
-
-/// Bytes of a file of `count` vertices, the last unpadded when `unpadded_last`.
-pub fn file_bytes(count: u64, unpadded_last: bool) -> u64 {
-    count * STRIDE as u64
-        - if unpadded_last && count > 0 {
-            (STRIDE - UNPADDED_SIZE) as u64
-        } else {
-            0
-        }
 }
