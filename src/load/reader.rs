@@ -108,12 +108,16 @@ fn share_of(total: u64, piece: u64) -> u64 {
     pieces.div_ceil(threads).max(1) * piece.max(1)
 }
 
+/// The work on one share of a pass: its statistics, calling `step(n)` after each `n` vertices.
+type ShareWork<'a, S, E> =
+    dyn Fn(S, &mut dyn FnMut(u64)) -> Result<StatsAccumulator, E> + Sync + 'a;
+
 /// Runs `work` on every share, the first on this thread (which reports `progress` for all) and
 /// the others on threads of their own, and merges their statistics.
 fn in_shares<S: Send, E: Send>(
     shares: Vec<S>,
     total: u64,
-    work: &(dyn Fn(S, &mut dyn FnMut(u64)) -> Result<StatsAccumulator, E> + Sync),
+    work: &ShareWork<'_, S, E>,
     progress: &mut dyn FnMut(u64, u64),
     thread_failed: impl Fn() -> E,
 ) -> Result<StatsAccumulator, E> {
