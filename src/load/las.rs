@@ -13,7 +13,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::error::LoadError;
-use super::source::VertexSource;
+use super::source::{ColorScale, Records, VertexSource};
 use crate::format::Up;
 use crate::format::{Layout, Scale};
 
@@ -50,7 +50,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         path: path.to_owned(),
         error,
     })?;
-    let header = las::raw::Header::read_from(BufReader::new(file))
+    let header = las::raw::Header::read_from(BufReader::new(&file))
         .map_err(|e| header_error(format!("not a readable LAS header: {e}")))?;
     if header.point_data_record_format & 0xc0 != 0 {
         return Err(header_error(
@@ -101,16 +101,14 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         })?
         .with_header(u64::from(header.offset_to_point_data))
         .with_scale(scale);
-    let mut source = VertexSource::open_with(path, layout, Some(count))?;
-    source.set_up(Up::Z);
-    let mut eight_bit = false;
-    if color_offset(format).is_some() && count > 0 {
-        let sample = source.sample_stats()?;
-        eight_bit = sample.color_max.iter().all(|&c| c <= 255) && sample.color_max != [0; 3];
-        if eight_bit {
-            source.set_color_gain(257.0);
-        }
-    }
+    let records = Records {
+        layout,
+        count: Some(count),
+        up: Up::Z,
+        color_scale: ColorScale::EightBitIfSmall,
+    };
+    let source = VertexSource::from_open_file(path, file, records)?;
+    let eight_bit = source.decoder().is_some_and(|d| d.color_gain() != 1.0);
     let info = LasInfo {
         version: (header.version.major, header.version.minor),
         point_format: format,

@@ -13,8 +13,10 @@ pub mod open;
 pub mod ply;
 pub(crate) mod reader;
 pub mod source;
+pub mod version;
 
 pub use error::{LoadError, SpecialFile};
 pub use file::VertexFile;
 pub use open::FileKind;
-pub use source::VertexSource;
+pub use source::{ColorScale, Records, VertexSource};
+pub use version::FileVersion;

@@ -12,10 +12,10 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use super::error::LoadError;
-use super::source::VertexSource;
+use super::source::{Converted, Records, VertexSource};
 use crate::format::records::SHIFT_BEYOND;
 use crate::format::vertex::Vertex;
-use crate::format::{Code, Layout};
+use crate::format::{Code, Layout, Up};
 use crate::VertexFile;
 
 /// How a PLY file's body is written.
@@ -256,8 +256,11 @@ pub fn open(path: &Path) -> Result<(VertexSource, PlyInfo), LoadError> {
             before_empty,
             record_layout(vertex, &columns, header.encoding),
         ) {
-            let source =
-                VertexSource::open_with(path, layout.with_header(header.body), Some(vertex.count))?;
+            let records = Records {
+                count: Some(vertex.count),
+                ..Records::new(layout.with_header(header.body))
+            };
+            let source = VertexSource::from_open_file(path, file, records)?;
             let info = PlyInfo {
                 encoding: header.encoding,
                 whole: false,
@@ -424,11 +427,16 @@ fn read_whole(
             Vertex::new(p, c)
         })
         .collect();
-    let mut source = VertexSource::from_file(VertexFile::from_vertices(path, vertices));
-    source.set_shift(shift);
-    source.set_file_len(len);
-    source.set_colored(columns.color.is_some());
-    Ok(source)
+    let converted = Converted {
+        file_len: len,
+        shift,
+        colored: columns.color.is_some(),
+        up: Up::Y,
+    };
+    Ok(VertexSource::converted(
+        VertexFile::from_vertices(path, vertices),
+        converted,
+    ))
 }
 
 /// A colour channel as a 16-bit value: 8-bit values times 257, floats (0 to 1) times 65535.

@@ -6,13 +6,13 @@ use std::fs::File;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use super::error::LoadError;
 use super::file::VertexFile;
 use super::input::{open_input, Input};
 use super::length::record_count;
 use super::reader::{read_exactly_at, scan, ReadError, PIECE_VERTICES};
+use super::version::FileVersion;
 use crate::format::records::{shift_for, Decoder};
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::{Vertex, STRIDE};
@@ -36,21 +36,58 @@ impl Origin {
     }
 }
 
-/// What tells one version of a file from another without reading it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Version {
-    len: u64,
-    modified: Option<SystemTime>,
+/// What a container's header says about its records, from which a [`VertexSource`] is built
+/// once: how they are laid out (the layout's header is where they start), how many (when the
+/// header says; else as many as the length allows), which axis is up, and how their colours are
+/// scaled. Raw files take [`Records::new`] of their `--layout`; PLY and LAS derive one from their
+/// headers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Records {
+    /// The record layout.
+    pub layout: Layout,
+    /// How many records, when a header says so (the file may hold more after them).
+    pub count: Option<u64>,
+    /// Which axis is up in the file's coordinates.
+    pub up: Up,
+    /// How the colours' values are read.
+    pub color_scale: ColorScale,
 }
 
-impl Version {
-    fn of(file: &File) -> Option<Version> {
-        let meta = file.metadata().ok()?;
-        Some(Version {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-        })
+impl Records {
+    /// Records of `layout`, as many as the length allows, y up, colours as stored.
+    pub fn new(layout: Layout) -> Records {
+        Records {
+            layout,
+            count: None,
+            up: Up::Y,
+            color_scale: ColorScale::Stored,
+        }
     }
+}
+
+/// How a source reads its colours' values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorScale {
+    /// As their type says (an unsigned integer over its maximum).
+    #[default]
+    Stored,
+    /// 16-bit channels that several LAS writers fill with 8-bit values: when every channel of
+    /// an evenly spread sample is at most 255 (and not all are 0), they are taken as 8-bit.
+    EightBitIfSmall,
+}
+
+/// What a source made from vertices converted in memory (a PLY file read whole) says about the
+/// file they came from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Converted {
+    /// The file's length in bytes.
+    pub file_len: u64,
+    /// What was subtracted from every position before it became float32.
+    pub shift: [f64; 3],
+    /// Whether the file has colours.
+    pub colored: bool,
+    /// Which axis is up.
+    pub up: Up,
 }
 
 /// A vertex file opened for reading in pieces.
@@ -78,7 +115,7 @@ pub struct VertexSource {
     file_len: u64,
     count: u64,
     unpadded_last: bool,
-    version: Option<Version>,
+    version: Option<FileVersion>,
     layout: Layout,
     /// Decodes records into vertices; `None` for the default layout, whose records are vertices.
     decoder: Option<Decoder>,
@@ -119,11 +156,25 @@ impl VertexSource {
         layout: Layout,
         count: Option<u64>,
     ) -> Result<VertexSource, LoadError> {
+        Self::open_records(
+            path,
+            Records {
+                count,
+                ..Records::new(layout)
+            },
+        )
+    }
+
+    /// Opens a file of the `records` its header describes.
+    pub fn open_records(
+        path: impl AsRef<Path>,
+        records: Records,
+    ) -> Result<VertexSource, LoadError> {
         let path = path.as_ref();
-        let (file, len) = match open_input(path)? {
-            Input::Regular(file, len) => (file, len),
-            Input::Stream(pipe) if layout.is_default() => {
-                return VertexFile::read_from(path, pipe, |_, _| {}).map(Self::from_file)
+        match open_input(path)? {
+            Input::Regular(file, _) => Self::from_open_file(path, file, records),
+            Input::Stream(pipe) if records == Records::new(Layout::default()) => {
+                VertexFile::read_from(path, pipe, |_, _| {}).map(Self::from_file)
             }
             Input::Stream(pipe) => {
                 let mut bytes = Vec::new();
@@ -133,18 +184,20 @@ impl VertexSource {
                         error,
                     }
                 })?;
-                return Self::from_memory_with(path, bytes, layout, count);
+                Self::of_records(path.to_owned(), Origin::Memory(bytes.into()), None, records)
             }
-        };
-        let version = Version::of(&file);
-        Self::of_records(
-            path.to_owned(),
-            Origin::File(file),
-            version,
-            len,
-            layout,
-            count,
-        )
+        }
+    }
+
+    /// A source over `file`, already open (a container read its header from it), holding the
+    /// `records` its header describes.
+    pub(crate) fn from_open_file(
+        path: &Path,
+        file: File,
+        records: Records,
+    ) -> Result<VertexSource, LoadError> {
+        let version = FileVersion::of_file(&file);
+        Self::of_records(path.to_owned(), Origin::File(file), version, records)
     }
 
     /// A source over vertex bytes already in memory (the built-in sample, a stream read whole),
@@ -163,9 +216,11 @@ impl VertexSource {
         layout: Layout,
         count: Option<u64>,
     ) -> Result<VertexSource, LoadError> {
-        let bytes = bytes.into();
-        let len = bytes.len() as u64;
-        Self::of_records(name.into(), Origin::Memory(bytes), None, len, layout, count)
+        let records = Records {
+            count,
+            ..Records::new(layout)
+        };
+        Self::of_records(name.into(), Origin::Memory(bytes.into()), None, records)
     }
 
     /// A source over `origin`'s `len` bytes, records of `layout`: counted as
@@ -173,28 +228,55 @@ impl VertexSource {
     fn of_records(
         path: PathBuf,
         origin: Origin,
-        version: Option<Version>,
-        len: u64,
-        layout: Layout,
-        count: Option<u64>,
+        version: Option<FileVersion>,
+        records: Records,
     ) -> Result<VertexSource, LoadError> {
-        let (records, unpadded_last, end) = record_count(&path, len, &layout, count)?;
+        let len = match (&origin, &version) {
+            (_, Some(version)) => version.len(),
+            (Origin::File(file), None) => file
+                .metadata()
+                .map_err(|error| LoadError::Io {
+                    path: path.clone(),
+                    error,
+                })?
+                .len(),
+            (memory, None) => memory.bytes().map_or(0, |b| b.len() as u64),
+        };
+        let Records {
+            layout,
+            count,
+            up,
+            color_scale,
+        } = records;
+        let (count, unpadded_last, end) = record_count(&path, len, &layout, count)?;
         let mut source = VertexSource {
             path,
             version,
             origin,
             file_len: len,
-            count: records,
+            count,
             unpadded_last,
             decoder: None,
             colored: layout.color().is_some(),
             layout,
             end,
-            up: Up::Y,
+            up,
             shift: [0.0; 3],
         };
-        source.make_decoder()?;
+        source.make_decoder(color_scale)?;
         Ok(source)
+    }
+
+    /// A source over vertices converted in memory from a file that `converted` describes (a
+    /// PLY file read whole).
+    pub(crate) fn converted(file: VertexFile, converted: Converted) -> VertexSource {
+        VertexSource {
+            file_len: converted.file_len,
+            shift: converted.shift,
+            colored: converted.colored,
+            up: converted.up,
+            ..Self::from_file(file)
+        }
     }
 
     /// A source over a file already loaded (a stream read to its end, say), without a copy.
@@ -220,20 +302,9 @@ impl VertexSource {
         self.colored
     }
 
-    /// Says whether the vertices carry colours of the file's (a PLY read whole without them
-    /// does not).
-    pub(crate) fn set_colored(&mut self, colored: bool) {
-        self.colored = colored;
-    }
-
     /// Which axis is up in the file.
     pub fn up(&self) -> Up {
         self.up
-    }
-
-    /// Says which axis is up in the file.
-    pub fn set_up(&mut self, up: Up) {
-        self.up = up;
     }
 
     /// What was subtracted from every position so that float32 keeps its detail: add it back
@@ -242,19 +313,9 @@ impl VertexSource {
         self.decoder.as_ref().map_or(self.shift, Decoder::shift)
     }
 
-    /// Records the length of the file the vertices were converted from (a PLY read whole).
-    pub(crate) fn set_file_len(&mut self, len: u64) {
-        self.file_len = len;
-    }
-
-    /// Records that positions were shifted by `shift` before the source was made.
-    pub fn set_shift(&mut self, shift: [f64; 3]) {
-        self.shift = shift;
-    }
-
     /// A decoder for layouts other than the default, shifted to the first finite position
     /// where positions need it.
-    fn make_decoder(&mut self) -> Result<(), LoadError> {
+    fn make_decoder(&mut self, color_scale: ColorScale) -> Result<(), LoadError> {
         if self.layout.is_default() {
             return Ok(());
         }
@@ -271,15 +332,14 @@ impl VertexSource {
         }
         let shift = shift_for(&self.layout, first);
         self.decoder = Some(Decoder::new(self.layout.clone(), shift, 1.0));
-        Ok(())
-    }
-
-    /// Multiplies colours by `gain` when decoding (257 for 8-bit values stored in 16-bit
-    /// fields, as some LAS writers do).
-    pub fn set_color_gain(&mut self, gain: f64) {
-        if let Some(d) = &mut self.decoder {
-            *d = Decoder::new(d.layout().clone(), d.shift(), gain);
+        if color_scale == ColorScale::EightBitIfSmall && self.colored && self.count > 0 {
+            let sample = self.sample_stats()?;
+            if sample.color_max.iter().all(|&c| c <= 255) && sample.color_max != [0; 3] {
+                // 257: 255 becomes 65535.
+                self.decoder = Some(Decoder::new(self.layout.clone(), shift, 257.0));
+            }
         }
+        Ok(())
     }
 
     /// The record layout.
@@ -529,11 +589,11 @@ impl VertexSource {
         let (Origin::File(file), Some(then)) = (&self.origin, &self.version) else {
             return Ok(());
         };
-        match Version::of(file) {
-            Some(now) if now.len != then.len => Err(LoadError::Changed {
+        match FileVersion::of_file(file) {
+            Some(now) if now.len() != then.len() => Err(LoadError::Changed {
                 path: self.path.clone(),
-                expected: then.len,
-                found: now.len,
+                expected: then.len(),
+                found: now.len(),
             }),
             Some(now) if now == *then => Ok(()),
             _ => Err(LoadError::Rewritten {

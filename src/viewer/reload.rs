@@ -7,34 +7,9 @@ use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
 use winit::event_loop::EventLoopProxy;
 
 use super::events::ViewerEvent;
+use crate::load::FileVersion;
 
-/// What tells one version of a file from the next without reading it: its length, modification
-/// and change times, and (on Unix) its inode, which a rename over the file changes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileSignature {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    #[cfg(unix)]
-    inode: (u64, u64, i64, i64),
-}
-
-impl FileSignature {
-    /// The signature of the file at `path` now, or `None` when it cannot be examined.
-    pub fn of(path: &Path) -> Option<FileSignature> {
-        let meta = std::fs::metadata(path).ok()?;
-        Some(FileSignature {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            #[cfg(unix)]
-            inode: {
-                use std::os::unix::fs::MetadataExt;
-                (meta.dev(), meta.ino(), meta.ctime(), meta.ctime_nsec())
-            },
-        })
-    }
-}
-
-/// How long a changed file must keep one [`FileSignature`] before it is read.
+/// How long a changed file must keep one [`FileVersion`] before it is read.
 const SETTLED: Duration = Duration::from_millis(100);
 /// How long a file that keeps changing is waited for before it is read anyway, so that a file
 /// appended to without pause is still shown.
@@ -73,10 +48,10 @@ pub fn watch(
 /// Waits until the file at `path` has kept one signature for [`SETTLED`], or [`SETTLE_AT_MOST`].
 fn settle(path: &Path) {
     let started = std::time::Instant::now();
-    let mut last = FileSignature::of(path);
+    let mut last = FileVersion::of_path(path);
     while started.elapsed() < SETTLE_AT_MOST {
         std::thread::sleep(SETTLED);
-        let now = FileSignature::of(path);
+        let now = FileVersion::of_path(path);
         if now == last {
             return;
         }

@@ -21,7 +21,7 @@ use self::input::Pointer;
 use super::controls::{self, Action};
 use super::events::{LoadEvent, LoadFailure, ViewerEvent};
 use super::loader::{self, FillIn};
-use super::reload::{self, FileSignature};
+use super::reload;
 use super::scene::{Scene, FILL_PIECE_VERTICES};
 use super::surface::{FrameOutcome, WindowSurface};
 use super::{ViewerError, ViewerOptions};
@@ -31,6 +31,7 @@ use crate::gpu::{
     ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Raster, RenderSettings,
 };
 use crate::load::source::VertexSource;
+use crate::load::FileVersion;
 
 pub fn run(options: ViewerOptions) -> Result<(), ViewerError> {
     let event_loop = EventLoop::<ViewerEvent>::with_user_event()
@@ -82,7 +83,7 @@ struct App {
     retries: u32,
     /// The version of the file last loaded or tried: a change event for the same version (the
     /// loader's own reads, a touch that changes nothing) loads nothing.
-    seen: Option<FileSignature>,
+    seen: Option<FileVersion>,
     error: Option<ViewerError>,
 }
 
@@ -324,7 +325,7 @@ impl App {
         if !self.watch || !path.is_file() {
             return Ok(());
         }
-        self.seen = FileSignature::of(&path);
+        self.seen = FileVersion::of_path(&path);
         let watcher = reload::watch(self.proxy.clone(), &path).map_err(|e| ViewerError::Watch {
             path,
             message: e.to_string(),
@@ -644,7 +645,7 @@ impl ApplicationHandler<ViewerEvent> for App {
         match event {
             ViewerEvent::Changed => {
                 let path = self.path();
-                let now = FileSignature::of(&path);
+                let now = FileVersion::of_path(&path);
                 if now.is_some() && now == self.seen {
                     return;
                 }
