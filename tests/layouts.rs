@@ -707,7 +707,7 @@ fn written_ply_reads_back_bit_for_bit() {
     for ascii in [false, true] {
         let ply = dir.path().join("a.ply");
         let mut bytes = Vec::new();
-        vertexview::load::ply::write(&source, &mut bytes, ascii, |_| {}).unwrap();
+        vertexview::write::ply::write(&source, &mut bytes, ascii, |_| {}).unwrap();
         std::fs::write(&ply, &bytes).unwrap();
         let (back, _) = open::open(&ply, None).unwrap();
         let mut read = vec![Vertex::default(); 5000];

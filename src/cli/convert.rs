@@ -42,7 +42,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let written = output::write_atomically(&args.output, |out| {
         let mut out = progress::Watched::new(out, &quiet, &interrupted);
         if ply {
-            vertexview::load::ply::write(&source, &mut out, args.ascii, |done| {
+            vertexview::write::ply::write(&source, &mut out, args.ascii, |done| {
                 bar.set_position(done)
             })
         } else {

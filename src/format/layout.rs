@@ -9,6 +9,7 @@ use std::str::FromStr;
 use thiserror::Error;
 
 use super::code::Code;
+use super::gpu_layout::GpuLayout;
 
 /// What a field means to the viewer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -106,97 +107,6 @@ impl std::hash::Hash for Scale {
         for v in self.scale.iter().chain(&self.offset) {
             v.to_bits().hash(state);
         }
-    }
-}
-
-/// How the GPU reads a layout's records in place, where WebGPU has vertex formats for them:
-/// little-endian, a stride that is a multiple of 4 and at most [`MAX_VERTEX_STRIDE`], a `f` or
-/// `e` position and a `B`, `H`, `e` or `f` colour, every [attribute](GpuLayout::attributes) at an
-/// offset WebGPU accepts for its format. Other layouts are converted on reading.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct GpuLayout {
-    /// Bytes from one record to the next.
-    pub stride: u32,
-    /// Type (`F32` or `F16`) and offset of the position.
-    pub position: (Code, u32),
-    /// Type (`U8`, `U16`, `F16` or `F32`) and offset of the colour, if any.
-    pub color: Option<(Code, u32)>,
-}
-
-/// The largest vertex buffer stride every WebGPU device accepts (`max_vertex_buffer_array_stride`
-/// is at least this on all of them).
-pub const MAX_VERTEX_STRIDE: u32 = 2048;
-
-/// One vertex attribute through which vertexview's point shader reads a [`GpuLayout`]:
-/// `components` numbers of type `code` (1 or 2) at byte `offset` of the record, at shader
-/// `location`. The `gpu` feature maps each to a `wgpu::VertexFormat` of the same size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct GpuAttribute {
-    /// The type of each number.
-    pub code: Code,
-    /// How many numbers: 2 (`…x2` formats) or 1.
-    pub components: u32,
-    /// Byte offset within the record.
-    pub offset: u32,
-    /// The shader location: 0 position x, y; 3 position z; 1 colour red, green; 2 colour blue.
-    pub location: u32,
-}
-
-impl GpuAttribute {
-    /// Bytes the attribute reads.
-    pub fn size(&self) -> u32 {
-        self.code.size() as u32 * self.components
-    }
-
-    /// WebGPU's rule for vertex attributes: the offset is a multiple of min(4, the format's
-    /// size). A 4-byte `Unorm16x2` at byte 14 is refused when the pipeline is made.
-    pub fn is_aligned(&self) -> bool {
-        self.offset.is_multiple_of(self.size().min(4))
-    }
-}
-
-impl GpuLayout {
-    /// The default 20-byte record.
-    pub const DEFAULT: GpuLayout = GpuLayout {
-        stride: 20,
-        position: (Code::F32, 0),
-        color: Some((Code::U16, 12)),
-    };
-
-    /// The attributes the point shader reads: position x, y (location 0) and z (3), colour
-    /// red, green (1) and blue (2), each a pair then a single number. A layout without a colour
-    /// reads the position again at 1 and 2 (and is coloured by the height ramp).
-    pub fn attributes(&self) -> [GpuAttribute; 4] {
-        let pair = |(code, offset): (Code, u32), locations: [u32; 2]| {
-            let two = GpuAttribute {
-                code,
-                components: 2,
-                offset,
-                location: locations[0],
-            };
-            let one = GpuAttribute {
-                components: 1,
-                offset: offset + two.size(),
-                location: locations[1],
-                ..two
-            };
-            [two, one]
-        };
-        let [xy, z] = pair(self.position, [0, 3]);
-        let [rg, b] = pair(self.color.unwrap_or(self.position), [1, 2]);
-        [xy, z, rg, b]
-    }
-
-    /// Whether WebGPU (and vertexview's shaders) can read records of this layout in place: the
-    /// one rule behind [`Layout::gpu`], checked by the vertex pipeline and the compute
-    /// rasteriser alike.
-    pub fn is_readable(&self) -> bool {
-        let position = matches!(self.position.0, Code::F32 | Code::F16);
-        let color = self
-            .color
-            .is_none_or(|(code, _)| matches!(code, Code::U8 | Code::U16 | Code::F16 | Code::F32));
-        let stride = self.stride.is_multiple_of(4) && self.stride <= MAX_VERTEX_STRIDE;
-        position && color && stride && self.attributes().iter().all(GpuAttribute::is_aligned)
     }
 }
 
@@ -747,44 +657,6 @@ mod tests {
                 .to_string(),
             "layout field 'col' at offset 12 (4 bytes) ends past the stride of 14"
         );
-    }
-
-    #[test]
-    fn the_gpu_reads_in_place_what_it_has_formats_for() {
-        let gpu = |spec: &str| Layout::parse(spec).unwrap().gpu();
-        assert_eq!(gpu(DEFAULT_SPEC), Some(GpuLayout::DEFAULT));
-        assert_eq!(
-            gpu("pos:3f col:4B"),
-            Some(GpuLayout {
-                stride: 16,
-                position: (Code::F32, 0),
-                color: Some((Code::U8, 12))
-            })
-        );
-        assert!(gpu("pos:3f normal:3f uv:2f col:4B").is_some());
-        assert!(gpu("pos:3f col:3f").is_some());
-        assert!(gpu("pos:3f").is_some_and(|g| g.color.is_none()));
-        assert!(gpu("pos:3e _:2x col:4B").is_some());
-        // Unorm8x2 (2 bytes) at byte 14 is accepted.
-        assert!(gpu("pos:3f _:2x col:4B _:2x").is_some());
-        assert!(gpu("pos:3f col:4B _:2032x").is_some());
-        // No formats for these: converted on reading.
-        for spec in [
-            "pos:3d",
-            "pos:3f col:3B",
-            ">pos:3f col:4B",
-            "pos:3e col:4B",
-            "_:1x pos:3f col:4B",
-            "pos:3i _:4x",
-            // Unorm16x2 (4 bytes) at 14 and Float16x2 at 6: offsets WebGPU refuses.
-            "pos:3f _:2x col:3H",
-            "pos:3f _:2x col:3e",
-            "_:2x pos:3e _:4x col:4B",
-            // A stride past what every device accepts.
-            "pos:3f col:4B _:2036x",
-        ] {
-            assert_eq!(gpu(spec), None, "{spec}");
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod checked;
 mod code;
+mod gpu_layout;
 mod layout;
 pub mod records;
 pub mod stats;
@@ -18,9 +19,9 @@ mod view;
 
 pub use checked::{split_vertex, ColorView, PositionView};
 pub use code::{ByteOrder, Code, Field, Format, FormatError};
+pub use gpu_layout::{GpuAttribute, GpuLayout, MAX_VERTEX_STRIDE};
 pub use layout::{
-    format_value, Endian, GpuAttribute, GpuLayout, Layout, LayoutError, LayoutField, Role, Scale,
-    DEFAULT_SPEC, MAX_VERTEX_STRIDE,
+    format_value, Endian, Layout, LayoutError, LayoutField, Role, Scale, DEFAULT_SPEC,
 };
 pub use stats::{Bounds, StatsAccumulator, VertexStats};
 pub use up::Up;
