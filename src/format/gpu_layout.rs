@@ -2,6 +2,7 @@
 //! can ([`GpuLayout::is_readable`]), checked against WebGPU's vertex attribute rules.
 
 use super::code::Code;
+use super::vertex::{ATTRIBUTES, STRIDE};
 
 /// How the GPU reads a layout's records in place, where WebGPU has vertex formats for them:
 /// little-endian, a stride that is a multiple of 4 and at most [`MAX_VERTEX_STRIDE`], a `f` or
@@ -52,9 +53,9 @@ impl GpuAttribute {
 impl GpuLayout {
     /// The default 20-byte record.
     pub const DEFAULT: GpuLayout = GpuLayout {
-        stride: 20,
-        position: (Code::F32, 0),
-        color: Some((Code::U16, 12)),
+        stride: STRIDE as u32,
+        position: (ATTRIBUTES[0].code, ATTRIBUTES[0].offset as u32),
+        color: Some((ATTRIBUTES[1].code, ATTRIBUTES[1].offset as u32)),
     };
 
     /// The attributes the point shader reads: position x, y (location 0) and z (3), colour

@@ -30,10 +30,11 @@ pub struct Attribute {
 }
 
 /// The attributes of the default record, the description the engines' vertex layout
-/// (`gpu::VERTEX_BUFFER_LAYOUT`) is built from. The colour is split in two because no vertex
-/// format has three 16-bit components. The record's other spellings ([`FORMAT`] for casts,
-/// [`DEFAULT_SPEC`](super::DEFAULT_SPEC) for layouts, [`GpuLayout::DEFAULT`](super::GpuLayout)
-/// for vertexview's shaders, the [`Vertex`] struct) are checked against it by the tests below.
+/// (`gpu::VERTEX_BUFFER_LAYOUT`) and vertexview's shaders' [`GpuLayout::DEFAULT`](super::GpuLayout)
+/// are built from. The colour is split in two because no vertex format has three 16-bit
+/// components. The spellings that cannot be derived in a constant ([`FORMAT`] for casts,
+/// [`DEFAULT_SPEC`](super::DEFAULT_SPEC) for layouts, the [`Vertex`] struct) are checked against
+/// it by the tests below.
 pub const ATTRIBUTES: [Attribute; 3] = [
     Attribute {
         offset: 0,
