@@ -83,7 +83,7 @@ impl GpuLayout {
     }
 
     /// Whether WebGPU (and vertexview's shaders) can read records of this layout in place: the
-    /// one rule behind [`Layout::gpu`], checked by the vertex pipeline and the compute
+    /// one rule behind [`Layout::gpu`](super::Layout::gpu), checked by the vertex pipeline and the compute
     /// rasteriser alike.
     pub fn is_readable(&self) -> bool {
         let position = matches!(self.position.0, Code::F32 | Code::F16);

@@ -35,6 +35,8 @@ pub use params::{
 pub use raster::{ComputeSupport, RasterTarget};
 pub use renderer::{choose_path, PointRenderer};
 pub use shaders::{COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE};
-pub use stream::{piece_vertices, render, RenderOptions, StreamError, UploadRing};
+pub use stream::{
+    piece_vertices, render, RenderOptions, StreamError, UploadRing, PIPELINE_PIECE_VERTICES,
+};
 pub use target::{AtomicWidth, TargetFormat, DEPTH_COMPARE};
 pub use upload::VertexBuffers;
