@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod camera;
+pub mod compare;
 pub mod format;
 #[cfg(feature = "gpu")]
 pub mod gpu;

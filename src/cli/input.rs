@@ -28,6 +28,31 @@ pub struct LayoutArgs {
     pub offset: Option<u64>,
 }
 
+/// How the second file's records are laid out, where they differ from the first's (`diff`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LayoutArgsB {
+    /// The second file's record layout (default: --layout).
+    #[arg(long, value_name = "SPEC", value_parser = parse_layout)]
+    pub layout_b: Option<Layout>,
+    /// The second file's stride (default: --stride).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub stride_b: Option<u32>,
+    /// The second file's header bytes (default: --offset).
+    #[arg(long, value_name = "N")]
+    pub offset_b: Option<u64>,
+}
+
+impl LayoutArgsB {
+    /// The second file's layout flags: its own where given, else the first file's.
+    pub fn or(&self, a: &LayoutArgs) -> LayoutArgs {
+        LayoutArgs {
+            layout: self.layout_b.clone().or_else(|| a.layout.clone()),
+            stride: self.stride_b.or(a.stride),
+            offset: self.offset_b.or(a.offset),
+        }
+    }
+}
+
 fn parse_layout(s: &str) -> Result<Layout, String> {
     Layout::parse(s).map_err(|e| e.to_string())
 }

@@ -294,15 +294,7 @@ fn list_records(
                         .collect::<Vec<_>>()
                         .join(",")
                 } else {
-                    let fields: Vec<String> = values
-                        .iter()
-                        .map(|(f, v)| {
-                            let v: Vec<String> =
-                                v.iter().map(|x| format_value(f.code, *x)).collect();
-                            format!("{}=({})", f.name, v.join(", "))
-                        })
-                        .collect();
-                    format!("{}: {}", at + i, fields.join(" "))
+                    record_line(layout, (at + i) as u64, record)
                 };
                 write(out, line)?;
             }
@@ -310,6 +302,31 @@ fn list_records(
         }
     }
     Ok(())
+}
+
+/// A record of `layout` as stored, field by field: `12: pos=(1, 2, 3) col=(255, 0, 0, 255)`.
+fn record_line(layout: &Layout, index: u64, record: &[u8]) -> String {
+    let fields: Vec<String> = layout
+        .read_values(record)
+        .iter()
+        .map(|(f, v)| {
+            let v: Vec<String> = v.iter().map(|x| format_value(f.code, *x)).collect();
+            format!("{}=({})", f.name, v.join(", "))
+        })
+        .collect();
+    format!("{index}: {}", fields.join(" "))
+}
+
+/// Vertex `index` of `source` as `inspect --list` prints it: a default record as
+/// `12: (0.5, -1, 2) rgb(65535, 0, 0)`, a record of another layout field by field as stored.
+pub fn describe(source: &VertexSource, index: u64) -> Result<String, LoadError> {
+    if source.decoder().is_some() {
+        return Ok(record_line(source.layout(), index, &source.record(index)?));
+    }
+    let mut line = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = write_vertex(&mut line, index as usize, &source.vertex(index)?, false);
+    Ok(String::from_utf8_lossy(&line).trim_end().to_owned())
 }
 
 fn write_vertex(out: &mut impl Write, index: usize, v: &Vertex, csv: bool) -> io::Result<()> {

@@ -1,6 +1,7 @@
 //! Command-line flags and the dispatch to each subcommand.
 
 mod convert;
+mod diff;
 mod gen;
 mod input;
 mod inspect;
@@ -33,6 +34,9 @@ enum Command {
     View(view::Args),
     /// Convert between raw files, PLY and LAS (in); raw or PLY (out).
     Convert(convert::Args),
+    /// Compare two files vertex by vertex; exit 0 when the same, 1 when they differ, 2 when
+    /// they cannot be compared.
+    Diff(diff::Args),
 }
 
 /// Says on stderr that a file is empty: not an error, but rarely what the user meant.
@@ -53,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Render(args)) => render::run(args),
         Some(Command::View(args)) => view::run(args),
         Some(Command::Convert(args)) => convert::run(args),
+        Some(Command::Diff(args)) => diff::run(args),
         None => view::run_default(),
     }
 }

@@ -1,0 +1,214 @@
+//! `vertexview diff A B`: two dumps compared vertex by vertex, with a verdict in the exit status
+//! as `cmp` and `diff` give it: 0 the same within the tolerances, 1 different, 2 not comparable.
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use vertexview::compare::{self, DiffOptions, DiffReport, Tolerance, PERCENTILES};
+use vertexview::load::VertexSource;
+
+use super::input::{LayoutArgs, LayoutArgsB};
+use super::inspect::describe;
+use super::progress;
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 when nothing differs beyond the tolerances, 1 when \
+something does, 2 when the files could not be compared (a bad file, different counts, a usage \
+error)."
+)]
+pub struct Args {
+    /// The first file (the reference): raw (of --layout), .ply or .las.
+    a: PathBuf,
+    /// The second file: raw (of --layout-b, else --layout), .ply or .las.
+    b: PathBuf,
+    /// Largest distance between two positions that counts as equal, in the files' coordinates.
+    #[arg(long, value_name = "D", default_value_t = 0.0, value_parser = parse_tolerance)]
+    tolerance: f64,
+    /// Largest difference of a colour channel that counts as equal, in the first file's units
+    /// (1 is one step of an 8- or 16-bit channel; floats range over 0 to 1).
+    #[arg(long, value_name = "C", default_value_t = 0.0, value_parser = parse_tolerance)]
+    color_tolerance: f64,
+    /// Print the N largest differences, one a line, with both records as stored.
+    #[arg(long, value_name = "N")]
+    list: Option<usize>,
+    /// Print the report as CSV (one line per listed difference; --list sets how many, 10 by
+    /// default).
+    #[arg(long)]
+    csv: bool,
+    #[command(flatten)]
+    layout: LayoutArgs,
+    #[command(flatten)]
+    layout_b: LayoutArgsB,
+}
+
+fn parse_tolerance(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{s}' is not a finite number of at least 0")),
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match compare(&args) {
+        Ok(report) => Ok(ExitCode::from(u8::from(report.differs()))),
+        // Not comparable: exit 2, as cmp and diff say trouble.
+        Err(error) => {
+            eprintln!("vertexview: {error:#}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn compare(args: &Args) -> anyhow::Result<DiffReport> {
+    let (a, _) = super::input::open_source(&args.a, &args.layout)?;
+    let (b, _) = super::input::open_source(&args.b, &args.layout_b.or(&args.layout))?;
+    let options = DiffOptions {
+        tolerance: Tolerance {
+            position: args.tolerance,
+            color: args.color_tolerance,
+        },
+        largest: args.list.unwrap_or(if args.csv { 10 } else { 1 }),
+    };
+    let bar = progress::count_bar(format!("comparing {}", args.b.display()), a.len());
+    let report = compare::diff(&a, &b, &options, |done, _| bar.set_position(done));
+    bar.finish_and_clear();
+    let report = report?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let written = if args.csv {
+        csv(&mut out, &report, &a, &b)
+    } else {
+        summary(&mut out, &report, &options, &a, &b, args.list.is_some())
+    };
+    written
+        .and_then(|()| out.flush())
+        .or_else(ignore_broken_pipe)?;
+    Ok(report)
+}
+
+fn summary(
+    out: &mut impl Write,
+    report: &DiffReport,
+    options: &DiffOptions,
+    a: &VertexSource,
+    b: &VertexSource,
+    list: bool,
+) -> io::Result<()> {
+    let t = options.tolerance;
+    writeln!(out, "compared     {} vertices, by index", report.compared)?;
+    writeln!(
+        out,
+        "position     {} differ (tolerance {})",
+        report.position_differs, t.position
+    )?;
+    writeln!(
+        out,
+        "colour       {} differ (tolerance {}), largest difference {}",
+        report.color_differs, t.color, report.max_color_difference
+    )?;
+    let percentiles: Vec<String> = PERCENTILES
+        .iter()
+        .zip(report.percentiles)
+        .map(|(p, d)| format!("p{p} {}", short(d)))
+        .collect();
+    writeln!(
+        out,
+        "distance     max {}, mean {}; {}",
+        short(report.max_distance),
+        short(report.mean_distance),
+        percentiles.join(", ")
+    )?;
+    if list {
+        for o in &report.largest {
+            writeln!(out, "{}", offender_line(o, a, b))?;
+        }
+    } else if let Some(o) = report.largest.first() {
+        writeln!(
+            out,
+            "largest      #{}: distance {}, colour {}",
+            o.index,
+            short(o.distance),
+            o.color_difference
+        )?;
+        writeln!(out, "  {}  {}", a.path().display(), record(a, o.index))?;
+        writeln!(out, "  {}  {}", b.path().display(), record(b, o.index))?;
+    }
+    writeln!(
+        out,
+        "verdict      {}",
+        if report.differs() {
+            format!(
+                "{} of {} vertices differ",
+                report.differs_at_all, report.compared
+            )
+        } else {
+            "the same within the tolerances".into()
+        }
+    )
+}
+
+/// One listed difference: `42: distance 0.5 colour 0 | 42: (…) rgb(…) | 42: (…) rgb(…)`.
+fn offender_line(o: &compare::Offender, a: &VertexSource, b: &VertexSource) -> String {
+    format!(
+        "{}: distance {} colour {} | {} | {}",
+        o.index,
+        short(o.distance),
+        o.color_difference,
+        record(a, o.index),
+        record(b, o.index)
+    )
+}
+
+fn csv(
+    out: &mut impl Write,
+    report: &DiffReport,
+    a: &VertexSource,
+    b: &VertexSource,
+) -> io::Result<()> {
+    writeln!(out, "index,distance,color_difference,a,b")?;
+    for o in &report.largest {
+        writeln!(
+            out,
+            "{},{},{},\"{}\",\"{}\"",
+            o.index,
+            o.distance,
+            o.color_difference,
+            record(a, o.index),
+            record(b, o.index)
+        )?;
+    }
+    Ok(())
+}
+
+/// The record as `inspect --list` prints it, without its index.
+fn record(source: &VertexSource, index: u64) -> String {
+    match describe(source, index) {
+        Ok(line) => line
+            .split_once(": ")
+            .map_or(line.clone(), |(_, rest)| rest.to_owned()),
+        Err(e) => format!("(unreadable: {e})"),
+    }
+}
+
+/// Six significant digits, enough to read at a glance.
+fn short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (5 - v.abs().log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
+}
+
+fn ignore_broken_pipe(e: io::Error) -> io::Result<()> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
