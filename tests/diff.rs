@@ -261,3 +261,50 @@ fn a_file_in_pieces_gives_the_report_of_the_whole() {
     assert_eq!(streamed.mean_distance, sum / 270_001.0);
     assert_eq!(streamed.percentiles[2], 0.0, "p99: of the equal ones");
 }
+
+/// `diff -o` draws B with what changed in the turbo colormap, the largest difference at its red
+/// end, and the rest dimmed to a quarter of its colour.
+#[test]
+fn the_difference_picture_shows_what_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, h) = (16, 8);
+    let at = |px: u32, py: u32| {
+        let x = (px as f32 + 0.5) / w as f32 * 2.0 - 1.0;
+        let y = 1.0 - (py as f32 + 0.5) / h as f32 * 2.0;
+        Vertex::new(Vec3::new(x, y, 0.5), [40_000, 20_000, 60_000])
+    };
+    let vertices: Vec<Vertex> = (0..w).map(|px| at(px, 3)).collect();
+    let mut moved = vertices.clone();
+    // Deeper, on the same pixel: the largest change; and a smaller one elsewhere.
+    moved[5].position.z = 0.75;
+    moved[11].position.z = 0.625;
+    let a = write(dir.path(), "a.bin", &vertices);
+    let b = write(dir.path(), "b.bin", &moved);
+    let png = dir.path().join("diff.png");
+    let out = run(&[
+        "diff",
+        &s(&a),
+        &s(&b),
+        "-o",
+        &s(&png),
+        "--camera",
+        "ndc",
+        "--size",
+        "16x8",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
+    let turbo = |t: f64| {
+        let c = colorous::TURBO.eval_continuous(t);
+        [c.r, c.g, c.b, 255]
+    };
+    assert_eq!(image.pixel(5, 3).unwrap(), turbo(1.0), "the largest move");
+    assert_eq!(image.pixel(11, 3).unwrap(), turbo(0.5), "half as far");
+    // 40 000 / 4 = 10 000 of 65 535 is the byte 39; 20 000 / 4 → 19; 60 000 / 4 → 58.
+    assert_eq!(
+        image.pixel(0, 3).unwrap(),
+        [39, 19, 58, 255],
+        "unchanged, dimmed"
+    );
+    assert_eq!(image.pixel(0, 0).unwrap(), [0, 0, 0, 255], "background");
+}

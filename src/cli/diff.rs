@@ -6,10 +6,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vertexview::compare::{self, DiffOptions, DiffReport, Tolerance, PERCENTILES};
+use vertexview::gpu::{self, GpuContext, RenderOptions};
 use vertexview::load::VertexSource;
+use vertexview::write::output;
+use vertexview::{VertexFile, VertexStats};
 
 use super::input::{LayoutArgs, LayoutArgsB};
 use super::inspect::describe;
+use super::look::LookArgs;
 use super::progress;
 
 #[derive(Debug, clap::Args)]
@@ -37,6 +41,13 @@ pub struct Args {
     /// default).
     #[arg(long)]
     csv: bool,
+    /// Also draw B with each vertex coloured by how much it differs (turbo: dark blue just over
+    /// the tolerances, red the largest), the unchanged ones dimmed, into this PNG; the camera
+    /// and size flags are render's.
+    #[arg(short, long, value_name = "DIFF.png")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    look: LookArgs,
     #[command(flatten)]
     layout: LayoutArgs,
     #[command(flatten)]
@@ -62,6 +73,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn compare(args: &Args) -> anyhow::Result<DiffReport> {
+    if let Some(picture) = &args.output {
+        output::ensure_not_input(picture, &args.a)?;
+        output::ensure_not_input(picture, &args.b)?;
+    }
     let (a, _) = super::input::open_source(&args.a, &args.layout)?;
     let (b, _) = super::input::open_source(&args.b, &args.layout_b.or(&args.layout))?;
     let options = DiffOptions {
@@ -84,7 +99,40 @@ fn compare(args: &Args) -> anyhow::Result<DiffReport> {
     written
         .and_then(|()| out.flush())
         .or_else(ignore_broken_pipe)?;
+    drop(out);
+    if let Some(path) = &args.output {
+        picture(args, path, &a, &b, &report, options.tolerance)?;
+    }
     Ok(report)
+}
+
+/// Draws B coloured by its differences from A into `path`, with render's camera and size.
+fn picture(
+    args: &Args,
+    path: &std::path::Path,
+    a: &VertexSource,
+    b: &VertexSource,
+    report: &DiffReport,
+    tolerance: Tolerance,
+) -> anyhow::Result<()> {
+    let vertices = compare::colored_by_difference(a, b, report, tolerance)?;
+    let stats = VertexStats::of(&vertices);
+    let settings = args.look.settings(stats.bounds, args.look.up(b.up()), true);
+    let colored = VertexSource::from_file(VertexFile::from_vertices(b.path(), vertices));
+    let gpu = GpuContext::headless()?;
+    let options = RenderOptions {
+        stats: Some(&stats),
+        ..Default::default()
+    };
+    let image = gpu::render(&gpu, &colored, &settings, options)?;
+    image.write_png(path)?;
+    eprintln!(
+        "wrote {} ({}x{})",
+        path.display(),
+        image.width(),
+        image.height()
+    );
+    Ok(())
 }
 
 fn summary(

@@ -70,60 +70,104 @@ pub fn diff(
     options: &DiffOptions,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<DiffReport, DiffError> {
-    if a.len() != b.len() {
-        return Err(DiffError::Counts {
-            a_path: a.path().to_owned(),
-            a: a.len(),
-            b_path: b.path().to_owned(),
-            b: b.len(),
-        });
-    }
-    let (shift_a, shift_b) = (a.shift(), b.shift());
-    // One step of the first file's colour type, in the decoded 16-bit units.
-    let unit = color_unit(a);
+    same_counts(a, b)?;
     let tolerance = options.tolerance;
     let mut acc = Accumulator::new(options.largest);
+    let total = a.len();
+    read_pieces(a, b, &mut |first, piece_a, piece_b, same| {
+        if same {
+            // Identical pieces (the usual case of a regression check): equal bits are equal
+            // vertices, counted without the arithmetic.
+            acc.add_equal(piece_a.len() as u64);
+        } else {
+            for (i, (va, vb)) in piece_a.iter().zip(piece_b).enumerate() {
+                let offender = compare_one(first + i as u64, va, vb, shifts_and_unit(a, b));
+                acc.add(
+                    offender,
+                    offender.distance > tolerance.position,
+                    offender.color_difference > tolerance.color,
+                );
+            }
+        }
+        progress(first + piece_a.len() as u64, total);
+    })?;
+    Ok(acc.finish())
+}
+
+/// The shifts of both sides and one step of `a`'s colour type.
+fn shifts_and_unit(a: &VertexSource, b: &VertexSource) -> ([f64; 3], [f64; 3], f64) {
+    (a.shift(), b.shift(), color_unit(a))
+}
+
+/// How vertex `index` of `a` differs from the same of `b`.
+fn compare_one(
+    index: u64,
+    va: &Vertex,
+    vb: &Vertex,
+    (shift_a, shift_b, unit): ([f64; 3], [f64; 3], f64),
+) -> Offender {
+    Offender {
+        index,
+        // Never NaN: non-finite positions are infinitely far or equal.
+        distance: distance(va, shift_a, vb, shift_b),
+        color_difference: va
+            .color
+            .iter()
+            .zip(vb.color)
+            .map(|(&x, y)| f64::from(x.abs_diff(y)) / unit)
+            .fold(0.0, f64::max),
+    }
+}
+
+/// Calls `each(a's vertex, b's vertex, how they differ)` for every pair, in file order.
+pub(super) fn read_pairs(
+    a: &VertexSource,
+    b: &VertexSource,
+    mut each: impl FnMut(&Vertex, &Vertex, Offender),
+) -> Result<(), DiffError> {
+    same_counts(a, b)?;
+    let context = shifts_and_unit(a, b);
+    read_pieces(a, b, &mut |first, piece_a, piece_b, _| {
+        for (i, (va, vb)) in piece_a.iter().zip(piece_b).enumerate() {
+            each(va, vb, compare_one(first + i as u64, va, vb, context));
+        }
+    })
+}
+
+fn same_counts(a: &VertexSource, b: &VertexSource) -> Result<(), DiffError> {
+    if a.len() == b.len() {
+        return Ok(());
+    }
+    Err(DiffError::Counts {
+        a_path: a.path().to_owned(),
+        a: a.len(),
+        b_path: b.path().to_owned(),
+        b: b.len(),
+    })
+}
+
+/// Reads both sources piece by piece, calling `each(first, a's piece, b's piece, same bits)`,
+/// and checks afterwards that neither changed meanwhile.
+fn read_pieces(
+    a: &VertexSource,
+    b: &VertexSource,
+    each: &mut dyn FnMut(u64, &[Vertex], &[Vertex], bool),
+) -> Result<(), DiffError> {
+    let same_shift = a.shift() == b.shift();
     let mut piece_a = vec![Vertex::default(); PIECE as usize];
     let mut piece_b = vec![Vertex::default(); PIECE as usize];
     for range in a.pieces(PIECE) {
         let n = (range.end - range.start) as usize;
         a.read(range.start, &mut piece_a[..n])?;
         b.read(range.start, &mut piece_b[..n])?;
-        // Identical pieces (the usual case of a regression check): equal bits are equal
-        // vertices, counted without the arithmetic.
-        if shift_a == shift_b
+        let same = same_shift
             && bytemuck::cast_slice::<Vertex, u8>(&piece_a[..n])
-                == bytemuck::cast_slice::<Vertex, u8>(&piece_b[..n])
-        {
-            acc.add_equal(n as u64);
-            progress(range.end, a.len());
-            continue;
-        }
-        for (i, (va, vb)) in piece_a[..n].iter().zip(&piece_b[..n]).enumerate() {
-            let distance = distance(va, shift_a, vb, shift_b);
-            let color_difference = va
-                .color
-                .iter()
-                .zip(vb.color)
-                .map(|(&x, y)| f64::from(x.abs_diff(y)) / unit)
-                .fold(0.0, f64::max);
-            let offender = Offender {
-                index: range.start + i as u64,
-                distance,
-                color_difference,
-            };
-            // NaN distances cannot occur: non-finite positions are infinitely far or equal.
-            acc.add(
-                offender,
-                distance > tolerance.position,
-                color_difference > tolerance.color,
-            );
-        }
-        progress(range.end, a.len());
+                == bytemuck::cast_slice::<Vertex, u8>(&piece_b[..n]);
+        each(range.start, &piece_a[..n], &piece_b[..n], same);
     }
     a.check_unchanged()?;
     b.check_unchanged()?;
-    Ok(acc.finish())
+    Ok(())
 }
 
 /// The distance between two positions in their files' coordinates; 0 for two non-finite

@@ -23,7 +23,9 @@
 //! ```
 
 mod by_index;
+mod picture;
 mod report;
 
 pub use by_index::{diff, DiffError, DiffOptions, Tolerance};
+pub use picture::colored_by_difference;
 pub use report::{DiffReport, Offender, PERCENTILES};
