@@ -146,12 +146,16 @@ fn same_counts(a: &VertexSource, b: &VertexSource) -> Result<(), DiffError> {
     })
 }
 
+/// What [`read_pieces`] calls per piece: its first index, both sides' vertices, and whether
+/// their bits are the same.
+type PieceVisit<'a> = dyn FnMut(u64, &[Vertex], &[Vertex], bool) + 'a;
+
 /// Reads both sources piece by piece, calling `each(first, a's piece, b's piece, same bits)`,
 /// and checks afterwards that neither changed meanwhile.
 fn read_pieces(
     a: &VertexSource,
     b: &VertexSource,
-    each: &mut dyn FnMut(u64, &[Vertex], &[Vertex], bool),
+    each: &mut PieceVisit<'_>,
 ) -> Result<(), DiffError> {
     let same_shift = a.shift() == b.shift();
     let mut piece_a = vec![Vertex::default(); PIECE as usize];
