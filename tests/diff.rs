@@ -308,3 +308,74 @@ fn the_difference_picture_shows_what_moved() {
     );
     assert_eq!(image.pixel(0, 0).unwrap(), [0, 0, 0, 255], "background");
 }
+
+/// A shuffled copy is the same when each vertex is matched with its nearest (and differs by
+/// index); a point added to one side is found, by its index in that side.
+#[test]
+fn a_shuffled_copy_agrees_by_nearest_and_an_outlier_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let vertices: Vec<Vertex> = (0..20_000u32)
+        .map(|i| {
+            let p = Vec3::new((i % 100) as f32, ((i / 100) % 20) as f32, (i / 2000) as f32);
+            Vertex::new(p * 0.1, [(i * 3) as u16, (i * 7) as u16, 500])
+        })
+        .collect();
+    // A fixed shuffle: stride through the indices by a number prime to the count.
+    let shuffled: Vec<Vertex> = (0..vertices.len())
+        .map(|i| vertices[(i * 7919) % vertices.len()])
+        .collect();
+    let a = write(dir.path(), "a.bin", &vertices);
+    let b = write(dir.path(), "b.bin", &shuffled);
+    let open = |p: &Path| VertexSource::open(p).unwrap();
+    let options = DiffOptions::default();
+    let by_index = diff(&open(&a), &open(&b), &options, |_, _| {}).unwrap();
+    assert!(by_index.differs());
+    let nearest =
+        vertexview::compare::diff_nearest(&open(&a), &open(&b), &options, |_, _| {}).unwrap();
+    assert!(!nearest.differs(), "{nearest:?}");
+    assert_eq!(nearest.compared, 40_000, "both ways");
+    let out = run(&["diff", &s(&a), &s(&b), "--match", "nearest"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("each against its nearest"));
+
+    let mut with_outlier = shuffled.clone();
+    with_outlier.push(Vertex::new(Vec3::new(50.0, 0.0, 0.0), [1, 2, 3]));
+    let c = write(dir.path(), "c.bin", &with_outlier);
+    let found =
+        vertexview::compare::diff_nearest(&open(&a), &open(&c), &options, |_, _| {}).unwrap();
+    assert_eq!(found.position_differs, 1, "{found:?}");
+    let outlier = found.largest[0];
+    assert_eq!(
+        (outlier.side, outlier.index),
+        (vertexview::compare::Side::B, 20_000)
+    );
+    // Its nearest in A is the corner (9.9, 0, 0): 40.1 away.
+    assert!(
+        (outlier.distance - 40.1).abs() < 1e-4,
+        "{}",
+        outlier.distance
+    );
+    let out = run(&[
+        "diff",
+        &s(&a),
+        &s(&c),
+        "--match",
+        "nearest",
+        "--tolerance",
+        "0.001",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("largest      B #20000: distance 40.1"),
+        "{}",
+        stdout(&out)
+    );
+    // Counts may differ when matching by nearest, not by index.
+    assert_eq!(run(&["diff", &s(&a), &s(&c)]).status.code(), Some(2));
+}

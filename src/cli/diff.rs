@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use vertexview::compare::{self, DiffOptions, DiffReport, Tolerance, PERCENTILES};
+use vertexview::compare::{self, DiffOptions, DiffReport, Side, Tolerance, PERCENTILES};
 use vertexview::gpu::{self, GpuContext, RenderOptions};
 use vertexview::load::VertexSource;
 use vertexview::write::output;
@@ -34,6 +34,10 @@ pub struct Args {
     /// (1 is one step of an 8- or 16-bit channel; floats range over 0 to 1).
     #[arg(long, value_name = "C", default_value_t = 0.0, value_parser = parse_tolerance)]
     color_tolerance: f64,
+    /// How vertices are paired: vertex i of A with vertex i of B (index), or each vertex with its
+    /// nearest in the other file, both ways (nearest: for reordered or resampled data).
+    #[arg(long = "match", value_enum, default_value_t = Match::Index)]
+    matching: Match,
     /// Print the N largest differences, one a line, with both records as stored.
     #[arg(long, value_name = "N")]
     list: Option<usize>,
@@ -52,6 +56,12 @@ pub struct Args {
     layout: LayoutArgs,
     #[command(flatten)]
     layout_b: LayoutArgsB,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Match {
+    Index,
+    Nearest,
 }
 
 fn parse_tolerance(s: &str) -> Result<f64, String> {
@@ -74,6 +84,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 fn compare(args: &Args) -> anyhow::Result<DiffReport> {
     if let Some(picture) = &args.output {
+        if args.matching == Match::Nearest {
+            anyhow::bail!(
+                "-o draws the differences of vertices matched by index; leave out --match nearest"
+            );
+        }
         output::ensure_not_input(picture, &args.a)?;
         output::ensure_not_input(picture, &args.b)?;
     }
@@ -87,14 +102,29 @@ fn compare(args: &Args) -> anyhow::Result<DiffReport> {
         largest: args.list.unwrap_or(if args.csv { 10 } else { 1 }),
     };
     let bar = progress::count_bar(format!("comparing {}", args.b.display()), a.len());
-    let report = compare::diff(&a, &b, &options, |done, _| bar.set_position(done));
+    let report = match args.matching {
+        Match::Index => compare::diff(&a, &b, &options, |done, _| bar.set_position(done)),
+        Match::Nearest => {
+            bar.set_length(a.len() + b.len());
+            compare::diff_nearest(&a, &b, &options, |done, _| bar.set_position(done))
+        }
+    };
     bar.finish_and_clear();
     let report = report?;
     let mut out = BufWriter::new(io::stdout().lock());
     let written = if args.csv {
         csv(&mut out, &report, &a, &b)
     } else {
-        summary(&mut out, &report, &options, &a, &b, args.list.is_some())
+        let nearest = args.matching == Match::Nearest;
+        summary(
+            &mut out,
+            &report,
+            &options,
+            &a,
+            &b,
+            args.list.is_some(),
+            nearest,
+        )
     };
     written
         .and_then(|()| out.flush())
@@ -142,9 +172,18 @@ fn summary(
     a: &VertexSource,
     b: &VertexSource,
     list: bool,
+    nearest: bool,
 ) -> io::Result<()> {
     let t = options.tolerance;
-    writeln!(out, "compared     {} vertices, by index", report.compared)?;
+    if nearest {
+        writeln!(
+            out,
+            "compared     {} vertices, each against its nearest in the other file",
+            report.compared
+        )?;
+    } else {
+        writeln!(out, "compared     {} vertices, by index", report.compared)?;
+    }
     writeln!(
         out,
         "position     {} differ (tolerance {})",
@@ -172,15 +211,16 @@ fn summary(
             writeln!(out, "{}", offender_line(o, a, b))?;
         }
     } else if let Some(o) = report.largest.first() {
+        let (ia, ib) = indices(o);
         writeln!(
             out,
-            "largest      #{}: distance {}, colour {}",
-            o.index,
+            "largest      {}: distance {}, colour {}",
+            name(o),
             short(o.distance),
             o.color_difference
         )?;
-        writeln!(out, "  {}  {}", a.path().display(), record(a, o.index))?;
-        writeln!(out, "  {}  {}", b.path().display(), record(b, o.index))?;
+        writeln!(out, "  {}  #{ia} {}", a.path().display(), record(a, ia))?;
+        writeln!(out, "  {}  #{ib} {}", b.path().display(), record(b, ib))?;
     }
     writeln!(
         out,
@@ -196,15 +236,46 @@ fn summary(
     )
 }
 
-/// One listed difference: `42: distance 0.5 colour 0 | 42: (…) rgb(…) | 42: (…) rgb(…)`.
+/// The indices in A and in B of an offender's two vertices.
+fn indices(o: &compare::Offender) -> (u64, u64) {
+    match o.side {
+        Side::Both | Side::A => (o.index, o.matched),
+        Side::B => (o.matched, o.index),
+    }
+}
+
+/// `#42` by index; `B #42` (against its nearest in A) and `A #42` otherwise.
+fn name(o: &compare::Offender) -> String {
+    match o.side {
+        Side::Both => format!("#{}", o.index),
+        Side::A => format!("A #{}", o.index),
+        Side::B => format!("B #{}", o.index),
+    }
+}
+
+/// One listed difference: `42: distance 0.5 colour 0 | (…) rgb(…) | (…) rgb(…)`, A's record
+/// then B's (`B 42: … | A #17 … | …` when matched by nearest).
 fn offender_line(o: &compare::Offender, a: &VertexSource, b: &VertexSource) -> String {
+    let (ia, ib) = indices(o);
+    let head = match o.side {
+        Side::Both => format!("{}", o.index),
+        _ => name(o),
+    };
+    let tag = |i: u64| {
+        if o.side == Side::Both {
+            String::new()
+        } else {
+            format!("#{i} ")
+        }
+    };
     format!(
-        "{}: distance {} colour {} | {} | {}",
-        o.index,
+        "{head}: distance {} colour {} | {}{} | {}{}",
         short(o.distance),
         o.color_difference,
-        record(a, o.index),
-        record(b, o.index)
+        tag(ia),
+        record(a, ia),
+        tag(ib),
+        record(b, ib)
     )
 }
 
@@ -214,16 +285,16 @@ fn csv(
     a: &VertexSource,
     b: &VertexSource,
 ) -> io::Result<()> {
-    writeln!(out, "index,distance,color_difference,a,b")?;
+    writeln!(out, "index_a,index_b,distance,color_difference,a,b")?;
     for o in &report.largest {
+        let (ia, ib) = indices(o);
         writeln!(
             out,
-            "{},{},{},\"{}\",\"{}\"",
-            o.index,
+            "{ia},{ib},{},{},\"{}\",\"{}\"",
             o.distance,
             o.color_difference,
-            record(a, o.index),
-            record(b, o.index)
+            record(a, ia),
+            record(b, ib)
         )?;
     }
     Ok(())

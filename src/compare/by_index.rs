@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use super::report::{Accumulator, DiffReport, Offender};
+use super::report::{Accumulator, DiffReport, Offender, Side};
 use crate::format::vertex::Vertex;
 use crate::format::{Code, Role};
 use crate::load::{LoadError, VertexSource};
@@ -108,6 +108,8 @@ fn compare_one(
 ) -> Offender {
     Offender {
         index,
+        side: Side::Both,
+        matched: index,
         // Never NaN: non-finite positions are infinitely far or equal.
         distance: distance(va, shift_a, vb, shift_b),
         color_difference: va
@@ -134,7 +136,7 @@ pub(super) fn read_pairs(
     })
 }
 
-fn same_counts(a: &VertexSource, b: &VertexSource) -> Result<(), DiffError> {
+pub(super) fn same_counts(a: &VertexSource, b: &VertexSource) -> Result<(), DiffError> {
     if a.len() == b.len() {
         return Ok(());
     }
@@ -191,7 +193,7 @@ fn distance(a: &Vertex, shift_a: [f64; 3], b: &Vertex, shift_b: [f64; 3]) -> f64
 
 /// One step of `source`'s stored colour type in decoded 16-bit units: 257 for 8-bit channels
 /// (255 becomes 65535), 1 for 16-bit ones, 65535 for floats (whose range is 0 to 1).
-fn color_unit(source: &VertexSource) -> f64 {
+pub(super) fn color_unit(source: &VertexSource) -> f64 {
     let code = source
         .layout()
         .fields()

@@ -23,9 +23,11 @@
 //! ```
 
 mod by_index;
+mod nearest;
 mod picture;
 mod report;
 
 pub use by_index::{diff, DiffError, DiffOptions, Tolerance};
+pub use nearest::diff_nearest;
 pub use picture::colored_by_difference;
-pub use report::{DiffReport, Offender, PERCENTILES};
+pub use report::{DiffReport, Offender, Side, PERCENTILES};

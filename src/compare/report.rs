@@ -6,11 +6,28 @@ use std::collections::BinaryHeap;
 /// The percentiles of the distance a report gives, in percent.
 pub const PERCENTILES: [f64; 4] = [50.0, 90.0, 99.0, 99.9];
 
+/// Which file an offender's index is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Side {
+    /// Both: matched by index.
+    #[default]
+    Both,
+    /// The first file: a vertex of A against its nearest in B.
+    A,
+    /// The second file: a vertex of B against its nearest in A.
+    B,
+}
+
 /// One vertex that differs: its index and how much.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Offender {
-    /// Its index in both files.
+    /// Its index, in both files or in `side`'s.
     pub index: u64,
+    /// Which file `index` is in.
+    pub side: Side,
+    /// The vertex it was compared with, in the other file (the same index when matched by
+    /// index).
+    pub matched: u64,
     /// Distance between the two positions, in the files' coordinates (infinite where one is
     /// not a number and the other is, or they are non-finite differently).
     pub distance: f64,
@@ -164,6 +181,29 @@ impl Accumulator {
         self.zero += n;
     }
 
+    /// Adds what `other` gathered (another share of the same comparison).
+    pub fn merge(&mut self, other: Accumulator) {
+        self.compared += other.compared;
+        self.position_differs += other.position_differs;
+        self.color_differs += other.color_differs;
+        self.differs_at_all += other.differs_at_all;
+        self.max_distance = self.max_distance.max(other.max_distance);
+        self.sum += other.sum;
+        self.finite += other.finite;
+        self.zero += other.zero;
+        self.infinite += other.infinite;
+        self.max_color = self.max_color.max(other.max_color);
+        for (mine, theirs) in self.histogram.iter_mut().zip(other.histogram) {
+            *mine += theirs;
+        }
+        for offender in other.largest {
+            self.largest.push(offender);
+            if self.largest.len() > self.keep {
+                self.largest.pop();
+            }
+        }
+    }
+
     /// The report.
     pub fn finish(self) -> DiffReport {
         let percentiles = PERCENTILES.map(|p| self.percentile(p));
@@ -229,6 +269,8 @@ mod tests {
     fn offender(index: u64, distance: f64) -> Offender {
         Offender {
             index,
+            side: Side::Both,
+            matched: index,
             distance,
             color_difference: 0.0,
         }
