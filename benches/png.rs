@@ -31,7 +31,8 @@ fn encode(c: &mut Criterion) {
         size: [1920, 1080],
         ..RenderSettings::default()
     };
-    let image = gpu::render(&gpu, &source, &settings, RenderOptions::default()).expect("a render");
+    let image =
+        gpu::render(&gpu, &[&source], &settings, RenderOptions::default()).expect("a render");
     let mut fast = Vec::new();
     image.encode_png(&mut fast).unwrap();
     let default = encode_default(&image);

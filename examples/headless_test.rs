@@ -36,7 +36,7 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
         point_size: 2.0,
         ..RenderSettings::default()
     };
-    let result = gpu::render(&gpu, &source, &settings, RenderOptions::default())?;
+    let result = gpu::render(&gpu, &[&source], &settings, RenderOptions::default())?;
 
     if !reference.exists() {
         result.write_png(&reference)?;

@@ -330,3 +330,52 @@ fn no_adapter_is_one_line_that_says_what_to_install() {
     assert!(err.contains("apt-get install mesa-vulkan-drivers"), "{err}");
     assert!(!png.exists());
 }
+
+/// Several files render into one scene, one camera fitted over all, with ties going to the
+/// earlier file: the picture of the files joined end to end, by both paths.
+#[test]
+fn render_draws_several_files_as_one_scene() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.bin");
+    let b = dir.path().join("b.bin");
+    let joined = dir.path().join("ab.bin");
+    let gen = |shape: &str, count: &str, seed: &str, out: &std::path::Path| {
+        let o = run(&[
+            "gen",
+            "--shape",
+            shape,
+            "--count",
+            count,
+            "--seed",
+            seed,
+            "-o",
+            &s(out),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    gen("torus", "30000", "1", &a);
+    gen("helix", "20000", "2", &b);
+    let mut bytes = std::fs::read(&a).unwrap();
+    bytes.extend(std::fs::read(&b).unwrap());
+    std::fs::write(&joined, bytes).unwrap();
+    for raster in ["compute", "pipeline"] {
+        let both = dir.path().join(format!("both-{raster}.png"));
+        let one = dir.path().join(format!("one-{raster}.png"));
+        let size = ["--size", "160x120", "--raster", raster];
+        let o = run(&[&["render", &s(&a), &s(&b), "-o", &s(&both)][..], &size].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = run(&[&["render", &s(&joined), "-o", &s(&one)][..], &size].concat());
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (both, one) = (
+            vertexview::gpu::image::RgbaImage::read_png(&both).unwrap(),
+            vertexview::gpu::image::RgbaImage::read_png(&one).unwrap(),
+        );
+        assert_eq!(both.pixels(), one.pixels(), "{raster}");
+        let lit = both
+            .pixels()
+            .chunks(4)
+            .filter(|p| p[..3] != [0, 0, 0])
+            .count();
+        assert!(lit > 2000, "{raster}: {lit} pixels lit");
+    }
+}

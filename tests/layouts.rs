@@ -54,7 +54,7 @@ fn render(source: &VertexSource, settings: &RenderSettings) -> vertexview::gpu::
     let stats = source.stats(|_, _| {}).unwrap();
     let pieces = gpu::render(
         &gpu,
-        source,
+        &[source],
         settings,
         gpu::RenderOptions {
             stats: Some(&stats),
@@ -65,7 +65,7 @@ fn render(source: &VertexSource, settings: &RenderSettings) -> vertexview::gpu::
     .unwrap();
     let whole = gpu::render(
         &gpu,
-        source,
+        &[source],
         settings,
         gpu::RenderOptions {
             stats: Some(&stats),

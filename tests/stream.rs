@@ -119,7 +119,7 @@ fn streamed_equals_whole(bytes: &[u8], settings: &RenderSettings, pieces: &[u64]
         let mut seen = Vec::new();
         let streamed = gpu::render(
             &gpu,
-            &source,
+            &[&source],
             settings,
             gpu::RenderOptions {
                 stats: Some(&stats),
@@ -177,7 +177,7 @@ fn a_staged_streamed_render_equals_the_mapped_one_and_waits_for_its_slots() {
         let render = |gpu| {
             gpu::render(
                 gpu,
-                &source,
+                &[&source],
                 &settings,
                 gpu::RenderOptions {
                     stats: Some(&stats),
@@ -297,7 +297,7 @@ fn a_file_that_changes_while_streamed_is_an_error_not_a_picture() {
     let stats = source.stats(|_, _| {}).unwrap();
     let result = gpu::render(
         &gpu,
-        &source,
+        &[&source],
         &settings,
         gpu::RenderOptions {
             stats: Some(&stats),
@@ -322,7 +322,7 @@ fn a_file_that_changes_while_streamed_is_an_error_not_a_picture() {
     let source = VertexSource::open(f.path()).unwrap();
     let result = gpu::render(
         &gpu,
-        &source,
+        &[&source],
         &settings,
         gpu::RenderOptions {
             stats: Some(&stats),

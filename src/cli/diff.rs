@@ -154,7 +154,7 @@ fn picture(
         stats: Some(&stats),
         ..Default::default()
     };
-    let image = gpu::render(&gpu, &colored, &settings, options)?;
+    let image = gpu::render(&gpu, &[&colored], &settings, options)?;
     image.write_png(path)?;
     eprintln!(
         "wrote {} ({}x{})",

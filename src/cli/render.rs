@@ -7,14 +7,17 @@ use anyhow::Context;
 use vertexview::gpu;
 use vertexview::gpu::image::{self, RgbaImage};
 use vertexview::write::output;
+use vertexview::VertexStats;
 
 use super::input::LayoutArgs;
 use super::look::LookArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Vertex file to render.
-    file: PathBuf,
+    /// Vertex files to render: one, or several drawn together in one scene with one camera
+    /// fitted over all (of equal depth, the earlier file's point shows).
+    #[arg(required = true, num_args = 1..)]
+    files: Vec<PathBuf>,
     /// PNG to write.
     #[arg(short, long)]
     output: PathBuf,
@@ -44,14 +47,18 @@ fn parse_threshold(s: &str) -> Result<f32, String> {
 fn check_outputs(args: &Args) -> anyhow::Result<()> {
     let diff = diff_path(&args.output);
     for output in [&args.output, &diff] {
-        output::ensure_not_input(output, &args.file)?;
+        for file in &args.files {
+            output::ensure_not_input(output, file)?;
+        }
         if let Some(reference) = &args.reference {
             output::ensure_not_input(output, reference)?;
         }
     }
     // A missing reference is written from the result.
     if let Some(reference) = &args.reference {
-        output::ensure_not_input(reference, &args.file)?;
+        for file in &args.files {
+            output::ensure_not_input(reference, file)?;
+        }
     }
     if args
         .reference
@@ -68,25 +75,38 @@ fn check_outputs(args: &Args) -> anyhow::Result<()> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_outputs(&args)?;
-    let (source, _) = super::input::open_source(&args.file, &args.layout)?;
-    super::note_if_empty(&source);
-    // One pass for the bounding box where the picture needs it, then the file piece by piece:
-    // memory stays at a few pieces whatever the file's size.
-    let stats = if args.look.needs_bounds(source.has_color()) {
-        Some(super::input::summarise(&source)?)
+    let mut sources = Vec::new();
+    for file in &args.files {
+        let (source, _) = super::input::open_source(file, &args.layout)?;
+        super::note_if_empty(&source);
+        sources.push(source);
+    }
+    let colored = sources.iter().all(|s| s.has_color());
+    // One pass for the bounding box where the picture needs it, then the files piece by piece:
+    // memory stays at a few pieces whatever their sizes.
+    let stats = if args.look.needs_bounds(colored) {
+        let mut all = Vec::new();
+        for source in &sources {
+            all.push(super::input::summarise(source)?);
+        }
+        Some(VertexStats::merge_all(&all))
     } else {
         None
     };
     let bounds = stats.as_ref().and_then(|s| s.bounds);
     let settings = args
         .look
-        .settings(bounds, args.look.up(source.up()), source.has_color());
+        .settings(bounds, args.look.up(sources[0].up()), colored);
+    let total: u64 = sources.iter().map(|s| s.len()).sum();
+    let name = match &args.files[..] {
+        [one] => one.display().to_string(),
+        many => format!("{} files", many.len()),
+    };
     let gpu = gpu::GpuContext::headless()?;
-    let bar =
-        super::progress::count_bar(format!("drawing {}", source.path().display()), source.len());
+    let bar = super::progress::count_bar(format!("drawing {name}"), total);
     let image = gpu::render(
         &gpu,
-        &source,
+        &sources.iter().collect::<Vec<_>>(),
         &settings,
         gpu::RenderOptions {
             stats: stats.as_ref(),

@@ -72,7 +72,7 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
             let gpu = gpu::GpuContext::headless()?;
             gpu::render(
                 &gpu,
-                &sample,
+                &[&sample],
                 &RenderSettings::default(),
                 Default::default(),
             )?

@@ -14,6 +14,17 @@ pub struct Bounds {
 }
 
 impl Bounds {
+    /// The box holding both, either of which may be missing.
+    pub fn union(a: Option<Bounds>, b: Option<Bounds>) -> Option<Bounds> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(Bounds {
+                min: a.min.min(b.min),
+                max: a.max.max(b.max),
+            }),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// Middle of the box.
     pub fn center(&self) -> Vec3 {
         // Halve before adding so that boxes near ±f32::MAX do not overflow to infinity.
@@ -56,6 +67,21 @@ impl VertexStats {
         let mut acc = StatsAccumulator::default();
         acc.add(vertices);
         acc.finish()
+    }
+
+    /// The statistics of all of `parts` together (several files drawn as one scene).
+    pub fn merge_all(parts: &[VertexStats]) -> VertexStats {
+        let mut all = VertexStats::of(&[]);
+        for p in parts {
+            all.count += p.count;
+            all.non_finite += p.non_finite;
+            all.bounds = Bounds::union(all.bounds, p.bounds);
+            for i in 0..3 {
+                all.color_min[i] = all.color_min[i].min(p.color_min[i]);
+                all.color_max[i] = all.color_max[i].max(p.color_max[i]);
+            }
+        }
+        all
     }
 }
 

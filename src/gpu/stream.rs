@@ -12,7 +12,7 @@ use super::params::{Raster, RasterPath};
 use super::renderer::choose_path;
 use super::renderer::PointRenderer;
 use super::upload::VertexBuffers;
-use crate::format::stats::VertexStats;
+use crate::format::stats::{Bounds, VertexStats};
 use crate::format::vertex::STRIDE;
 use crate::gpu::image::RgbaImage;
 use crate::load::error::LoadError;
@@ -229,9 +229,9 @@ pub const PIPELINE_PIECE_VERTICES: u64 = 1 << 20;
 /// pieces, a progress callback. `RenderOptions::default()` is none of them.
 #[derive(Default)]
 pub struct RenderOptions<'a> {
-    /// The source's statistics, when the caller has them (from [`VertexSource::stats`]): their
-    /// bounds frame the fit camera and the height ramp, and the pass that would find them is
-    /// skipped.
+    /// The sources' statistics (all of them together), when the caller has them (from
+    /// [`VertexSource::stats`]): their bounds frame the fit camera and the height ramp, and the
+    /// pass that would find them is skipped.
     pub stats: Option<&'a VertexStats>,
     /// Vertices a piece holds; `None` for [`piece_vertices`], the device's largest storage
     /// binding (at most [`PIPELINE_PIECE_VERTICES`] when the pipeline path draws). Small pieces
@@ -241,12 +241,13 @@ pub struct RenderOptions<'a> {
     pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
 }
 
-/// Renders `source` headless (a file of any size, or one in memory): one pass over it for its
-/// bounds (when the camera or colours need them and `options` has no statistics), then piece
-/// by piece through an [`UploadRing`], every piece drawn into the same picture, read back.
-/// Memory stays at a few pieces whatever the file's size. Pieces are drawn in file order and the
-/// compute path keeps file order for ties, so the picture does not depend on the piece size. A
-/// file that changes while it is read is an error. Blocks.
+/// Renders `sources` headless into one picture (files of any size, or in memory; usually one,
+/// several drawn together in one scene, one camera fitted over all): one pass over them for
+/// their bounds (when the camera or colours need them and `options` has no statistics), then
+/// piece by piece through an [`UploadRing`], every piece drawn into the same picture, read back.
+/// Memory stays at a few pieces whatever the files' sizes. Pieces are drawn in file order (and
+/// the files in the order given) and the compute path keeps that order for ties, so the picture
+/// does not depend on the piece size. A file that changes while it is read is an error. Blocks.
 ///
 /// ```no_run
 /// use vertexview::gpu::{self, GpuContext, RenderOptions, RenderSettings};
@@ -254,21 +255,28 @@ pub struct RenderOptions<'a> {
 ///
 /// let gpu = GpuContext::headless()?;
 /// let source = VertexSource::open("assets/colors.bin")?;
-/// let image = gpu::render(&gpu, &source, &RenderSettings::default(), RenderOptions::default())?;
+/// let image = gpu::render(&gpu, &[&source], &RenderSettings::default(), RenderOptions::default())?;
 /// image.write_png("colors.png")?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn render(
     gpu: &GpuContext,
-    source: &VertexSource,
+    sources: &[&VertexSource],
     settings: &RenderSettings,
     options: RenderOptions<'_>,
 ) -> Result<RgbaImage, StreamError> {
     let bounds = match options.stats {
         Some(stats) => stats.bounds,
-        None if settings.needs_bounds() => source.stats(|_, _| {})?.bounds,
+        None if settings.needs_bounds() => {
+            let mut bounds = None;
+            for source in sources {
+                bounds = Bounds::union(bounds, source.stats(|_, _| {})?.bounds);
+            }
+            bounds
+        }
         None => None,
     };
+    let total: u64 = sources.iter().map(|s| s.len()).sum();
     let per_piece = options
         .piece_vertices
         .unwrap_or_else(|| piece_vertices(&gpu.device))
@@ -279,8 +287,8 @@ pub fn render(
     let renderer = PointRenderer::new(device, OFFSCREEN_TARGET)?;
     let mut target = OffscreenTarget::new(device, settings.size)?;
     let mut params = settings.frame_params(bounds);
-    // Decided once for the whole file, as a whole-file render decides it.
-    params.raster = match choose_path(&params, &renderer, source.len()) {
+    // Decided once for the whole picture, as a render of it at once would decide it.
+    params.raster = match choose_path(&params, &renderer, total) {
         RasterPath::Compute => Raster::Compute,
         RasterPath::Pipeline => Raster::Pipeline,
     };
@@ -300,31 +308,38 @@ pub fn render(
         Raster::Pipeline => per_piece.min(PIPELINE_PIECE_VERTICES),
         _ => per_piece,
     };
-    let stride = source.gpu_layout().stride;
-    let mut ring = UploadRing::new(device, 2, per_piece, stride)?;
     target.begin(device, &gpu.queue, settings.background)?;
-    for piece in source.pieces(ring.capacity()) {
-        let buffers = ring.fill(
-            device,
-            &gpu.queue,
-            source,
-            piece.start,
-            piece.end - piece.start,
-        )?;
-        // A draw of its own per piece, placed in the file so that ties resolve in file order.
-        let mut cloud = PointCloud::new(device, &renderer, &buffers)?;
-        cloud.set_file_position(piece.start, 1);
-        let submission = target.draw(device, &gpu.queue, &renderer, &[(&cloud, params)])?;
-        ring.used(submission);
-        progress(piece.end, source.len());
-        if let Some(error) = gpu.take_error() {
-            return Err(error.into());
+    // Draw orders run on from one file to the next: ties go to the earlier file.
+    let mut before = 0;
+    for source in sources {
+        let stride = source.gpu_layout().stride;
+        let mut ring = UploadRing::new(device, 2, per_piece, stride)?;
+        for piece in source.pieces(ring.capacity()) {
+            let buffers = ring.fill(
+                device,
+                &gpu.queue,
+                source,
+                piece.start,
+                piece.end - piece.start,
+            )?;
+            // A draw of its own per piece, placed in the file so that ties resolve in order.
+            let mut cloud = PointCloud::new(device, &renderer, &buffers)?;
+            cloud.set_file_position(before + piece.start, 1);
+            let submission = target.draw(device, &gpu.queue, &renderer, &[(&cloud, params)])?;
+            ring.used(submission);
+            progress(before + piece.end, total);
+            if let Some(error) = gpu.take_error() {
+                return Err(error.into());
+            }
         }
+        source.check_unchanged()?;
+        before += source.len();
     }
-    source.check_unchanged()?;
     let image = target.finish(device, &gpu.queue, &renderer)?;
     // Checked again after the last read has surely finished: a rewrite during the final piece.
-    source.check_unchanged()?;
+    for source in sources {
+        source.check_unchanged()?;
+    }
     match gpu.take_error() {
         Some(error) => Err(error.into()),
         None => Ok(image),

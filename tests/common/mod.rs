@@ -155,7 +155,7 @@ pub fn render_source(
     source: &VertexSource,
     settings: &RenderSettings,
 ) -> RgbaImage {
-    gpu::render(gpu, source, settings, RenderOptions::default()).unwrap()
+    gpu::render(gpu, &[source], settings, RenderOptions::default()).unwrap()
 }
 
 /// Renders vertices in memory (the whole file as one piece) headless.

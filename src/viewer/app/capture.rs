@@ -112,7 +112,7 @@ impl App {
                 stats: stats.as_ref(),
                 ..Default::default()
             };
-            let result = gpu::render(&gpu, &source, &settings, options)
+            let result = gpu::render(&gpu, &[&source], &settings, options)
                 .map_err(|e| e.to_string())
                 .and_then(|image| image.write_png(&saving).map_err(|e| e.to_string()))
                 .map(|()| saving);
