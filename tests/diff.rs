@@ -146,6 +146,13 @@ fn one_colour_unit_differs_and_the_colour_tolerance_takes_it() {
         "{}",
         stdout(&out)
     );
+    let out = run(&["diff", &s(&a), &s(&b), "--csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "index_a,index_b,distance,color_difference,a,b");
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].starts_with("7,7,0,1,\"("), "{text}");
     assert_eq!(
         run(&["diff", &s(&a), &s(&b), "--color-tolerance", "1"])
             .status
