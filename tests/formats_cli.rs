@@ -296,3 +296,30 @@ fn convert_round_trips_and_plyfile_reads_what_we_write() {
 fn python_float(v: f32) -> String {
     format!("{:?}", f64::from(v))
 }
+
+/// An output kind vertexview reads but cannot write is refused before anything is written:
+/// raw records named `.las` would be a file vertexview itself refuses.
+#[test]
+fn convert_refuses_outputs_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.bin");
+    let o = run(&["gen", "--shape", "cube", "--count", "100", "-o", &s(&input)]);
+    assert!(o.status.success());
+    for (name, kind) in [
+        ("out.las", "LAS"),
+        ("out.LAZ", "LAZ"),
+        ("out.copc.laz", "LAZ"),
+    ] {
+        let out = dir.path().join(name);
+        let o = run(&["convert", &s(&input), &s(&out)]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert_eq!(
+            stderr(&o).trim(),
+            format!(
+                "vertexview: {}: convert writes raw records or PLY, not {kind}; name the output .ply or .bin",
+                out.display()
+            )
+        );
+        assert!(!out.exists(), "{name} written");
+    }
+}

@@ -26,10 +26,20 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Refused before anything is read or written: a raw file under a name that says LAS or
+    // LAZ would be a file vertexview itself refuses to open.
+    let kind = kind_of(&args.output);
+    if matches!(kind, "las" | "laz") {
+        anyhow::bail!(
+            "{}: convert writes raw records or PLY, not {}; name the output .ply or .bin",
+            args.output.display(),
+            kind.to_ascii_uppercase()
+        );
+    }
     output::ensure_not_input(&args.output, &args.input)?;
     let (source, _) = super::input::open_source(&args.input, &args.layout)?;
     super::note_if_empty(&source);
-    let ply = kind_of(&args.output) == "ply";
+    let ply = kind == "ply";
     if args.ascii && !ply {
         anyhow::bail!(
             "{}: --ascii writes PLY; name the output .ply",
