@@ -8,7 +8,7 @@
 //! - [`load`]: files to records, no GPU: [`VertexSource`] (any size, read in pieces, built once
 //!   from what a container's header describes), [`VertexFile`] (default records whole in
 //!   memory), PLY and LAS.
-//! - [`write`]: outputs written whole or not at all, sample files, PLY.
+//! - [`write`](mod@write): outputs written whole or not at all, sample files, PLY.
 //! - [`compare`]: two dumps compared vertex by vertex.
 //! - [`camera`]: the fit and orbit cameras.
 //! - `gpu` (feature `gpu`): upload, the point renderer and its frames, headless rendering.
