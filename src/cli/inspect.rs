@@ -90,11 +90,23 @@ fn summary(
                 "read in pieces"
             }
         )?,
-        FileKind::Las(info) => writeln!(
-            out,
-            "kind         LAS {}.{}, point format {}, {}-byte records",
-            info.version.0, info.version.1, info.point_format, info.record_length
-        )?,
+        FileKind::Las(info) => match info.decoded_in {
+            None => writeln!(
+                out,
+                "kind         LAS {}.{}, point format {}, {}-byte records",
+                info.version.0, info.version.1, info.point_format, info.record_length
+            )?,
+            Some(took) => writeln!(
+                out,
+                "kind         LAZ (compressed LAS {}.{}), point format {}, {}-byte records: decoded whole in {:.1} ms, {:.2} M points/s",
+                info.version.0,
+                info.version.1,
+                info.point_format,
+                info.record_length,
+                took.as_secs_f64() * 1e3,
+                file.len() as f64 / took.as_secs_f64().max(1e-9) / 1e6
+            )?,
+        },
     }
     writeln!(out, "bytes        {}", file.file_len())?;
     let layout = file.layout();

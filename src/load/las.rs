@@ -13,7 +13,10 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::error::LoadError;
-use super::source::{ColorScale, Records, VertexSource};
+use super::file::VertexFile;
+use super::source::{ColorScale, Converted, Records, VertexSource};
+use crate::format::records::SHIFT_BEYOND;
+use crate::format::vertex::Vertex;
 use crate::format::Up;
 use crate::format::{Layout, Scale};
 
@@ -28,6 +31,9 @@ pub struct LasInfo {
     pub record_length: u16,
     /// Whether the colours were found to be 8-bit values in 16-bit fields.
     pub eight_bit_color: bool,
+    /// For a LAZ (compressed) file, how long decoding every point took: it is read whole, and
+    /// converted, when it is opened.
+    pub decoded_in: Option<std::time::Duration>,
 }
 
 /// Offset of red, green, blue within a point record of `format`, for formats that have them.
@@ -53,10 +59,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     let header = las::raw::Header::read_from(BufReader::new(&file))
         .map_err(|e| header_error(format!("not a readable LAS header: {e}")))?;
     if header.point_data_record_format & 0xc0 != 0 {
-        return Err(header_error(
-            "LAZ (compressed LAS) is not read; decompress it first (laszip -i in.laz -o out.las)"
-                .into(),
-        ));
+        return open_compressed(path, file, &header);
     }
     let format = header.point_data_record_format & 0x3f;
     if format > 10 {
@@ -114,6 +117,93 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         point_format: format,
         record_length: header.point_data_record_length,
         eight_bit_color: eight_bit,
+        decoded_in: None,
+    };
+    Ok((source, info))
+}
+
+/// Points decoded a step: LASzip's default chunk.
+const DECODE_POINTS: u64 = 50_000;
+
+/// A LAZ file: every point decoded (by the `laz` crate, through `las`'s reader) and converted
+/// into memory, positions shifted as LAS positions are, colours scaled by 257 where they are
+/// 8-bit values in 16-bit fields.
+fn open_compressed(
+    path: &Path,
+    file: File,
+    raw: &las::raw::Header,
+) -> Result<(VertexSource, LasInfo), LoadError> {
+    let failed = |e: las::Error| LoadError::Header {
+        path: path.to_owned(),
+        message: format!("cannot decode the LAZ points: {e}"),
+    };
+    let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // The header was read through another buffer: start again from the top.
+    let mut file = file;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).map_err(|error| LoadError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    let started = std::time::Instant::now();
+    let mut reader = las::Reader::new(BufReader::new(file)).map_err(failed)?;
+    let format = raw.point_data_record_format & 0x3f;
+    let colored = color_offset(format).is_some();
+    let mut positions: Vec<[f64; 3]> = Vec::new();
+    let mut colors: Vec<[u16; 3]> = Vec::new();
+    let mut data = las::PointDataBuilder::new()
+        .for_header(reader.header())
+        .build();
+    loop {
+        let n = reader
+            .fill_points(DECODE_POINTS, &mut data)
+            .map_err(failed)?;
+        if n == 0 {
+            break;
+        }
+        for p in data.points() {
+            let p = p.map_err(failed)?;
+            positions.push([p.x, p.y, p.z]);
+            colors.push(p.color.map_or([0; 3], |c| [c.red, c.green, c.blue]));
+        }
+    }
+    let decoded_in = started.elapsed();
+    let first = positions.iter().find(|p| p.iter().all(|v| v.is_finite()));
+    let shift = match first {
+        Some(p) if p.iter().any(|v| v.abs() > SHIFT_BEYOND) => p.map(f64::round),
+        _ => [0.0; 3],
+    };
+    let eight_bit = colored && {
+        let max = colors
+            .iter()
+            .fold([0u16; 3], |m, c| std::array::from_fn(|i| m[i].max(c[i])));
+        max.iter().all(|&c| c <= 255) && max != [0; 3]
+    };
+    let gain = if eight_bit { 257 } else { 1 };
+    let vertices = positions
+        .iter()
+        .zip(&colors)
+        .map(|(p, c)| {
+            let p = glam::Vec3::new(
+                (p[0] - shift[0]) as f32,
+                (p[1] - shift[1]) as f32,
+                (p[2] - shift[2]) as f32,
+            );
+            Vertex::new(p, c.map(|v| v.saturating_mul(gain)))
+        })
+        .collect();
+    let converted = Converted {
+        file_len,
+        shift,
+        colored,
+        up: Up::Z,
+    };
+    let source = VertexSource::converted(VertexFile::from_vertices(path, vertices), converted);
+    let info = LasInfo {
+        version: (raw.version.major, raw.version.minor),
+        point_format: format,
+        record_length: raw.point_data_record_length,
+        eight_bit_color: eight_bit,
+        decoded_in: Some(decoded_in),
     };
     Ok((source, info))
 }

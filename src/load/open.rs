@@ -47,9 +47,6 @@ pub fn open(path: &Path, layout: Option<Layout>) -> Result<(VertexSource, FileKi
         ("raw", layout) => {
             VertexSource::open_with(path, layout.unwrap_or_default(), None).map(|s| (s, FileKind::Raw))
         }
-        ("laz", _) => Err(header_error(
-            "LAZ (compressed LAS) is not read; decompress it first (laszip -i in.laz -o out.las)",
-        )),
         (_, Some(_)) => Err(header_error(
             "--layout, --stride and --offset describe raw files; a PLY or LAS header says what its records hold",
         )),
