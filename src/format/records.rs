@@ -167,6 +167,34 @@ pub fn shift_for(layout: &Layout, first: Option<[f64; 3]>) -> [f64; 3] {
     }
 }
 
+/// Positions in a file's coordinates, with their colours, as default records: shifted first
+/// where they are `wide` (float64 or scaled, not float32 already) and beyond [`SHIFT_BEYOND`]
+/// (by the first finite one, rounded), as a decoder shifts them. Returns the shift too.
+pub fn shifted_vertices(
+    positions: &[[f64; 3]],
+    colors: &[[u16; 3]],
+    wide: bool,
+) -> (Vec<Vertex>, [f64; 3]) {
+    let first = positions.iter().find(|p| p.iter().all(|v| v.is_finite()));
+    let shift = match first {
+        Some(p) if wide && p.iter().any(|v| v.abs() > SHIFT_BEYOND) => p.map(f64::round),
+        _ => [0.0; 3],
+    };
+    let vertices = positions
+        .iter()
+        .zip(colors)
+        .map(|(p, c)| {
+            let p = glam::Vec3::new(
+                (p[0] - shift[0]) as f32,
+                (p[1] - shift[1]) as f32,
+                (p[2] - shift[2]) as f32,
+            );
+            Vertex::new(p, *c)
+        })
+        .collect();
+    (vertices, shift)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,7 @@ use std::path::Path;
 use super::error::LoadError;
 use super::file::VertexFile;
 use super::source::{ColorScale, Converted, Records, VertexSource};
-use crate::format::records::SHIFT_BEYOND;
-use crate::format::vertex::Vertex;
+use crate::format::records::shifted_vertices;
 use crate::format::Up;
 use crate::format::{Layout, Scale};
 
@@ -167,30 +166,19 @@ fn open_compressed(
         }
     }
     let decoded_in = started.elapsed();
-    let first = positions.iter().find(|p| p.iter().all(|v| v.is_finite()));
-    let shift = match first {
-        Some(p) if p.iter().any(|v| v.abs() > SHIFT_BEYOND) => p.map(f64::round),
-        _ => [0.0; 3],
-    };
     let eight_bit = colored && {
         let max = colors
             .iter()
             .fold([0u16; 3], |m, c| std::array::from_fn(|i| m[i].max(c[i])));
         max.iter().all(|&c| c <= 255) && max != [0; 3]
     };
-    let gain = if eight_bit { 257 } else { 1 };
-    let vertices = positions
-        .iter()
-        .zip(&colors)
-        .map(|(p, c)| {
-            let p = glam::Vec3::new(
-                (p[0] - shift[0]) as f32,
-                (p[1] - shift[1]) as f32,
-                (p[2] - shift[2]) as f32,
-            );
-            Vertex::new(p, c.map(|v| v.saturating_mul(gain)))
-        })
-        .collect();
+    if eight_bit {
+        for c in &mut colors {
+            *c = c.map(|v| v * 257);
+        }
+    }
+    // Scaled integers: shifted as a LAS file's decoder shifts them.
+    let (vertices, shift) = shifted_vertices(&positions, &colors, true);
     let converted = Converted {
         file_len,
         shift,

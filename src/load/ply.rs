@@ -13,8 +13,7 @@ use std::path::Path;
 
 use super::error::LoadError;
 use super::source::{Converted, Records, VertexSource};
-use crate::format::records::SHIFT_BEYOND;
-use crate::format::vertex::Vertex;
+use crate::format::records::shifted_vertices;
 use crate::format::{Code, Layout, Up};
 use crate::VertexFile;
 
@@ -397,23 +396,7 @@ fn read_whole(
         .position
         .iter()
         .any(|&i| vertex.properties[i].kind != PropertyType::Scalar(Code::F32));
-    let first = positions.iter().find(|p| p.iter().all(|v| v.is_finite()));
-    let shift = match first {
-        Some(p) if wide && p.iter().any(|v| v.abs() > SHIFT_BEYOND) => p.map(f64::round),
-        _ => [0.0; 3],
-    };
-    let vertices = positions
-        .iter()
-        .zip(colors)
-        .map(|(p, c)| {
-            let p = glam::Vec3::new(
-                (p[0] - shift[0]) as f32,
-                (p[1] - shift[1]) as f32,
-                (p[2] - shift[2]) as f32,
-            );
-            Vertex::new(p, c)
-        })
-        .collect();
+    let (vertices, shift) = shifted_vertices(&positions, &colors, wide);
     let converted = Converted {
         file_len: len,
         shift,
