@@ -333,7 +333,7 @@ fn laz_opens_like_las() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("kind         LAZ (compressed LAS 1.2), point format 3, 34-byte records: decoded whole in"),
+        text.contains("kind         LAZ (compressed LAS 1.2), point format 3, 34-byte records: decompressed as read,"),
         "{text}"
     );
     assert!(text.contains("vertices     106"), "{text}");
@@ -372,4 +372,90 @@ fn laz_opens_like_las() {
     assert!(run(&["convert", &data("autzen.laz"), &s(&ply)])
         .status
         .success());
+}
+
+/// A LAZ file of several chunks (120 000 points: LASzip's chunks are 50 000), written by the
+/// `las` crate, reads point for point as its LAS twin: whole, in pieces that cut chunks at
+/// awkward places, and in the statistics pass on all cores.
+#[test]
+fn laz_of_several_chunks_reads_like_its_las_twin() {
+    use vertexview::compare::{diff, DiffOptions};
+    use vertexview::VertexSource;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str| {
+        let path = dir.path().join(name);
+        let mut builder = las::Builder::from((1, 2));
+        builder.point_format = las::point::Format::new(3).unwrap();
+        builder.transforms = las::Vector {
+            x: las::Transform {
+                scale: 0.01,
+                offset: 500_000.0,
+            },
+            y: las::Transform {
+                scale: 0.01,
+                offset: 4_000_000.0,
+            },
+            z: las::Transform {
+                scale: 0.01,
+                offset: 0.0,
+            },
+        };
+        let header = builder.into_header().unwrap();
+        let mut writer = las::Writer::from_path(&path, header).unwrap();
+        for i in 0..120_000u32 {
+            let t = f64::from(i);
+            writer
+                .write_point(las::Point {
+                    x: 500_000.0 + (t * 0.37).sin() * 100.0,
+                    y: 4_000_000.0 + t * 0.01,
+                    z: (t * 0.001).cos() * 20.0,
+                    color: Some(las::Color::new(
+                        (i % 256) as u16 * 257,
+                        1000,
+                        (i / 7) as u16,
+                    )),
+                    gps_time: Some(t),
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        writer.close().unwrap();
+        path
+    };
+    let (las_path, laz_path) = (write("tile.las"), write("tile.laz"));
+    assert!(
+        std::fs::metadata(&laz_path).unwrap().len()
+            < std::fs::metadata(&las_path).unwrap().len() / 2
+    );
+    let open = |p: &Path| vertexview::load::open::open(p, None).unwrap().0;
+    let (las_source, laz_source) = (open(&las_path), open(&laz_path));
+    assert!(laz_source.is_compressed());
+    assert_eq!(laz_source.len(), 120_000);
+    let same = diff(&las_source, &laz_source, &DiffOptions::default(), |_, _| {}).unwrap();
+    assert!(!same.differs(), "{same:?}");
+    assert_eq!(
+        las_source.stats(|_, _| {}).unwrap(),
+        laz_source.stats(|_, _| {}).unwrap()
+    );
+    // Reads that start and end inside chunks, across their boundaries.
+    for (first, n) in [
+        (49_990u64, 20usize),
+        (99_999, 2),
+        (0, 1),
+        (119_999, 1),
+        (12_345, 60_000),
+    ] {
+        let mut a = vec![vertexview::Vertex::default(); n];
+        let mut b = a.clone();
+        las_source.read(first, &mut a).unwrap();
+        laz_source.read(first, &mut b).unwrap();
+        assert_eq!(a, b, "{first}+{n}");
+    }
+    let _: &VertexSource = &laz_source;
+    let out = run(&["inspect", &s(&laz_path)]);
+    assert!(
+        stdout(&out).contains("decompressed as read"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -43,8 +43,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let written = if listing {
         list(&mut out, &file, &args)
     } else {
+        let started = std::time::Instant::now();
         let stats = super::input::summarise(&file)?;
-        summary(&mut out, &file, &kind, &stats).map_err(Failure::Write)
+        let took = started.elapsed();
+        summary(&mut out, &file, &kind, &stats, took).map_err(Failure::Write)
     };
     match written.and_then(|()| out.flush().map_err(Failure::Write)) {
         // `vertexview inspect --list big.bin | head` closes the pipe early: that is success.
@@ -72,6 +74,7 @@ fn summary(
     file: &VertexSource,
     kind: &FileKind,
     stats: &VertexStats,
+    took: std::time::Duration,
 ) -> io::Result<()> {
     writeln!(out, "file         {}", file.path().display())?;
     match kind {
@@ -90,23 +93,20 @@ fn summary(
                 "read in pieces"
             }
         )?,
-        FileKind::Las(info) => match info.decoded_in {
-            None => writeln!(
-                out,
-                "kind         LAS {}.{}, point format {}, {}-byte records",
-                info.version.0, info.version.1, info.point_format, info.record_length
-            )?,
-            Some(took) => writeln!(
-                out,
-                "kind         LAZ (compressed LAS {}.{}), point format {}, {}-byte records: decoded whole in {:.1} ms, {:.2} M points/s",
-                info.version.0,
-                info.version.1,
-                info.point_format,
-                info.record_length,
-                took.as_secs_f64() * 1e3,
-                file.len() as f64 / took.as_secs_f64().max(1e-9) / 1e6
-            )?,
-        },
+        FileKind::Las(info) if info.compressed => writeln!(
+            out,
+            "kind         LAZ (compressed LAS {}.{}), point format {}, {}-byte records: decompressed as read, {:.2} M points/s in the statistics pass",
+            info.version.0,
+            info.version.1,
+            info.point_format,
+            info.record_length,
+            file.len() as f64 / took.as_secs_f64().max(1e-9) / 1e6
+        )?,
+        FileKind::Las(info) => writeln!(
+            out,
+            "kind         LAS {}.{}, point format {}, {}-byte records",
+            info.version.0, info.version.1, info.point_format, info.record_length
+        )?,
     }
     writeln!(out, "bytes        {}", file.file_len())?;
     let layout = file.layout();
@@ -119,13 +119,22 @@ fn summary(
             vertexview::format::vertex::FORMAT
         )?;
     } else if !whole {
-        writeln!(
-            out,
-            "layout       {} ({}-byte records from byte {})",
-            layout,
-            layout.stride(),
-            layout.header()
-        )?;
+        if file.is_compressed() {
+            writeln!(
+                out,
+                "layout       {} ({}-byte records, as decompressed)",
+                layout,
+                layout.stride()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "layout       {} ({}-byte records from byte {})",
+                layout,
+                layout.stride(),
+                layout.header()
+            )?;
+        }
         let skipped: Vec<&str> = layout
             .fields()
             .iter()

@@ -13,9 +13,8 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::error::LoadError;
-use super::file::VertexFile;
-use super::source::{ColorScale, Converted, Records, VertexSource};
-use crate::format::records::shifted_vertices;
+use super::laz::LazRecords;
+use super::source::{ColorScale, Records, VertexSource};
 use crate::format::Up;
 use crate::format::{Layout, Scale};
 
@@ -30,9 +29,9 @@ pub struct LasInfo {
     pub record_length: u16,
     /// Whether the colours were found to be 8-bit values in 16-bit fields.
     pub eight_bit_color: bool,
-    /// For a LAZ (compressed) file, how long decoding every point took: it is read whole, and
-    /// converted, when it is opened.
-    pub decoded_in: Option<std::time::Duration>,
+    /// Whether the points are compressed (LAZ): decompressed, a chunk at a time, as they are
+    /// read.
+    pub compressed: bool,
 }
 
 /// Offset of red, green, blue within a point record of `format`, for formats that have them.
@@ -57,9 +56,8 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     })?;
     let header = las::raw::Header::read_from(BufReader::new(&file))
         .map_err(|e| header_error(format!("not a readable LAS header: {e}")))?;
-    if header.point_data_record_format & 0xc0 != 0 {
-        return open_compressed(path, file, &header);
-    }
+    // Bits 6 and 7 of the point format say the points are compressed (LAZ).
+    let compressed = header.point_data_record_format & 0xc0 != 0;
     let format = header.point_data_record_format & 0x3f;
     if format > 10 {
         return Err(header_error(format!(
@@ -101,97 +99,42 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
                 "point records of {record} bytes (byte 105) are too short for point format {format}: {e}"
             ))
         })?
-        .with_header(u64::from(header.offset_to_point_data))
         .with_scale(scale);
-    let records = Records {
-        layout,
+    let point_data = u64::from(header.offset_to_point_data);
+    let mut records = Records {
+        layout: layout.with_header(point_data),
         count: Some(count),
         up: Up::Z,
         color_scale: ColorScale::EightBitIfSmall,
     };
-    let source = VertexSource::from_open_file(path, file, records)?;
+    let source = if compressed {
+        // Decompressed records stand from 0, one after the other.
+        records.layout = records.layout.with_header(0);
+        let laz = laz_records(path, point_data, record).map_err(header_error)?;
+        VertexSource::from_laz(path, file, laz, records)?
+    } else {
+        VertexSource::from_open_file(path, file, records)?
+    };
     let eight_bit = source.decoder().is_some_and(|d| d.color_gain() != 1.0);
     let info = LasInfo {
         version: (header.version.major, header.version.minor),
         point_format: format,
         record_length: header.point_data_record_length,
         eight_bit_color: eight_bit,
-        decoded_in: None,
+        compressed,
     };
     Ok((source, info))
 }
 
-/// Points decoded a step: LASzip's default chunk.
-const DECODE_POINTS: u64 = 50_000;
-
-/// A LAZ file: every point decoded (by the `laz` crate, through `las`'s reader) and converted
-/// into memory, positions shifted as LAS positions are, colours scaled by 257 where they are
-/// 8-bit values in 16-bit fields.
-fn open_compressed(
-    path: &Path,
-    file: File,
-    raw: &las::raw::Header,
-) -> Result<(VertexSource, LasInfo), LoadError> {
-    let failed = |e: las::Error| LoadError::Header {
-        path: path.to_owned(),
-        message: format!("cannot decode the LAZ points: {e}"),
-    };
-    let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    // The header was read through another buffer: start again from the top.
-    let mut file = file;
-    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0)).map_err(|error| LoadError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
-    let started = std::time::Instant::now();
-    let mut reader = las::Reader::new(BufReader::new(file)).map_err(failed)?;
-    let format = raw.point_data_record_format & 0x3f;
-    let colored = color_offset(format).is_some();
-    let mut positions: Vec<[f64; 3]> = Vec::new();
-    let mut colors: Vec<[u16; 3]> = Vec::new();
-    let mut data = las::PointDataBuilder::new()
-        .for_header(reader.header())
-        .build();
-    loop {
-        let n = reader
-            .fill_points(DECODE_POINTS, &mut data)
-            .map_err(failed)?;
-        if n == 0 {
-            break;
-        }
-        for p in data.points() {
-            let p = p.map_err(failed)?;
-            positions.push([p.x, p.y, p.z]);
-            colors.push(p.color.map_or([0; 3], |c| [c.red, c.green, c.blue]));
-        }
-    }
-    let decoded_in = started.elapsed();
-    let eight_bit = colored && {
-        let max = colors
-            .iter()
-            .fold([0u16; 3], |m, c| std::array::from_fn(|i| m[i].max(c[i])));
-        max.iter().all(|&c| c <= 255) && max != [0; 3]
-    };
-    if eight_bit {
-        for c in &mut colors {
-            *c = c.map(|v| v * 257);
-        }
-    }
-    // Scaled integers: shifted as a LAS file's decoder shifts them.
-    let (vertices, shift) = shifted_vertices(&positions, &colors, true);
-    let converted = Converted {
-        file_len,
-        shift,
-        colored,
-        up: Up::Z,
-    };
-    let source = VertexSource::converted(VertexFile::from_vertices(path, vertices), converted);
-    let info = LasInfo {
-        version: (raw.version.major, raw.version.minor),
-        point_format: format,
-        record_length: raw.point_data_record_length,
-        eight_bit_color: eight_bit,
-        decoded_in: Some(decoded_in),
-    };
-    Ok((source, info))
+/// How a LAZ file's points were compressed: the `laszip encoded` VLR (record 22204).
+fn laz_records(path: &Path, point_data: u64, record_len: usize) -> Result<LazRecords, String> {
+    let reader =
+        las::Reader::from_path(path).map_err(|e| format!("not a readable LAZ file: {e}"))?;
+    let vlr = reader
+        .header()
+        .vlrs()
+        .iter()
+        .find(|v| v.user_id == "laszip encoded" && v.record_id == 22204)
+        .ok_or("compressed points without the 'laszip encoded' VLR that says how")?;
+    LazRecords::new(point_data, &vlr.data, record_len)
 }

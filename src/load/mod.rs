@@ -8,6 +8,7 @@ pub mod error;
 pub mod file;
 pub(crate) mod input;
 pub mod las;
+pub(crate) mod laz;
 pub(crate) mod length;
 pub mod open;
 pub mod ply;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use super::error::LoadError;
 use super::file::VertexFile;
 use super::input::{open_input, Input};
+use super::laz::LazRecords;
 use super::length::record_count;
 use super::reader::{read_exactly_at, scan, ReadError, PIECE_VERTICES};
 use super::version::FileVersion;
@@ -21,6 +22,8 @@ use crate::format::{GpuLayout, Layout};
 
 enum Origin {
     File(File),
+    /// A LAZ file: records decompressed on demand.
+    Laz(File, LazRecords),
     Memory(Arc<[u8]>),
     Loaded(VertexFile),
 }
@@ -29,7 +32,7 @@ impl Origin {
     /// The bytes of a source held in memory.
     fn bytes(&self) -> Option<&[u8]> {
         match self {
-            Origin::File(_) => None,
+            Origin::File(_) | Origin::Laz(..) => None,
             Origin::Memory(bytes) => Some(bytes),
             Origin::Loaded(file) => Some(file.bytes()),
         }
@@ -187,6 +190,41 @@ impl VertexSource {
                 Self::of_records(path.to_owned(), Origin::Memory(bytes.into()), None, records)
             }
         }
+    }
+
+    /// A source over the `count` records of `layout` (its header 0) that a LAZ file, already
+    /// open, holds compressed as `laz` says.
+    pub(crate) fn from_laz(
+        path: &Path,
+        file: File,
+        laz: LazRecords,
+        records: Records,
+    ) -> Result<VertexSource, LoadError> {
+        let version = FileVersion::of_file(&file);
+        let file_len = version.as_ref().map_or(0, FileVersion::len);
+        let count = records.count.unwrap_or(0);
+        let stride = records.layout.stride() as u64;
+        let mut source = VertexSource {
+            path: path.to_owned(),
+            version,
+            origin: Origin::Laz(file, laz),
+            file_len,
+            count,
+            unpadded_last: false,
+            decoder: None,
+            colored: records.layout.color().is_some(),
+            end: count.saturating_mul(stride),
+            layout: records.layout,
+            up: records.up,
+            shift: [0.0; 3],
+        };
+        source.make_decoder(records.color_scale)?;
+        Ok(source)
+    }
+
+    /// Whether the records are decompressed as they are read (LAZ).
+    pub fn is_compressed(&self) -> bool {
+        matches!(self.origin, Origin::Laz(..))
     }
 
     /// A source over `file`, already open (a container read its header from it), holding the
@@ -406,10 +444,11 @@ impl VertexSource {
             return Ok(*file.stats());
         }
         // Small enough that the records, their vertices and the statistics stay in L2 cache.
-        let piece = if self.decoder.is_some() {
-            1 << 13
-        } else {
-            PIECE_VERTICES
+        let piece = match &self.origin {
+            // A whole chunk a piece: each read decompresses from its chunk's start.
+            Origin::Laz(_, laz) => laz.chunk_points().unwrap_or(1 << 16),
+            _ if self.decoder.is_some() => 1 << 13,
+            _ => PIECE_VERTICES,
         };
         let stride = self.layout.stride() as u64;
         let total = (range.end - range.start) * stride;
@@ -433,8 +472,16 @@ impl VertexSource {
         }
         let mut acc = StatsAccumulator::default();
         let mut run = vec![Vertex::default(); RUN as usize];
+        // LAZ decompresses from a chunk's start: sample runs that start chunks.
+        let chunk = match &self.origin {
+            Origin::Laz(_, laz) => laz.chunk_points(),
+            _ => None,
+        };
         for i in 0..RUNS {
-            let start = (n - RUN) / (RUNS - 1) * i;
+            let mut start = (n - RUN) / (RUNS - 1) * i;
+            if let Some(chunk) = chunk {
+                start = (start / chunk * chunk).min(n - RUN);
+            }
             self.read(start, &mut run)?;
             acc.add(&run);
         }
@@ -487,6 +534,11 @@ impl VertexSource {
         match &self.origin {
             Origin::File(file) => {
                 read_exactly_at(file, data, offset).map_err(|e| self.read_error(e))
+            }
+            Origin::Laz(file, laz) => {
+                let whole = want - want % self.layout.stride();
+                laz.read(file, first, &mut data[..whole])
+                    .map_err(|e| self.read_error(ReadError::Io(e)))
             }
             memory => {
                 if want > 0 {
@@ -556,6 +608,13 @@ impl VertexSource {
                 unsafe { std::ptr::copy_nonoverlapping(staging.as_ptr(), into, want) };
                 Ok(())
             }
+            Origin::Laz(..) => {
+                let mut staging = vec![0u8; want];
+                self.read_records(first, &mut staging)?;
+                // SAFETY: as above; `staging` is ours.
+                unsafe { std::ptr::copy_nonoverlapping(staging.as_ptr(), into, want) };
+                Ok(())
+            }
             memory => {
                 if want > 0 {
                     let bytes = memory.bytes().unwrap_or_default();
@@ -586,7 +645,8 @@ impl VertexSource {
     /// after reading the pieces, so that a picture of a file rewritten meanwhile is never passed
     /// off as the file's.
     pub fn check_unchanged(&self) -> Result<(), LoadError> {
-        let (Origin::File(file), Some(then)) = (&self.origin, &self.version) else {
+        let (Origin::File(file) | Origin::Laz(file, _), Some(then)) = (&self.origin, &self.version)
+        else {
             return Ok(());
         };
         match FileVersion::of_file(file) {
