@@ -4,7 +4,7 @@
 //! positional reads of the one open file, so several threads decode at once.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
 use laz::{LasZipDecompressor, LazVlr};
 
@@ -48,8 +48,10 @@ impl LazRecords {
             pos: self.point_data,
         };
         at.seek(SeekFrom::Start(self.point_data))?;
+        // The decoder reads a few bytes at a time: buffer them, or every read is a system call.
+        let buffered = BufReader::with_capacity(1 << 16, at);
         let mut decompressor =
-            LasZipDecompressor::new(at, self.vlr.clone()).map_err(io::Error::other)?;
+            LasZipDecompressor::new(buffered, self.vlr.clone()).map_err(io::Error::other)?;
         if first > 0 {
             decompressor.seek(first).map_err(io::Error::other)?;
         }
