@@ -110,7 +110,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     let source = if compressed {
         // Decompressed records stand from 0, one after the other.
         records.layout = records.layout.with_header(0);
-        let laz = laz_records(path, point_data, record).map_err(header_error)?;
+        let laz = laz_records(&file, point_data, record).map_err(header_error)?;
         VertexSource::from_laz(path, file, laz, records)?
     } else {
         VertexSource::from_open_file(path, file, records)?
@@ -126,10 +126,15 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     Ok((source, info))
 }
 
-/// How a LAZ file's points were compressed: the `laszip encoded` VLR (record 22204).
-fn laz_records(path: &Path, point_data: u64, record_len: usize) -> Result<LazRecords, String> {
-    let reader =
-        las::Reader::from_path(path).map_err(|e| format!("not a readable LAZ file: {e}"))?;
+/// How a LAZ file's points were compressed: the `laszip encoded` VLR (record 22204), read from
+/// the file already open (later reads are positional, so its offset is free to move).
+fn laz_records(file: &File, point_data: u64, record_len: usize) -> Result<LazRecords, String> {
+    let mut handle = file
+        .try_clone()
+        .map_err(|e| format!("cannot read the VLRs: {e}"))?;
+    std::io::Seek::rewind(&mut handle).map_err(|e| format!("cannot read the VLRs: {e}"))?;
+    let reader = las::Reader::new(BufReader::new(handle))
+        .map_err(|e| format!("not a readable LAZ file: {e}"))?;
     let vlr = reader
         .header()
         .vlrs()
