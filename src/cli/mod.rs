@@ -32,7 +32,7 @@ enum Command {
     Render(render::Args),
     /// Open a window that shows a file's points.
     View(view::Args),
-    /// Convert between raw files, PLY and LAS (in); raw or PLY (out).
+    /// Convert between raw files, PLY, LAS and LAZ (in); raw or PLY (out).
     Convert(convert::Args),
     /// Compare two files vertex by vertex; exit 0 when the same, 1 when they differ, 2 when
     /// they cannot be compared.
