@@ -1,4 +1,4 @@
-//! `vertexview convert`: between raw files of any layout, PLY and LAS in, and raw (the default
+//! `vertexview convert`: between raw files of any layout, PLY, LAS and LAZ in, and raw (the default
 //! layout) or PLY out, chosen by the output's extension.
 
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use super::progress;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// File to read: raw (of --layout), .ply or .las.
+    /// File to read: raw (of --layout), .ply, .las or .laz.
     input: PathBuf,
     /// File to write: .ply for PLY, anything else for a raw file of the default layout.
     output: PathBuf,

@@ -23,9 +23,9 @@ something does, 2 when the files could not be compared (a bad file, different co
 error)."
 )]
 pub struct Args {
-    /// The first file (the reference): raw (of --layout), .ply or .las.
+    /// The first file (the reference): raw (of --layout), .ply, .las or .laz.
     a: PathBuf,
-    /// The second file: raw (of --layout-b, else --layout), .ply or .las.
+    /// The second file: raw (of --layout-b, else --layout), .ply, .las or .laz.
     b: PathBuf,
     /// Largest distance between two positions that counts as equal, in the files' coordinates.
     #[arg(long, value_name = "D", default_value_t = 0.0, value_parser = parse_tolerance)]
