@@ -78,3 +78,11 @@ fn is_kernel_file(file: &File, len: u64) -> bool {
     let mut probe = [0u8; 1];
     len == 0 && super::reader::read_at(file, &mut probe, 0).is_ok_and(|n| n > 0)
 }
+
+/// Opens a container (PLY, LAS, LAZ) whose header is read next; the error names the file.
+pub(crate) fn open_file(path: &Path) -> Result<File, LoadError> {
+    File::open(path).map_err(|error| LoadError::Io {
+        path: path.to_owned(),
+        error,
+    })
+}

@@ -13,6 +13,7 @@ use std::io::BufReader;
 use std::path::Path;
 
 use super::error::LoadError;
+use super::input::open_file;
 use super::laz::LazRecords;
 use super::source::{ColorScale, Records, VertexSource};
 use crate::format::Up;
@@ -50,10 +51,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         path: path.to_owned(),
         message,
     };
-    let file = File::open(path).map_err(|error| LoadError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
+    let file = open_file(path)?;
     let header = las::raw::Header::read_from(BufReader::new(&file))
         .map_err(|e| header_error(format!("not a readable LAS header: {e}")))?;
     // Bits 6 and 7 of the point format say the points are compressed (LAZ).

@@ -12,6 +12,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use super::error::LoadError;
+use super::input::open_file;
 use super::source::{Converted, Records, VertexSource};
 use crate::format::records::shifted_vertices;
 use crate::format::{Code, Layout, Up};
@@ -229,10 +230,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, PlyInfo), LoadError> {
         path: path.to_owned(),
         message,
     };
-    let file = File::open(path).map_err(|error| LoadError::Io {
-        path: path.to_owned(),
-        error,
-    })?;
+    let file = open_file(path)?;
     let header = Header::read(&file).map_err(header_error)?;
     let (index, vertex) = header.vertex().map_err(header_error)?;
     let columns = Columns::of(vertex).map_err(header_error)?;
