@@ -16,13 +16,16 @@ struct Frame {
     ramp_min: f32,
     ramp_max: f32,
     phase: u32,
-    // Compute path: the draw order of vertex i is index_base + i * order_step (its position in
-    // the file, for a cloud that holds every order_step-th vertex of a file from index_base);
+    // Compute path: the draw order of vertex k is its position in the file (see `file_order`);
     // ties at equal depth go to the lower.
     index_base: u32,
     order_step: u32,
     // The height the ramp follows: 1 for y, 2 for z (the up axis of the file).
     ramp_axis: u32,
+    // Vertices in a run of the cloud (0: the whole cloud is one run), and the file distance
+    // between runs: an evenly spread sample is runs of consecutive vertices.
+    order_run: u32,
+    order_gap: u32,
 }
 
 fn ramp(t: f32) -> vec3<f32> {

@@ -171,7 +171,7 @@ fn point(i: u32) -> Point {
     // +0 for -0, whose bits would sort it behind everything.
     let z = select(depth, 0.0, depth == 0.0);
     p.depth_bits = select(0u, bitcast<u32>(z), DEPTH_TEST);
-    let order = frame.index_base + (range.first + i) * frame.order_step;
+    let order = file_order(range.first + i);
     p.order = select(~order, order, DEPTH_TEST);
     return p;
 }
@@ -301,6 +301,34 @@ fn color64_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups
     }
 }
 
+// The draw order of cloud vertex `k`: its index in the file (modulo 2³²), `index_base +
+// (k / order_run) * order_gap + (k % order_run) * order_step`, or without runs `index_base + k *
+// order_step`.
+fn file_order(k: u32) -> u32 {
+    if frame.order_run == 0u {
+        return frame.index_base + k * frame.order_step;
+    }
+    return frame.index_base + (k / frame.order_run) * frame.order_gap + (k % frame.order_run) * frame.order_step;
+}
+
+const NOT_HERE: u32 = 0xffffffffu;
+
+// The cloud vertex whose draw order is `order`, or NOT_HERE when no vertex of this cloud has it.
+fn cloud_vertex(order: u32) -> u32 {
+    let local = order - frame.index_base;
+    if frame.order_run == 0u {
+        if local % frame.order_step != 0u {
+            return NOT_HERE;
+        }
+        return local / frame.order_step;
+    }
+    let within = local % frame.order_gap;
+    if within % frame.order_step != 0u || within / frame.order_step >= frame.order_run {
+        return NOT_HERE;
+    }
+    return (local / frame.order_gap) * frame.order_run + within / frame.order_step;
+}
+
 // The colour pass the other way round: one thread per pixel (several pixels a thread) looks up
 // the winner's order and, when the winner is in this range, fetches its colour. Cheaper than a
 // pass over the points when the pixels times the ranges are fewer than the points.
@@ -309,11 +337,11 @@ fn color_pixel(at: u32, stored_order: u32, lit: bool) {
         return;
     }
     let order = select(stored_order, ~stored_order, DEPTH_TEST);
-    let local = order - frame.index_base;
-    if local % frame.order_step != 0u {
+    let k = cloud_vertex(order);
+    if k == NOT_HERE {
         return;
     }
-    let i = local / frame.order_step - range.first;
+    let i = k - range.first;
     if i < range.count {
         colors[at] = packed_color(i);
     }

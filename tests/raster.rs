@@ -9,8 +9,8 @@ use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gpu::image::RgbaImage;
 use vertexview::gpu::{
-    AtomicWidth, ColorMode, ComputeSupport, FrameParams, GpuError, OffscreenTarget, PointCloud,
-    PointFrame, PointRenderer, PointShape, Raster, RasterPath, RasterTarget, Subsample,
+    AtomicWidth, ColorMode, ComputeSupport, FilePosition, FrameParams, GpuError, OffscreenTarget,
+    PointCloud, PointFrame, PointRenderer, PointShape, Raster, RasterPath, RasterTarget, Subsample,
     VertexBuffers, OFFSCREEN_TARGET,
 };
 use vertexview::write::gen::{self, Shape};
@@ -752,4 +752,74 @@ fn a_raster_target_of_another_size_is_refused() {
         },
     );
     assert!(frame.prepare(&gpu.device, &mut encoder, None).is_ok());
+}
+
+/// A sample read in runs (the viewer's first picture) carries its file indices as draw orders:
+/// drawn with the whole file it changes nothing, and drawn alone it is the picture of its runs
+/// as separate pieces. Flat, overlapping points make ties at equal depth everywhere, which
+/// orders decide.
+#[test]
+fn a_sample_in_runs_keeps_its_file_order() {
+    let gpu = gpu();
+    let mut seed = 12345u32;
+    let mut next = move || {
+        seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        seed >> 8
+    };
+    let file: Vec<Vertex> = (0..2000)
+        .map(|_| {
+            let (x, y) = pixel_center(next() % W, next() % H, W, H);
+            let c = [next() as u16, next() as u16, next() as u16];
+            Vertex::new(Vec3::new(x, y, 0.5), c)
+        })
+        .collect();
+    let (run, gap) = (3usize, 10usize);
+    let runs: Vec<&[Vertex]> = file.chunks(gap).map(|c| &c[..run.min(c.len())]).collect();
+    let sample: Vec<Vertex> = runs.concat();
+    let params = FrameParams {
+        raster: Raster::Compute,
+        ..ndc(5.0, PointShape::Square)
+    };
+    for atomics in [AtomicWidth::Widest, AtomicWidth::Bits32] {
+        let renderer = PointRenderer::with_atomics(&gpu.device, OFFSCREEN_TARGET, atomics).unwrap();
+        let cloud = |vertices: &[Vertex], position: FilePosition| {
+            let mut cloud =
+                PointCloud::new(&gpu.device, &renderer, &upload(&gpu, vertices)).unwrap();
+            cloud.set_file_runs(position);
+            cloud
+        };
+        let whole = cloud(&file, FilePosition::strided(0, 1));
+        let sampled = cloud(&sample, FilePosition::runs(0, run as u32, gap as u64));
+        let pieces: Vec<PointCloud> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| cloud(r, FilePosition::strided((i * gap) as u64, 1)))
+            .collect();
+        let draw = |views: &[&PointCloud]| {
+            let views: Vec<(&PointCloud, FrameParams)> =
+                views.iter().map(|c| (*c, params)).collect();
+            let mut target = OffscreenTarget::new(&gpu.device, [W, H]).unwrap();
+            target
+                .render(&gpu.device, &gpu.queue, &renderer, &views, BG)
+                .unwrap()
+        };
+        let reference = draw(&[&whole]);
+        assert!(lit_pixels(&reference, BG).len() > 1500);
+        assert_same_pixels(
+            &reference,
+            &draw(&[&sampled, &whole]),
+            &format!("{atomics:?}: the sample drawn first, then the file"),
+        );
+        let separately: Vec<&PointCloud> = pieces.iter().collect();
+        assert_same_pixels(
+            &draw(&separately),
+            &draw(&[&sampled]),
+            &format!("{atomics:?}: the sample alone"),
+        );
+        assert_eq!(
+            FilePosition::runs(0, run as u32, gap as u64).index_of(7),
+            21,
+            "run 2, vertex 1"
+        );
+    }
 }

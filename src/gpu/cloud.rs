@@ -22,8 +22,58 @@ pub struct PointCloud {
     ranges: Vec<ComputeRange>,
     count: u64,
     layout: GpuLayout,
-    /// Where vertex 0 sits in its file, and the file distance between the cloud's vertices.
-    file_position: Option<(u64, u32)>,
+    /// Where the cloud's vertices sit in their file.
+    file_position: Option<FilePosition>,
+}
+
+/// Where a cloud's vertices sit in their file: vertex `k` of the cloud is vertex
+/// `first + (k / run) · gap + (k % run) · step` of the file. A piece of a file is one run with
+/// step 1; every `stride`-th vertex of a file is one run with step `stride`; an evenly spread
+/// sample is many runs of consecutive vertices, `gap` apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilePosition {
+    /// File index of the cloud's vertex 0.
+    pub first: u64,
+    /// File distance between consecutive vertices of a run.
+    pub step: u32,
+    /// Vertices in a run; `None`: the whole cloud is one run.
+    pub run: Option<u32>,
+    /// File distance between the first vertices of consecutive runs.
+    pub gap: u64,
+}
+
+impl FilePosition {
+    /// Vertex `k` of the cloud is vertex `first + k · step` of the file.
+    pub fn strided(first: u64, step: u32) -> FilePosition {
+        FilePosition {
+            first,
+            step: step.max(1),
+            run: None,
+            gap: 0,
+        }
+    }
+
+    /// Runs of `run` consecutive vertices, the first at file index `first`, each `gap` after
+    /// the last.
+    pub fn runs(first: u64, run: u32, gap: u64) -> FilePosition {
+        FilePosition {
+            first,
+            step: 1,
+            run: Some(run.max(1)),
+            gap,
+        }
+    }
+
+    /// File index of cloud vertex `k`.
+    pub fn index_of(&self, k: u64) -> u64 {
+        match self.run {
+            None => self.first + k * u64::from(self.step),
+            Some(run) => {
+                let run = u64::from(run);
+                self.first + k / run * self.gap + k % run * u64::from(self.step)
+            }
+        }
+    }
 }
 
 impl PointCloud {
@@ -81,11 +131,18 @@ impl PointCloud {
     /// it, clouds are ordered as they are first rasterized after a clear; do not mix the two in
     /// one picture.
     pub fn set_file_position(&mut self, first: u64, stride: u32) {
-        self.file_position = Some((first, stride.max(1)));
+        self.file_position = Some(FilePosition::strided(first, stride));
     }
 
-    /// The position set by [`set_file_position`](Self::set_file_position).
-    pub fn file_position(&self) -> Option<(u64, u32)> {
+    /// [`set_file_position`](Self::set_file_position) for vertices laid out in runs (an evenly
+    /// spread sample of a file).
+    pub fn set_file_runs(&mut self, position: FilePosition) {
+        self.file_position = Some(position);
+    }
+
+    /// The position set by [`set_file_position`](Self::set_file_position) or
+    /// [`set_file_runs`](Self::set_file_runs).
+    pub fn file_position(&self) -> Option<FilePosition> {
         self.file_position
     }
 

@@ -2,7 +2,7 @@
 //! them: [`prepare`](PointFrame::prepare) before the caller's render pass (parameters written,
 //! the compute rasteriser's passes recorded), [`paint`](PreparedFrame::paint) inside it.
 
-use super::cloud::PointCloud;
+use super::cloud::{FilePosition, PointCloud};
 use super::error::GpuError;
 use super::params::{FrameParams, FrameUniform, RasterPath, Subsample, FRAME_UNIFORM_SIZE};
 use super::raster::{RasterJob, RasterTarget};
@@ -136,20 +136,21 @@ impl<'a> PointFrame<'a> {
             let cloud = view.cloud;
             let occurrence = seen.iter().filter(|&&id| id == cloud.id()).count() as u32;
             seen.push(cloud.id());
-            let (base, step) = match cloud.file_position() {
-                Some(position) => position,
-                None => (
+            let position = cloud.file_position().unwrap_or_else(|| {
+                FilePosition::strided(
                     raster.order_of((cloud.id(), occurrence), cloud.vertex_count()),
                     1,
-                ),
-            };
-            let last = base + cloud.vertex_count().saturating_sub(1) * u64::from(step);
-            raster.saw_order(base);
+                )
+            });
+            let last = position.index_of(cloud.vertex_count().saturating_sub(1));
+            raster.saw_order(position.first);
             raster.saw_order(last);
             // The shaders keep orders modulo 2³², which the target gives back on reading; only
             // ties at equal depth between points 2³² apart could resolve the other way.
-            view.uniform.index_base = base as u32;
-            view.uniform.order_step = step;
+            view.uniform.index_base = position.first as u32;
+            view.uniform.order_step = position.step;
+            view.uniform.order_run = position.run.unwrap_or(0);
+            view.uniform.order_gap = position.gap as u32;
         }
         Ok(Self::record(
             renderer,

@@ -18,7 +18,7 @@ mod stream;
 mod target;
 mod upload;
 
-pub use cloud::PointCloud;
+pub use cloud::{FilePosition, PointCloud};
 pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
 pub use error::GpuError;
 pub use frame::{PointFrame, PreparedFrame};

@@ -168,6 +168,10 @@ pub(super) struct FrameUniform {
     pub index_base: u32,
     pub order_step: u32,
     pub ramp_axis: u32,
+    pub order_run: u32,
+    pub order_gap: u32,
+    /// WGSL rounds the struct's size up to its 16-byte alignment.
+    pub _padding: [u32; 2],
 }
 
 /// Size of [`FrameUniform`] in bytes.
@@ -199,6 +203,9 @@ impl FrameUniform {
                 Up::Y => 1,
                 Up::Z => 2,
             },
+            order_run: 0,
+            order_gap: 0,
+            _padding: [0; 2],
         }
     }
 }
@@ -209,8 +216,9 @@ mod tests {
 
     #[test]
     fn the_uniform_matches_the_wgsl_struct() {
-        // mat4 (64) + vec2 (8) + 12 scalars (48): 16-byte aligned, as WGSL lays out `Frame`.
-        assert_eq!(FRAME_UNIFORM_SIZE, 112);
+        // mat4 (64) + vec2 (8) + 12 scalars (48), rounded up to 16-byte alignment as WGSL lays
+        // out `Frame`.
+        assert_eq!(FRAME_UNIFORM_SIZE, 128);
         let source = super::super::shaders::COMMON_SOURCE;
         let fields: Vec<&str> = source
             .split("struct Frame {")
@@ -237,7 +245,9 @@ mod tests {
                 "phase",
                 "index_base",
                 "order_step",
-                "ramp_axis"
+                "ramp_axis",
+                "order_run",
+                "order_gap"
             ]
         );
     }

@@ -13,6 +13,7 @@ pub(crate) mod length;
 pub mod open;
 pub mod ply;
 pub(crate) mod reader;
+pub mod sample;
 pub mod source;
 pub mod version;
 

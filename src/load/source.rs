@@ -461,31 +461,19 @@ impl VertexSource {
         .map(|acc| acc.finish())
     }
 
-    /// Statistics of an evenly spread sample of about 65 000 vertices, read in 256 runs: enough
-    /// for a first camera, in milliseconds even from a disk. Files that small are read whole.
+    /// Statistics of an evenly spread sample of about 65 000 vertices (see [`sample`](Self::sample)):
+    /// enough for a first camera, in milliseconds even from a disk. Files that small are read
+    /// whole.
     pub fn sample_stats(&self) -> Result<VertexStats, LoadError> {
-        const RUNS: u64 = 256;
-        const RUN: u64 = 256;
-        let n = self.count;
-        if n <= RUNS * RUN {
-            return self.stats(|_, _| {});
-        }
-        let mut acc = StatsAccumulator::default();
-        let mut run = vec![Vertex::default(); RUN as usize];
-        // LAZ decompresses from a chunk's start: sample runs that start chunks.
-        let chunk = match &self.origin {
+        Ok(VertexStats::of(&self.sample(1 << 16)?.vertices))
+    }
+
+    /// Vertices a decompression starts from: LAZ decodes from a chunk's start.
+    pub(crate) fn chunk_points(&self) -> Option<u64> {
+        match &self.origin {
             Origin::Laz(_, laz) => laz.chunk_points(),
             _ => None,
-        };
-        for i in 0..RUNS {
-            let mut start = (n - RUN) / (RUNS - 1) * i;
-            if let Some(chunk) = chunk {
-                start = (start / chunk * chunk).min(n - RUN);
-            }
-            self.read(start, &mut run)?;
-            acc.add(&run);
         }
-        Ok(acc.finish())
     }
 
     /// The vertices in pieces of `per_piece` (the last may be shorter), as index ranges.
