@@ -82,12 +82,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         sources.push(source);
     }
     let colored = sources.iter().all(|s| s.has_color());
-    // One pass for the bounding box where the picture needs it, then the files piece by piece:
-    // memory stays at a few pieces whatever their sizes.
+    // The camera and the height ramp are fitted to an evenly spread sample of each file (all of
+    // a small one), as the viewer fits them, so that a render and the window agree; then the
+    // files piece by piece: memory stays at a few pieces whatever their sizes, and a big file is
+    // read once.
     let stats = if args.look.needs_bounds(colored) {
         let mut all = Vec::new();
         for source in &sources {
-            all.push(super::input::summarise(source)?);
+            all.push(source.sample_stats()?);
         }
         Some(VertexStats::merge_all(&all))
     } else {

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     super::note_if_empty(&source);
     // A first camera from an evenly spread sample (milliseconds, whatever the size); the viewer
     // refines it when the whole file has been read.
-    let sample = viewer::sample_stats(&source)?;
+    let sample = source.sample_stats()?;
     let settings = args
         .look
         .settings(sample.bounds, args.look.up(source.up()), source.has_color());

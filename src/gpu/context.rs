@@ -214,6 +214,14 @@ pub(crate) fn map_blocking_after(
     if let Ok(result) = receiver.try_recv() {
         return result.map_err(|e| e.to_string());
     }
+    // A buffer the GPU is not using maps at the next poll: look without waiting first, since
+    // waiting waits for all work queued (another thread's frame, say), not just this buffer's.
+    device
+        .poll(wgpu::PollType::Poll)
+        .map_err(|e| e.to_string())?;
+    if let Ok(result) = receiver.try_recv() {
+        return result.map_err(|e| e.to_string());
+    }
     wait(None)?;
     receiver
         .recv()

@@ -14,6 +14,7 @@ use super::renderer::PointRenderer;
 use super::upload::VertexBuffers;
 use crate::format::stats::{Bounds, VertexStats};
 use crate::format::vertex::STRIDE;
+use crate::format::GpuLayout;
 use crate::gpu::image::RgbaImage;
 use crate::load::error::LoadError;
 use crate::load::source::VertexSource;
@@ -111,7 +112,40 @@ impl UploadRing {
         first: u64,
         count: u64,
     ) -> Result<VertexBuffers, StreamError> {
-        let layout = source.gpu_layout();
+        // SAFETY: `read_into` only writes the memory it is given, which nothing else touches
+        // while it runs.
+        self.fill_with(device, queue, source.gpu_layout(), count, |memory| unsafe {
+            read_into(source, first, memory).map_err(StreamError::from)
+        })
+    }
+
+    /// [`fill`](Self::fill) from records already in memory: `records` (a whole number of
+    /// records of `layout`, as many as fit a slot) are copied into the next slot.
+    pub fn fill_from(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        records: &[u8],
+        layout: GpuLayout,
+    ) -> Result<VertexBuffers, StreamError> {
+        let count = (records.len() / layout.stride.max(1) as usize) as u64;
+        self.fill_with(device, queue, layout, count, |mut memory| {
+            let len = memory.len();
+            memory.copy_from_slice(&records[..len]);
+            Ok(())
+        })
+    }
+
+    /// [`fill`](Self::fill) by a writer of its own: `write` is given the next slot's first
+    /// `count` records (of `layout`) as memory to write only, all of which it must write.
+    pub fn fill_with(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        layout: GpuLayout,
+        count: u64,
+        write: impl FnOnce(wgpu::WriteOnly<'_, [u8]>) -> Result<(), StreamError>,
+    ) -> Result<VertexBuffers, StreamError> {
         // Slots hold `capacity` records of the ring's stride: fewer if the source's are longer.
         let count = count.min(self.capacity * self.stride / u64::from(layout.stride));
         let bytes = count * u64::from(layout.stride);
@@ -130,17 +164,15 @@ impl UploadRing {
                 slot.used_by.take(),
             )
             .map_err(|e| GpuError::Validation(format!("mapping an upload buffer failed: {e}")))?;
-            let read = match slot.buffer.get_mapped_range_mut(0..bytes) {
-                // SAFETY: the mapped range is writable, and nothing else touches it while the
-                // view lives.
-                Ok(mut view) => unsafe { read_into(source, first, view.slice(..)) },
+            let written = match slot.buffer.get_mapped_range_mut(0..bytes) {
+                Ok(mut view) => write(view.slice(..)),
                 Err(e) => {
                     slot.buffer.unmap();
                     return Err(GpuError::Validation(e.to_string()).into());
                 }
             };
             slot.buffer.unmap();
-            read?;
+            written?;
         } else {
             // Staged (discrete GPUs): wait, as the mapped path does, for the GPU to finish with
             // the slot. The wait also frees the staging copies of finished submissions; without
@@ -154,14 +186,13 @@ impl UploadRing {
                     })
                     .map_err(|e| GpuError::Validation(format!("waiting for the GPU: {e}")))?;
             }
-            // Read straight into wgpu's staging memory: one copy fewer than `write_buffer`.
+            // Straight into wgpu's staging memory: one copy fewer than `write_buffer`.
             let staged = wgpu::BufferSize::new(bytes)
                 .and_then(|size| queue.write_buffer_with(&slot.buffer, 0, size));
             let Some(mut view) = staged else {
                 return Err(GpuError::Validation("staging an upload failed".into()).into());
             };
-            // SAFETY: the staging memory is ours until the view is dropped.
-            unsafe { read_into(source, first, view.slice(..))? };
+            write(view.slice(..))?;
         }
         Ok(VertexBuffers::from_buffer(
             slot.buffer.clone(),
@@ -229,9 +260,10 @@ pub const PIPELINE_PIECE_VERTICES: u64 = 1 << 20;
 /// pieces, a progress callback. `RenderOptions::default()` is none of them.
 #[derive(Default)]
 pub struct RenderOptions<'a> {
-    /// The sources' statistics (all of them together), when the caller has them (from
-    /// [`VertexSource::stats`]): their bounds frame the fit camera and the height ramp, and the
-    /// pass that would find them is skipped.
+    /// Statistics whose bounds frame the fit camera and the height ramp (all the sources
+    /// together). `None`: those of each source's evenly spread sample
+    /// ([`VertexSource::sample_stats`]), exact for files of up to
+    /// [`FIT_SAMPLE`](crate::load::sample::FIT_SAMPLE) vertices, as the viewer frames them.
     pub stats: Option<&'a VertexStats>,
     /// Vertices a piece holds; `None` for [`piece_vertices`], the device's largest storage
     /// binding (at most [`PIPELINE_PIECE_VERTICES`] when the pipeline path draws). Small pieces
@@ -242,9 +274,9 @@ pub struct RenderOptions<'a> {
 }
 
 /// Renders `sources` headless into one picture (files of any size, or in memory; usually one,
-/// several drawn together in one scene, one camera fitted over all): one pass over them for
-/// their bounds (when the camera or colours need them and `options` has no statistics), then
-/// piece by piece through an [`UploadRing`], every piece drawn into the same picture, read back.
+/// several drawn together in one scene, one camera fitted over all): the camera and colours
+/// fitted to their samples where `options` has no statistics, then piece by piece through an
+/// [`UploadRing`], every piece drawn into the same picture, read back: one pass over the files.
 /// Memory stays at a few pieces whatever the files' sizes. Pieces are drawn in file order (and
 /// the files in the order given) and the compute path keeps that order for ties, so the picture
 /// does not depend on the piece size. A file that changes while it is read is an error. Blocks.
@@ -270,7 +302,7 @@ pub fn render(
         None if settings.needs_bounds() => {
             let mut bounds = None;
             for source in sources {
-                bounds = Bounds::union(bounds, source.stats(|_, _| {})?.bounds);
+                bounds = Bounds::union(bounds, source.sample_stats()?.bounds);
             }
             bounds
         }

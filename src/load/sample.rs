@@ -6,6 +6,10 @@ use super::error::LoadError;
 use super::source::VertexSource;
 use crate::format::vertex::Vertex;
 
+/// Vertices of the sample that frames a file (its camera, its height ramp) and is the viewer's
+/// first picture: 20 MB of default records, read in a few milliseconds.
+pub const FIT_SAMPLE: u64 = 1 << 20;
+
 /// Runs a sample is read in, at most: enough that a file in spatial order (a scan, a lattice)
 /// is sampled everywhere, few enough that reading them is a few milliseconds.
 pub const SAMPLE_RUNS: u64 = 4096;

@@ -15,7 +15,7 @@ use super::length::record_count;
 use super::reader::{read_exactly_at, scan, ReadError, PIECE_VERTICES};
 use super::version::FileVersion;
 use crate::format::records::{shift_for, Decoder};
-use crate::format::stats::{StatsAccumulator, VertexStats};
+use crate::format::stats::VertexStats;
 use crate::format::vertex::{Vertex, STRIDE};
 use crate::format::Up;
 use crate::format::{GpuLayout, Layout};
@@ -461,11 +461,14 @@ impl VertexSource {
         .map(|acc| acc.finish())
     }
 
-    /// Statistics of an evenly spread sample of about 65 000 vertices (see [`sample`](Self::sample)):
-    /// enough for a first camera, in milliseconds even from a disk. Files that small are read
-    /// whole.
+    /// Statistics of the evenly spread sample of [`FIT_SAMPLE`](super::sample::FIT_SAMPLE)
+    /// vertices (see [`sample`](Self::sample)) that the fit camera and the height ramp frame, in
+    /// `render` and the viewer alike: milliseconds even from a disk. Files that small are read
+    /// whole, so their statistics are exact.
     pub fn sample_stats(&self) -> Result<VertexStats, LoadError> {
-        Ok(VertexStats::of(&self.sample(1 << 16)?.vertices))
+        Ok(VertexStats::of(
+            &self.sample(super::sample::FIT_SAMPLE)?.vertices,
+        ))
     }
 
     /// Vertices a decompression starts from: LAZ decodes from a chunk's start.

@@ -2,10 +2,10 @@
 //! onto the GPU, screenshots written.
 
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 
 use crate::format::stats::VertexStats;
-use crate::format::vertex::Vertex;
-use crate::gpu::VertexBuffers;
+use crate::gpu::{FilePosition, VertexBuffers};
 use crate::load::LoadError;
 
 /// What background work tells the event loop.
@@ -34,14 +34,29 @@ pub enum ViewerEvent {
 /// What the loading thread tells the event loop, tagged with the load it belongs to.
 #[derive(Debug)]
 pub enum LoadEvent {
-    /// Statistics of an evenly spread sample, for a first camera before the file is read.
-    Sampled(VertexStats),
-    /// A piece is on the GPU.
+    /// An evenly spread sample, on the GPU: the first picture and the preview drawn while the
+    /// view moves, and with its statistics a first camera before the file is read.
+    Sampled(SampledPiece),
+    /// The part of a piece that stays on the GPU.
     Piece(ResidentPiece),
+    /// A whole piece on its way through, to be drawn once (files larger than the GPU budget).
+    Streamed(StreamedPiece),
     /// Every piece has been read: the file's exact statistics.
     Done(VertexStats),
     /// Reading failed (the file changed, a read error, the GPU ran out of memory).
     Failed(LoadFailure),
+}
+
+/// An evenly spread sample of the file on the GPU, its vertices where the cloud's file position
+/// says they are.
+#[derive(Debug)]
+pub struct SampledPiece {
+    /// The sample's statistics.
+    pub stats: VertexStats,
+    /// Its vertices.
+    pub buffers: VertexBuffers,
+    /// Where they sit in the file.
+    pub position: FilePosition,
 }
 
 /// Why reading stopped.
@@ -72,16 +87,42 @@ impl From<String> for LoadFailure {
     }
 }
 
-/// Vertices on the GPU: vertex `i` of `buffers` is vertex `first + i · stride` of the file.
+/// Vertices that stay on the GPU: vertex `i` of `buffers` is vertex `first + i · stride` of
+/// the file, all from piece number `piece`.
 #[derive(Debug)]
 pub struct ResidentPiece {
+    /// Which piece of the file (pieces are the loader's, in file order).
+    pub piece: usize,
     /// The vertices.
     pub buffers: VertexBuffers,
     /// File index of the first.
     pub first: u64,
     /// File distance between consecutive ones.
     pub stride: u32,
-    /// This piece's share of the preview: its vertices whose file index is a multiple of the
-    /// preview's stride.
-    pub preview: Vec<Vertex>,
+}
+
+/// A whole piece in a slot of the streaming thread's upload ring, drawn once and dropped. The
+/// slot is the thread's again when this is dropped, so drop it only once the GPU is done with
+/// what was drawn from it.
+#[derive(Debug)]
+pub struct StreamedPiece {
+    /// Which piece of the file.
+    pub piece: usize,
+    /// Its vertices.
+    pub buffers: VertexBuffers,
+    /// File index of the first.
+    pub first: u64,
+    /// Given back on drop.
+    pub _permit: Permit,
+}
+
+/// A streaming thread's leave to fill one more slot of its ring, handed back on drop.
+#[derive(Debug)]
+pub struct Permit(pub(super) SyncSender<()>);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        // A thread that has stopped takes no more.
+        let _ = self.0.try_send(());
+    }
 }

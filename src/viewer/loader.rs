@@ -1,29 +1,30 @@
-//! Reading a file onto the GPU off the event loop's thread: a quick sample for the first camera,
-//! then piece after piece (spread over the file, so a half-loaded picture covers all of it), and
-//! the file's exact statistics once every piece has been read. When the file is larger than the
-//! GPU memory budget, every `stride`-th vertex is kept resident; [`FillIn`] streams the rest
-//! through when the view rests.
+//! Reading a file onto the GPU off the event loop's thread: an evenly spread sample for the first
+//! camera and picture, then piece after piece (spread over the file, so a half-loaded picture
+//! covers all of it), and the file's exact statistics once every piece has been read. When the
+//! file is larger than the GPU memory budget, every `stride`-th vertex is kept resident. The
+//! picture at rest does not wait for any of it: [`FillIn`] streams the pieces it has not drawn
+//! whole through an upload ring, as `render` does, while the loader waits.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
+use std::time::Duration;
 
 use winit::event_loop::EventLoopProxy;
 
-use super::events::{LoadEvent, LoadFailure, ResidentPiece, ViewerEvent};
+use super::events::{
+    LoadEvent, LoadFailure, Permit, ResidentPiece, SampledPiece, StreamedPiece, ViewerEvent,
+};
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::Vertex;
-use crate::gpu::{catch_errors, GpuError, VertexBuffers};
+use crate::gpu::{catch_errors, FilePosition, GpuError, StreamError, UploadRing, VertexBuffers};
 use crate::load::source::VertexSource;
 use crate::LoadError;
 
-/// Vertices in the preview drawn while the view moves: an even subsample of the whole file.
-pub const PREVIEW_VERTICES: u64 = 1 << 20;
-
-/// The file distance between the preview's vertices.
-pub fn preview_stride(vertices: u64) -> u32 {
-    u32::try_from(vertices.div_ceil(PREVIEW_VERTICES).max(1)).unwrap_or(u32::MAX)
-}
+/// Vertices in the sample that is the first picture and the preview drawn while the view
+/// moves: the evenly spread sample the camera is fitted to (see [`VertexSource::sample`]).
+pub const PREVIEW_VERTICES: u64 = crate::load::sample::FIT_SAMPLE;
 
 /// How much of a file stays on the GPU: every `stride`-th vertex.
 pub fn resident_stride(file_bytes: u64, budget: u64) -> u32 {
@@ -69,27 +70,96 @@ pub fn spread_order(pieces: u64) -> Vec<u64> {
         .collect()
 }
 
+/// Slots in a streaming thread's upload ring: the next piece is read while this one is drawn.
+const STREAM_SLOTS: usize = 2;
+
+/// How often a streaming thread waiting for a slot looks whether it has been cancelled.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// A streaming thread's upload ring, and the permits that lend its slots to the event loop,
+/// one [`Permit`] each: a slot is filled again only once its permit has come back (after the
+/// frame that drew the piece has finished on the GPU).
+struct Stream {
+    ring: UploadRing,
+    permits: Permits,
+}
+
+impl Stream {
+    fn new(device: &wgpu::Device, per_piece: u64, stride: u32) -> Result<Stream, GpuError> {
+        Ok(Stream {
+            ring: UploadRing::new(device, STREAM_SLOTS, per_piece, stride)?,
+            permits: Permits::new(STREAM_SLOTS),
+        })
+    }
+}
+
+/// Leave to fill one slot each, handed out and given back.
+struct Permits {
+    waiting: Receiver<()>,
+    give_back: SyncSender<()>,
+}
+
+impl Permits {
+    fn new(slots: usize) -> Permits {
+        let (give_back, waiting) = sync_channel(slots);
+        for _ in 0..slots {
+            let _ = give_back.try_send(());
+        }
+        Permits { waiting, give_back }
+    }
+
+    /// Waits for a free slot; `false` when cancelled meanwhile.
+    fn wait(&self, cancel: &AtomicBool) -> bool {
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return false;
+            }
+            match self.waiting.recv_timeout(CANCEL_POLL) {
+                Ok(()) => return !cancel.load(Ordering::Relaxed),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return false,
+            }
+        }
+    }
+
+    fn permit(&self) -> Permit {
+        Permit(self.give_back.clone())
+    }
+}
+
+/// What a loading thread needs from the event loop's GPU.
+pub struct LoadTarget {
+    /// The device the pieces go to.
+    pub device: wgpu::Device,
+    /// Its queue (staged uploads).
+    pub queue: wgpu::Queue,
+    /// Vertices a piece holds.
+    pub per_piece: u64,
+}
+
+/// How often a paused loading thread looks whether it may go on.
+const PAUSE_POLL: Duration = Duration::from_millis(20);
+
 /// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
-/// `generation` until done or `cancel` is raised.
+/// `generation` until done or `cancel` is raised: an evenly spread sample first, then piece
+/// after piece in [`spread_order`], keeping every `stride`-th vertex resident. Between pieces
+/// it waits while `paused` is raised: while a [`FillIn`] streams the file for the picture at
+/// rest, which comes first.
 pub fn spawn(
     proxy: EventLoopProxy<ViewerEvent>,
-    device: wgpu::Device,
+    target: LoadTarget,
     source: Arc<VertexSource>,
     stride: u32,
     generation: u64,
     cancel: Arc<AtomicBool>,
+    fills: Arc<AtomicUsize>,
 ) {
     std::thread::spawn(move || {
         let send = |event| {
             // The event loop has gone if this fails: nobody is left to tell.
             let _ = proxy.send_event(ViewerEvent::Load { generation, event });
         };
-        // Pieces as large as one storage binding: each is one dispatch of the compute path, and
-        // dispatches, not vertices, are what a frame of many small pieces spends its time on.
-        let per_piece = crate::gpu::piece_vertices(&device);
-        let result = load(&device, &source, stride, per_piece, &cancel, &mut |e| {
-            send(e)
-        });
+        let result = load(&target, &source, stride, &cancel, &fills, &mut |e| send(e));
         if let Err(failure) = result {
             send(LoadEvent::Failed(failure));
         }
@@ -97,35 +167,51 @@ pub fn spawn(
 }
 
 fn load(
-    device: &wgpu::Device,
+    target: &LoadTarget,
     source: &VertexSource,
     stride: u32,
-    per_piece: u64,
     cancel: &AtomicBool,
+    fills: &AtomicUsize,
     send: &mut dyn FnMut(LoadEvent),
 ) -> Result<(), LoadFailure> {
-    send(LoadEvent::Sampled(sample_stats(source)?));
-    let pieces = source.len().div_ceil(per_piece);
-    let preview_stride = preview_stride(source.len());
+    let device = &target.device;
+    send(LoadEvent::Sampled(sample(device, source)?));
+    let layout = source.gpu_layout();
+    let pieces = source.len().div_ceil(target.per_piece);
     let mut stats = StatsAccumulator::default();
-    let mut staging = Vec::new();
+    let mut memory = PieceMemory::default();
     for piece in spread_order(pieces) {
+        while fills.load(Ordering::Relaxed) > 0 && !cancel.load(Ordering::Relaxed) {
+            std::thread::sleep(PAUSE_POLL);
+        }
         if cancel.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let start = piece * per_piece;
-        let end = (start + per_piece).min(source.len());
-        staging.resize((end - start) as usize, Vertex::default());
-        source.read(start, &mut staging)?;
-        stats.add(&staging);
-        let preview = Resident::of(&staging, start, preview_stride).vertices;
-        let first = start + (u64::from(stride) - start % u64::from(stride)) % u64::from(stride);
-        let buffers = upload_piece(device, source, &staging, start, stride)?;
+        let start = piece * target.per_piece;
+        let end = (start + target.per_piece).min(source.len());
+        let step = u64::from(stride);
+        let first = start + (step - start % step) % step;
+        let resident_count = end.saturating_sub(first).div_ceil(step);
+        let resident = create_mapped(device, resident_count * u64::from(layout.stride))?;
+        let mut view = match resident.get_mapped_range_mut(..) {
+            Ok(view) => view,
+            Err(e) => return Err(LoadFailure::from(e.to_string())),
+        };
+        PieceCopy {
+            source,
+            memory: &mut memory,
+            stats: &mut stats,
+            stride,
+            resident: view.slice(..),
+        }
+        .run(start..end)?;
+        drop(view);
+        resident.unmap();
         send(LoadEvent::Piece(ResidentPiece {
-            buffers,
+            piece: piece as usize,
+            buffers: VertexBuffers::from_buffer(resident, resident_count as u32, layout),
             first,
             stride,
-            preview,
         }));
     }
     source.check_unchanged()?;
@@ -133,151 +219,218 @@ fn load(
     Ok(())
 }
 
-/// The vertices of a piece that stay resident: those whose file index is a multiple of
-/// `stride`, so that the resident set is the same uniform subsample however the file is cut.
-struct Resident {
-    vertices: Vec<Vertex>,
-}
-
-impl Resident {
-    fn of(piece: &[Vertex], start: u64, stride: u32) -> Resident {
-        let stride = u64::from(stride);
-        if stride == 1 {
-            return Resident {
-                vertices: piece.to_vec(),
-            };
-        }
-        let skip = (stride - start % stride) % stride;
-        Resident {
-            vertices: piece
-                .iter()
-                .skip(skip as usize)
-                .step_by(stride as usize)
-                .copied()
-                .collect(),
-        }
+/// A vertex buffer of `bytes`, mapped for the loader to write, created inside an error scope so
+/// that running out of GPU memory is an error, not a panic.
+fn create_mapped(device: &wgpu::Device, bytes: u64) -> Result<wgpu::Buffer, LoadFailure> {
+    let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
+    if device.limits().max_storage_buffers_per_shader_stage > 0 {
+        usage |= wgpu::BufferUsages::STORAGE;
     }
-}
-
-/// Uploads vertices into a buffer of their own, catching the GPU's refusal (out of memory) as
-/// an error rather than leaving it to the device's handler.
-fn upload(device: &wgpu::Device, vertices: &[Vertex]) -> Result<VertexBuffers, GpuError> {
-    catch_errors(device, || VertexBuffers::upload(device, vertices))?
-}
-
-/// Uploads the resident part (every `stride`-th record from file index 0) of the piece of
-/// `source` starting at record `start`, whose records decode to `vertices`: the file's bytes as
-/// they are where the GPU reads the layout in place, else the decoded vertices.
-fn upload_piece(
-    device: &wgpu::Device,
-    source: &VertexSource,
-    vertices: &[Vertex],
-    start: u64,
-    stride: u32,
-) -> Result<VertexBuffers, String> {
-    let direct = source.is_direct() && source.decoder().is_some();
-    if !direct {
-        return if stride == 1 {
-            upload(device, vertices)
-        } else {
-            upload(device, &Resident::of(vertices, start, stride).vertices)
-        }
-        .map_err(|e| e.to_string());
+    // Mapped in place where the device allows it (CPU and integrated GPUs): without, wgpu
+    // stages the mapping in memory of its own, a second allocation and copy of every piece.
+    if device
+        .features()
+        .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
+    {
+        usage |= wgpu::BufferUsages::MAP_WRITE;
     }
-    let size = source.layout().stride();
-    let mut records = vec![0u8; vertices.len() * size];
-    source
-        .read_records(start, &mut records)
-        .map_err(|e| e.to_string())?;
-    if stride > 1 {
-        let skip = ((u64::from(stride) - start % u64::from(stride)) % u64::from(stride)) as usize;
-        records = records
-            .chunks(size)
-            .skip(skip)
-            .step_by(stride as usize)
-            .flatten()
-            .copied()
-            .collect();
-    }
-    let layout = source.gpu_layout();
     catch_errors(device, || {
-        VertexBuffers::upload_records(device, &records, layout, u64::MAX)
+        device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vertexview resident piece"),
+            // wgpu refuses mapped buffers whose size is not a multiple of 4.
+            size: bytes.next_multiple_of(4).max(4),
+            usage,
+            mapped_at_creation: true,
+        })
     })
-    .and_then(|r| r)
-    .map_err(|e| e.to_string())
+    .map_err(gpu_failure)
 }
 
-/// Statistics of an evenly spread sample, for a first camera: see
-/// [`VertexSource::sample_stats`].
-pub fn sample_stats(source: &VertexSource) -> Result<VertexStats, LoadError> {
-    source.sample_stats()
+/// Vertices of a piece read and decoded at a time: small enough to stay in cache between the
+/// read, the statistics and the copies to the GPU.
+const CHUNK_VERTICES: u64 = 1 << 16;
+
+/// Copies a piece from the file to the GPU in chunks, every `stride`-th record into `resident`,
+/// gathering the statistics on the way.
+struct PieceCopy<'a, 'm> {
+    source: &'a VertexSource,
+    memory: &'a mut PieceMemory,
+    stats: &'a mut StatsAccumulator,
+    stride: u32,
+    resident: wgpu::WriteOnly<'m, [u8]>,
 }
 
-/// Streams a file's vertices at full density through the GPU, piece by piece, for a picture
-/// whose resident vertices are only a subsample: at most two pieces are in flight, each handed
-/// to the event loop, drawn once and dropped, and the next read only when one is given back.
+impl PieceCopy<'_, '_> {
+    fn run(&mut self, range: Range<u64>) -> Result<(), LoadError> {
+        let size = self.source.gpu_layout().stride as usize;
+        let step = u64::from(self.stride);
+        // A compressed file decodes from a chunk's start on every read: read it whole.
+        let chunk = if self.source.is_compressed() {
+            range.end - range.start
+        } else {
+            CHUNK_VERTICES
+        };
+        let mut kept = 0usize;
+        let mut at = range.start;
+        while at < range.end {
+            let end = (at + chunk).min(range.end);
+            let (records, vertices) = self.memory.read(self.source, at..end)?;
+            self.stats.add(vertices);
+            let skip = ((step - at % step) % step) as usize;
+            kept = copy_every_nth(records, size, skip, self.stride, &mut self.resident, kept);
+            at = end;
+        }
+        Ok(())
+    }
+}
+
+fn gpu_failure(error: GpuError) -> LoadFailure {
+    LoadFailure::from(error.to_string())
+}
+
+fn stream_failure(error: StreamError) -> LoadFailure {
+    match error {
+        StreamError::Load(e) => LoadFailure::from(e),
+        StreamError::Gpu(e) => gpu_failure(e),
+    }
+}
+
+/// The evenly spread sample, on the GPU.
+fn sample(device: &wgpu::Device, source: &VertexSource) -> Result<SampledPiece, LoadFailure> {
+    let sample = source.sample(PREVIEW_VERTICES)?;
+    let buffers = catch_errors(device, || VertexBuffers::upload(device, &sample.vertices))
+        .and_then(|r| r)
+        .map_err(gpu_failure)?;
+    Ok(SampledPiece {
+        stats: VertexStats::of(&sample.vertices),
+        buffers,
+        position: FilePosition::runs(0, sample.run as u32, sample.gap),
+    })
+}
+
+/// Memory a piece is read into, reused from piece to piece.
+#[derive(Default)]
+struct PieceMemory {
+    vertices: Vec<Vertex>,
+    records: Vec<u8>,
+}
+
+impl PieceMemory {
+    /// Reads `range` of `source` once: the records as the GPU takes them (the file's bytes
+    /// where it reads the layout in place, else the decoded vertices), and the vertices.
+    fn read(
+        &mut self,
+        source: &VertexSource,
+        range: Range<u64>,
+    ) -> Result<(&[u8], &[Vertex]), LoadError> {
+        let count = (range.end - range.start) as usize;
+        self.vertices.resize(count, Vertex::default());
+        if let (true, Some(decoder)) = (source.is_direct(), source.decoder()) {
+            self.records.resize(count * source.layout().stride(), 0);
+            source.read_records(range.start, &mut self.records)?;
+            decoder.decode(&self.records, &mut self.vertices);
+            return Ok((&self.records, &self.vertices));
+        }
+        source.read(range.start, &mut self.vertices)?;
+        Ok((bytemuck::cast_slice(&self.vertices), &self.vertices))
+    }
+}
+
+/// Copies every `n`-th record of `size` bytes of `records`, from record `skip`, into `into` from
+/// byte `at`; returns where the next goes. With the same `n` for every chunk of a file (and
+/// `skip` where its multiples of `n` fall), this is the same subsample however it is cut.
+fn copy_every_nth(
+    records: &[u8],
+    size: usize,
+    skip: usize,
+    n: u32,
+    into: &mut wgpu::WriteOnly<'_, [u8]>,
+    mut at: usize,
+) -> usize {
+    if n <= 1 {
+        into.slice(at..at + records.len()).copy_from_slice(records);
+        return at + records.len();
+    }
+    for record in records.chunks_exact(size).skip(skip).step_by(n as usize) {
+        into.slice(at..at + size).copy_from_slice(record);
+        at += size;
+    }
+    at
+}
+
+/// Streams whole pieces of a file through the GPU for the picture at rest, as
+/// [`render`](crate::gpu::render) streams a file: pieces are read into the slots of an
+/// [`UploadRing`] (straight into mapped memory where the device allows), each handed to the
+/// event loop to be drawn once, the next read while this one is drawn. `running` counts the
+/// threads reading, so that the loader waits for them.
 pub struct FillIn {
     cancel: Arc<AtomicBool>,
-    permits: SyncSender<()>,
 }
 
 impl FillIn {
-    /// Starts streaming `source` for `generation`, posting [`ViewerEvent::Fill`] per piece.
+    /// Starts streaming `pieces` (piece numbers, in the order to draw them) of `source` for
+    /// `generation`, posting [`ViewerEvent::Fill`] per piece.
     pub fn spawn(
         proxy: EventLoopProxy<ViewerEvent>,
-        device: wgpu::Device,
+        target: LoadTarget,
         source: Arc<VertexSource>,
         generation: u64,
-        per_piece: u64,
+        pieces: Vec<usize>,
+        running: Arc<AtomicUsize>,
     ) -> FillIn {
         let cancel = Arc::new(AtomicBool::new(false));
-        let (permits, waiting): (SyncSender<()>, Receiver<()>) = sync_channel(2);
-        let _ = permits.try_send(());
-        let _ = permits.try_send(());
-        let stop = cancel.clone();
+        running.fetch_add(1, Ordering::Relaxed);
+        let (stop, done) = (cancel.clone(), running);
         std::thread::spawn(move || {
             let send = |event| {
                 let _ = proxy.send_event(ViewerEvent::Fill { generation, event });
             };
-            let mut staging = Vec::new();
-            for range in source.pieces(per_piece) {
-                if waiting.recv().is_err() || stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                staging.resize((range.end - range.start) as usize, Vertex::default());
-                let piece = source
-                    .read(range.start, &mut staging)
-                    .map_err(LoadFailure::from)
-                    .and_then(|()| {
-                        upload_piece(&device, &source, &staging, range.start, 1)
-                            .map_err(LoadFailure::from)
-                    });
-                match piece {
-                    Ok(buffers) => send(LoadEvent::Piece(ResidentPiece {
-                        buffers,
-                        first: range.start,
-                        stride: 1,
-                        preview: Vec::new(),
-                    })),
-                    Err(failure) => return send(LoadEvent::Failed(failure)),
-                }
+            let result = fill(&target, &source, &pieces, &stop, &mut |e| send(e));
+            // The last pieces are still to be drawn, but nothing more is read: the loader may go
+            // on.
+            done.fetch_sub(1, Ordering::Relaxed);
+            if let Err(failure) = result {
+                send(LoadEvent::Failed(failure));
             }
-            send(LoadEvent::Done(VertexStats::of(&[])));
         });
-        FillIn { cancel, permits }
+        FillIn { cancel }
     }
+}
 
-    /// Lets the thread read its next piece: the event loop has drawn one.
-    pub fn drawn(&self) {
-        let _ = self.permits.try_send(());
+fn fill(
+    target: &LoadTarget,
+    source: &VertexSource,
+    pieces: &[usize],
+    cancel: &AtomicBool,
+    send: &mut dyn FnMut(LoadEvent),
+) -> Result<(), LoadFailure> {
+    let device = &target.device;
+    let stream =
+        Stream::new(device, target.per_piece, source.gpu_layout().stride).map_err(gpu_failure)?;
+    let mut ring = stream.ring;
+    for &piece in pieces {
+        if !stream.permits.wait(cancel) {
+            return Ok(());
+        }
+        let start = piece as u64 * target.per_piece;
+        let count = target.per_piece.min(source.len().saturating_sub(start));
+        let buffers = ring
+            .fill(device, &target.queue, source, start, count)
+            .map_err(stream_failure)?;
+        send(LoadEvent::Streamed(StreamedPiece {
+            piece,
+            buffers,
+            first: start,
+            _permit: stream.permits.permit(),
+        }));
     }
+    Ok(())
 }
 
 impl Drop for FillIn {
     fn drop(&mut self) {
+        // The thread sees it within CANCEL_POLL, or at its next piece.
         self.cancel.store(true, Ordering::Relaxed);
-        // Wakes a thread waiting for a permit, which then sees the flag.
-        let _ = self.permits.try_send(());
     }
 }
 
@@ -298,16 +451,45 @@ mod tests {
 
     #[test]
     fn residents_are_the_same_subsample_however_the_file_is_cut() {
-        let vertices: Vec<Vertex> = (0..100)
-            .map(|i| Vertex::new(glam::Vec3::splat(i as f32), [i as u16; 3]))
-            .collect();
-        let whole = Resident::of(&vertices, 0, 7);
-        let mut pieces = Vec::new();
-        for (n, chunk) in vertices.chunks(13).enumerate() {
-            pieces.extend(Resident::of(chunk, n as u64 * 13, 7).vertices);
+        let records: Vec<u8> = (0..100u8).flat_map(|i| [i, i, i]).collect();
+        let mut whole = vec![0u8; 15 * 3];
+        let end = copy_every_nth(
+            &records,
+            3,
+            0,
+            7,
+            &mut wgpu::WriteOnly::from(&mut whole[..]),
+            0,
+        );
+        assert_eq!(end, 45);
+        assert_eq!(&whole[..6], [0, 0, 0, 7, 7, 7]);
+        let mut pieces = vec![0u8; 15 * 3];
+        let mut at = 0;
+        for (n, chunk) in records.chunks(13 * 3).enumerate() {
+            let skip = (7 - n * 13 % 7) % 7;
+            at = copy_every_nth(
+                chunk,
+                3,
+                skip,
+                7,
+                &mut wgpu::WriteOnly::from(&mut pieces[..]),
+                at,
+            );
         }
-        assert_eq!(pieces, whole.vertices);
-        assert_eq!(whole.vertices.len(), 15);
+        assert_eq!((at, &pieces), (45, &whole));
+        let mut all = vec![0u8; 300];
+        assert_eq!(
+            copy_every_nth(
+                &records,
+                3,
+                0,
+                1,
+                &mut wgpu::WriteOnly::from(&mut all[..]),
+                0
+            ),
+            300
+        );
+        assert_eq!(all, records);
         assert_eq!(resident_stride(100, 0), 1);
         assert_eq!(resident_stride(100, 100), 1);
         assert_eq!(resident_stride(101, 100), 2);

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use controls::{key_action, Action, CONTROLS};
-pub use loader::{default_budget, resident_stride, sample_stats, spread_order};
+pub use loader::{default_budget, resident_stride, spread_order};
 pub use pick::{describe, describe_in, nearest_lit, pick};
 pub use scene::{FrameCost, FRAME_BUDGET};
 

@@ -1,18 +1,19 @@
-//! What the window draws from frame to frame. While the view moves: a preview, an even
-//! subsample of the whole file in one buffer, thinned further to fit a frame budget. When it
-//! rests: every resident vertex, phase after phase (every k-th vertex from phase j), each frame
-//! adding to what the last drew; then, for a file larger than the GPU memory budget, the rest
-//! streamed through. The compute rasteriser keeps what earlier frames drew, and every resident
-//! vertex sits at its file position, so the finished picture is exactly `render`'s.
+//! What the window draws from frame to frame. While the view moves: the preview, an evenly
+//! spread sample of the whole file, thinned further to fit a frame budget. When it rests, each
+//! frame adds to what the last drew, and what has been drawn stays until the view changes: the
+//! sample first, then the resident vertices phase after phase (every k-th vertex from phase j),
+//! and, for a file larger than the GPU memory budget, each whole piece streamed through once.
+//! Every vertex drawn sits at its file position, so the order it is drawn in does not matter and
+//! the finished picture is exactly `render`'s.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use super::events::ResidentPiece;
-use super::loader::{preview_stride, FillIn};
+use super::events::{ResidentPiece, SampledPiece, StreamedPiece};
+use super::loader::{spread_order, FillIn};
 use crate::format::stats::VertexStats;
-use crate::format::vertex::STRIDE;
-use crate::gpu::{GpuError, PointCloud, PointRenderer, Subsample, VertexBuffers};
+use crate::gpu::{GpuError, PointCloud, PointRenderer, Subsample};
 use crate::load::source::VertexSource;
 
 /// The time a frame may take while the view moves: over 10 frames a second.
@@ -22,17 +23,14 @@ pub const FRAME_BUDGET: Duration = Duration::from_millis(80);
 /// do not dominate, short enough that the viewer answers input within a quarter second.
 pub const REST_BUDGET: Duration = Duration::from_millis(250);
 
-/// Vertices a fill-in piece holds: 16 MiB of vertex data.
-pub const FILL_PIECE_VERTICES: u64 = (16 << 20) / 20;
-
 /// Where the picture is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     /// The view changed since the last frame: draw the preview.
     Moving,
-    /// The view stopped changing: start drawing the resident vertices.
+    /// The view stopped changing: start the picture at rest.
     Resting,
-    /// Drawing phases of the resident vertices, then the fill-in.
+    /// Adding to the picture at rest.
     Filling,
 }
 
@@ -44,57 +42,92 @@ pub struct Scene {
     pub generation: u64,
     /// Every `stride`-th vertex of the file stays on the GPU.
     pub stride: u32,
+    /// Vertices in a piece of the file, as the loader cuts it.
+    pub per_piece: u64,
     /// The file's exact statistics, once every piece has been read.
     pub stats: Option<VertexStats>,
-    /// Statistics of a quick sample, until then.
+    /// Statistics of the sample, which the camera and colours are fitted to.
     pub sample: Option<VertexStats>,
-    /// The resident pieces, each drawn in phases of about [`GRANULE`] vertices.
+    /// The sample, drawn while the view moves and first at rest.
+    preview: Option<PointCloud>,
+    /// Whether the picture at rest has the sample.
+    preview_drawn: bool,
+    /// The resident pieces, each drawn in as few phases as fit a frame at rest.
     resident: Vec<Resident>,
+    resident_vertices: u64,
+    /// Whole pieces on their way through, drawn once.
+    streamed: Vec<Streamed>,
+    /// For each piece, the picture (`epoch`) in which it was last drawn whole.
+    covered: Vec<u64>,
+    /// For each piece, whether it has a resident part.
+    is_resident: Vec<bool>,
+    /// For each piece, whether the fill-in will bring it whole.
+    fill_pending: Vec<bool>,
+    /// Fill-in threads reading the file; the loader waits for them.
+    pub fill_running: Arc<AtomicUsize>,
+    /// The picture at rest being built: a new one each time the view changes.
+    epoch: u64,
     /// Where the next frame at rest starts looking for phases to draw.
     cursor: usize,
-    resident_vertices: u64,
-    preview: Option<Preview>,
     fill: Option<FillIn>,
-    filled: u64,
-    fill_pieces: Vec<PointCloud>,
     mode: Mode,
     accumulates: bool,
     cost: FrameCost,
+    /// When the picture at rest began, and how much of the file it had drawn then.
+    rest_began: Option<(Instant, f64)>,
 }
 
-/// Vertices a phase of a resident piece draws, about: the unit frames at rest are made of.
-pub const GRANULE: u64 = 1 << 21;
+/// How far a frame at rest may run over [`REST_BUDGET`] before a piece is drawn in phases
+/// rather than at once: a phase is every k-th vertex, which touches as much memory as all of
+/// them, so splitting a piece costs more than the frame it saves.
+const PHASE_SLACK: f64 = 1.5;
 
 /// A resident piece and its progress through its phases (every `step`-th vertex, from each
-/// phase in turn): a piece that arrives while the picture fills in starts at phase 0 while the
-/// others go on.
+/// phase in turn; one phase where a frame draws it whole): a piece that arrives while the
+/// picture fills in starts at phase 0 while the others go on.
 struct Resident {
     draw: PointCloud,
+    piece: usize,
     step: u32,
     next: u32,
 }
 
 impl Resident {
-    fn new(draw: PointCloud) -> Resident {
-        let step = u32::try_from(draw.vertex_count().div_ceil(GRANULE).max(1)).unwrap_or(u32::MAX);
-        Resident {
+    fn new(draw: PointCloud, piece: usize, cost: &FrameCost) -> Resident {
+        let mut resident = Resident {
             draw,
-            step,
+            piece,
+            step: 1,
             next: 0,
-        }
+        };
+        resident.restart(cost);
+        resident
+    }
+
+    /// Back to phase 0, in as many phases as a frame at rest needs on this machine.
+    fn restart(&mut self, cost: &FrameCost) {
+        let per_frame = (cost.rest_vertices() as f64 * PHASE_SLACK) as u64;
+        let phases = self.draw.vertex_count().div_ceil(per_frame.max(1)).max(1);
+        self.step = u32::try_from(phases).unwrap_or(u32::MAX);
+        self.next = 0;
     }
 
     fn done(&self) -> bool {
         self.next >= self.step
     }
+
+    /// Vertices its phases so far have drawn.
+    fn drawn(&self) -> f64 {
+        self.draw.vertex_count() as f64 * f64::from(self.next.min(self.step)) / f64::from(self.step)
+    }
 }
 
-/// The preview: an even subsample of the file, appended to one buffer as pieces arrive.
-struct Preview {
-    buffer: wgpu::Buffer,
-    capacity: u64,
-    filled: u64,
-    draw: Option<PointCloud>,
+/// A whole piece streamed through: drawn in one frame, dropped after it (which hands its
+/// upload slot back to the streaming thread).
+struct Streamed {
+    draw: PointCloud,
+    piece: StreamedPiece,
+    drawn: bool,
 }
 
 /// What to draw this frame.
@@ -108,189 +141,231 @@ pub struct FramePlan<'a> {
 }
 
 impl Scene {
-    /// A scene for `source`, nothing on the GPU yet.
-    pub fn new(source: Arc<VertexSource>, generation: u64, stride: u32) -> Scene {
+    /// A scene for `source` cut into pieces of `per_piece`, nothing on the GPU yet.
+    pub fn new(source: Arc<VertexSource>, generation: u64, stride: u32, per_piece: u64) -> Scene {
+        let pieces = source.len().div_ceil(per_piece.max(1)) as usize;
         Scene {
             source,
             generation,
             stride,
+            per_piece: per_piece.max(1),
             stats: None,
             sample: None,
+            preview: None,
+            preview_drawn: false,
             resident: Vec::new(),
             resident_vertices: 0,
-            preview: None,
-            fill: None,
-            filled: 0,
-            fill_pieces: Vec::new(),
-            mode: Mode::Moving,
+            streamed: Vec::new(),
+            covered: vec![0; pieces],
+            is_resident: vec![false; pieces],
+            fill_pending: vec![false; pieces],
+            fill_running: Arc::new(AtomicUsize::new(0)),
+            epoch: 1,
             cursor: 0,
+            fill: None,
+            mode: Mode::Moving,
             accumulates: true,
             cost: FrameCost::default(),
+            rest_began: None,
         }
     }
 
-    /// The best statistics known: exact once loaded, the sample's before.
-    pub fn known_stats(&self) -> Option<&VertexStats> {
-        self.stats.as_ref().or(self.sample.as_ref())
+    /// The statistics the camera and colours are fitted to: the sample's (see
+    /// [`VertexSource::sample_stats`]), or the file's if a load gave none.
+    pub fn framing_stats(&self) -> Option<&VertexStats> {
+        self.sample.as_ref().or(self.stats.as_ref())
     }
 
-    /// Adds a piece that has reached the GPU, and its share of the preview. What was drawn
-    /// stays; at rest the phases start over, so that the new piece is drawn in full too.
+    /// The sample has reached the GPU.
+    pub fn set_sample(
+        &mut self,
+        device: &wgpu::Device,
+        renderer: &PointRenderer,
+        sample: SampledPiece,
+    ) -> Result<(), GpuError> {
+        let mut draw = PointCloud::new(device, renderer, &sample.buffers)?;
+        draw.set_file_runs(sample.position);
+        // Draw orders are kept modulo 2³² in the shaders, which runs spanning more cannot be
+        // inverted from: such a sample is only a preview, never part of the picture at rest.
+        self.preview_drawn = self.source.len() > u64::from(u32::MAX);
+        self.preview = Some(draw);
+        self.sample = Some(sample.stats);
+        Ok(())
+    }
+
+    /// Adds a piece that has reached the GPU to stay. What was drawn stays; at rest the new
+    /// piece is drawn in phases beside the others.
     pub fn add(
         &mut self,
         device: &wgpu::Device,
-        queue: &wgpu::Queue,
         renderer: &PointRenderer,
         piece: ResidentPiece,
     ) -> Result<(), GpuError> {
-        self.append_preview(device, queue, renderer, &piece.preview)?;
         let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, piece.stride);
         self.resident_vertices += draw.vertex_count();
-        self.resident.push(Resident::new(draw));
+        let mut resident = Resident::new(draw, piece.piece, &self.cost);
+        if self.is_covered(piece.piece) {
+            resident.next = resident.step;
+        }
+        if let Some(is) = self.is_resident.get_mut(piece.piece) {
+            *is = true;
+        }
+        self.resident.push(resident);
         Ok(())
     }
 
-    fn append_preview(
+    /// Adds a whole piece on its way through, to be drawn once at rest.
+    pub fn add_streamed(
         &mut self,
         device: &wgpu::Device,
-        queue: &wgpu::Queue,
         renderer: &PointRenderer,
-        vertices: &[crate::Vertex],
+        piece: StreamedPiece,
     ) -> Result<(), GpuError> {
-        let n = self.source.len();
-        let preview = self.preview.get_or_insert_with(|| {
-            // Each piece adds at most one vertex more than its share.
-            let capacity = n.div_ceil(u64::from(preview_stride(n))) + 64;
-            Preview {
-                buffer: device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some("vertexview preview"),
-                    size: capacity * STRIDE as u64,
-                    usage: wgpu::BufferUsages::VERTEX
-                        | wgpu::BufferUsages::STORAGE
-                        | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                }),
-                capacity,
-                filled: 0,
-                draw: None,
-            }
-        });
-        let room = (preview.capacity - preview.filled) as usize;
-        let vertices = &vertices[..vertices.len().min(room)];
-        if vertices.is_empty() {
+        if self.is_covered(piece.piece) {
             return Ok(());
         }
-        queue.write_buffer(
-            &preview.buffer,
-            preview.filled * STRIDE as u64,
-            bytemuck::cast_slice(vertices),
-        );
-        preview.filled += vertices.len() as u64;
-        let buffers = VertexBuffers::from_buffer(
-            preview.buffer.clone(),
-            preview.filled as u32,
-            crate::format::GpuLayout::DEFAULT,
-        );
-        preview.draw = Some(PointCloud::new(device, renderer, &buffers)?);
-        Ok(())
-    }
-
-    /// Adds a fill-in piece, to be drawn once.
-    pub fn add_fill(
-        &mut self,
-        device: &wgpu::Device,
-        renderer: &PointRenderer,
-        piece: ResidentPiece,
-    ) -> Result<(), GpuError> {
         let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
         draw.set_file_position(piece.first, 1);
-        self.fill_pieces.push(draw);
+        self.streamed.push(Streamed {
+            draw,
+            piece,
+            drawn: false,
+        });
         Ok(())
     }
 
     /// The view changed (camera, size, colours, point size, background): draw the preview, and
-    /// start the full picture again once the view rests.
+    /// start a new picture once the view rests.
     pub fn invalidate(&mut self) {
         self.mode = Mode::Moving;
+        self.epoch += 1;
         self.fill = None;
-        self.fill_pieces.clear();
-        self.filled = 0;
-    }
-
-    fn start_phases(&mut self) {
+        self.fill_pending.fill(false);
+        self.streamed.clear();
+        self.preview_drawn = self.source.len() > u64::from(u32::MAX);
         for piece in &mut self.resident {
-            piece.next = 0;
+            piece.restart(&self.cost);
         }
         self.cursor = 0;
+        self.rest_began = None;
     }
 
-    /// Vertices on the GPU.
-    pub fn resident_vertices(&self) -> u64 {
-        self.resident_vertices
+    fn is_covered(&self, piece: usize) -> bool {
+        self.covered.get(piece) == Some(&self.epoch)
     }
 
-    fn resident_done(&self) -> bool {
-        self.mode == Mode::Filling && self.resident.iter().all(Resident::done)
+    /// Whether a resident piece's phases are still to be drawn in this picture: not when it has
+    /// been drawn whole, is on its way whole, or (all of it resident) the fill-in will bring it.
+    fn phases_left(&self, r: &Resident) -> bool {
+        let brought = self.stride == 1 && self.fill_pending[r.piece];
+        let coming = self.streamed.iter().any(|s| s.piece.piece == r.piece);
+        !(r.done() || self.is_covered(r.piece) || brought || coming)
     }
 
-    fn fill_pieces_total(&self) -> u64 {
-        self.source.len().div_ceil(FILL_PIECE_VERTICES)
+    /// How much of the file has been loaded, from 0 to 1.
+    pub fn loaded_fraction(&self) -> f64 {
+        if self.covered.is_empty() {
+            return 1.0;
+        }
+        self.resident.len() as f64 / self.covered.len() as f64
     }
 
     /// Whether the picture is complete: every vertex of the file drawn (or, by the pipeline
-    /// path, every resident one).
+    /// path, which keeps nothing between frames, every resident one).
     pub fn complete(&self, loading: bool) -> bool {
-        !loading
-            && self.resident_done()
-            && (self.stride == 1 || !self.accumulates || self.filled >= self.fill_pieces_total())
+        if !self.accumulates {
+            return !loading
+                && self.mode == Mode::Filling
+                && self.resident.iter().all(Resident::done);
+        }
+        self.mode == Mode::Filling && self.covered.iter().all(|&e| e == self.epoch)
     }
 
-    /// How much of the file the picture shows, from 0 to 1.
+    /// How much of the file the picture shows, from 0 to 1; at rest it only grows.
     pub fn drawn_fraction(&self, loading: bool) -> f64 {
         if self.complete(loading) || self.source.is_empty() {
             return 1.0;
         }
         let file = self.source.len() as f64;
-        let resident_share = self.resident_vertices as f64 / file;
+        let preview = self.preview.as_ref().map_or(0, |p| p.vertex_count()) as f64 / file;
         if self.mode != Mode::Filling {
-            let preview = self.preview.as_ref().map_or(0, |p| p.filled);
-            return preview as f64 / file;
+            return preview;
         }
-        if self.stride == 1 || !self.resident_done() {
-            let drawn: f64 = self
-                .resident
-                .iter()
-                .map(|p| {
-                    p.draw.vertex_count() as f64 * f64::from(p.next.min(p.step)) / f64::from(p.step)
-                })
-                .sum();
-            return drawn / file;
+        let mut drawn = 0.0;
+        for (piece, &epoch) in self.covered.iter().enumerate() {
+            if epoch == self.epoch {
+                let start = piece as u64 * self.per_piece;
+                drawn += (self.source.len() - start).min(self.per_piece) as f64;
+            }
         }
-        let pieces = self.fill_pieces_total().max(1) as f64;
-        resident_share + (1.0 - resident_share) * self.filled as f64 / pieces
+        drawn += self
+            .resident
+            .iter()
+            .filter(|r| !self.is_covered(r.piece))
+            .map(Resident::drawn)
+            .sum::<f64>();
+        (drawn / file).max(if self.preview_drawn { preview } else { 0.0 })
     }
 
-    /// Whether the fill-in should start: the resident picture is done, and there is more.
-    pub fn wants_fill(&self, loading: bool) -> bool {
-        !loading
-            && self.accumulates
-            && self.stride > 1
-            && self.resident_done()
+    /// How long the picture at rest will take to complete, at the pace it has kept so far.
+    pub fn time_left(&self, loading: bool) -> Option<Duration> {
+        let (began, at) = self.rest_began?;
+        let now = self.drawn_fraction(loading);
+        let spent = began.elapsed().as_secs_f64();
+        if now >= 1.0 || now <= at || spent < 0.5 {
+            return None;
+        }
+        Some(Duration::from_secs_f64(spent / (now - at) * (1.0 - now)))
+    }
+
+    /// Whether a frame now would add to the picture. When it would not, the next frame waits
+    /// for news (a piece, a move): frames that draw nothing still cost a resolve and a present.
+    pub fn has_work(&self) -> bool {
+        if self.mode != Mode::Filling {
+            return true;
+        }
+        if !self.accumulates {
+            return false;
+        }
+        (!self.preview_drawn && self.preview.is_some())
+            || self.streamed.iter().any(|s| !s.drawn)
+            || self.resident.iter().any(|r| self.phases_left(r))
+    }
+
+    /// Whether the fill-in should start: the picture rests, nothing is on its way, and some
+    /// pieces will not be drawn whole from what is resident.
+    pub fn wants_fill(&self) -> bool {
+        self.accumulates
+            && self.mode == Mode::Filling
             && self.fill.is_none()
-            && self.filled == 0
+            && self.streamed.is_empty()
+            && !self.fill_pieces().is_empty()
     }
 
-    /// Starts streaming the whole file through for a full-density picture.
-    pub fn start_fill(&mut self, fill: FillIn) {
+    /// The pieces the fill-in is to stream, spread over the file: those not drawn whole in this
+    /// picture whose whole is not resident.
+    pub fn fill_pieces(&self) -> Vec<usize> {
+        spread_order(self.covered.len() as u64)
+            .into_iter()
+            .map(|p| p as usize)
+            .filter(|&p| !self.is_covered(p) && (self.stride > 1 || !self.is_resident[p]))
+            .collect()
+    }
+
+    /// Starts `fill`, which streams `pieces` through.
+    pub fn start_fill(&mut self, fill: FillIn, pieces: &[usize]) {
+        for &p in pieces {
+            self.fill_pending[p] = true;
+        }
         self.fill = Some(fill);
     }
 
-    /// What to draw now. Moving: the preview, thinned to the frame budget. Just stopped: the
-    /// first phase of the resident vertices, on a cleared picture. Resting: the next phase, then
-    /// the fill-in pieces that have arrived. `None` when there is nothing left to draw. With
-    /// `accumulates` false (the pipeline path, which keeps nothing between frames): every
-    /// resident vertex, every frame.
+    /// What to draw now. Moving: the preview, thinned to the frame budget. Just stopped: a
+    /// cleared picture, and from then on, frame by frame within the budget, the sample, the
+    /// resident vertices' next phases, and the whole pieces that have arrived. `None` when there
+    /// is nothing to add. With `accumulates` false (the pipeline path, which keeps nothing
+    /// between frames): every resident vertex, every frame.
     pub fn plan(&mut self, accumulates: bool) -> Option<FramePlan<'_>> {
         self.accumulates = accumulates;
         if !accumulates {
@@ -311,7 +386,7 @@ impl Scene {
         match self.mode {
             Mode::Moving => {
                 self.mode = Mode::Resting;
-                let Some(draw) = self.preview.as_ref().and_then(|p| p.draw.as_ref()) else {
+                let Some(draw) = self.preview.as_ref() else {
                     return Some(FramePlan {
                         clear: true,
                         draws: Vec::new(),
@@ -328,77 +403,98 @@ impl Scene {
             }
             Mode::Resting => {
                 self.mode = Mode::Filling;
-                self.start_phases();
-                self.next_phase(true)
+                self.rest_began = Some((Instant::now(), 0.0));
+                let plan = self.next_batch(true);
+                Some(plan.unwrap_or(FramePlan {
+                    clear: true,
+                    draws: Vec::new(),
+                    vertices: 0,
+                }))
             }
-            Mode::Filling => self.next_phase(false),
+            Mode::Filling => self.next_batch(false),
         }
     }
 
-    fn next_phase(&mut self, clear: bool) -> Option<FramePlan<'_>> {
-        // The pieces' next phases, round the pieces from the cursor, until the frame's budget.
+    fn next_batch(&mut self, clear: bool) -> Option<FramePlan<'_>> {
         let budget = self.cost.rest_vertices();
-        let n = self.resident.len();
-        let mut chosen = Vec::new();
         let mut vertices = 0;
+        let take_preview = !self.preview_drawn && self.preview.is_some();
+        if take_preview {
+            self.preview_drawn = true;
+            vertices += self.preview.as_ref().map_or(0, |p| p.vertex_count());
+        }
+        // The resident pieces' next phases, round the pieces from the cursor: a uniform picture
+        // of what is resident first. Pieces on their way through whole are left to that draw.
+        let n = self.resident.len();
+        let mut phases = Vec::new();
         for k in 0..n {
             let i = (self.cursor + k) % n;
             let piece = &self.resident[i];
-            if piece.done() {
+            if !self.phases_left(piece) {
                 continue;
             }
-            if !chosen.is_empty() && vertices >= budget {
+            if vertices > 0 && vertices >= budget {
                 break;
             }
             vertices += piece.draw.vertex_count() / u64::from(piece.step);
-            chosen.push(i);
+            phases.push(i);
         }
-        if !chosen.is_empty() {
-            self.cursor = (chosen[chosen.len() - 1] + 1) % n;
-            let draws = self
-                .resident
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, _)| chosen.contains(i))
-                .map(|(_, p)| {
-                    let sub = Subsample {
-                        step: p.step,
-                        phase: p.next,
-                    };
-                    p.next += 1;
-                    (&p.draw, sub)
-                })
-                .collect();
-            return Some(FramePlan {
-                clear,
-                draws,
-                vertices,
-            });
+        if let Some(&last) = phases.last() {
+            self.cursor = (last + 1) % n;
         }
-        if let Some(fill) = &self.fill {
-            if !self.fill_pieces.is_empty() {
-                self.filled += self.fill_pieces.len() as u64;
-                for _ in 0..self.fill_pieces.len() {
-                    fill.drawn();
+        // Then the whole pieces that have arrived, each drawn once.
+        let mut whole = Vec::new();
+        for (i, s) in self.streamed.iter().enumerate() {
+            if s.drawn {
+                continue;
+            }
+            if vertices > 0 && vertices >= budget {
+                break;
+            }
+            vertices += s.draw.vertex_count();
+            whole.push(i);
+        }
+        if !take_preview && phases.is_empty() && whole.is_empty() {
+            return None;
+        }
+        for &i in &whole {
+            let piece = self.streamed[i].piece.piece;
+            self.streamed[i].drawn = true;
+            self.covered[piece] = self.epoch;
+        }
+        let (epoch, whole_file) = (self.epoch, self.stride == 1);
+        let mut draws = Vec::new();
+        if take_preview {
+            draws.extend(self.preview.as_ref().map(|p| (p, Subsample::ALL)));
+        }
+        for (i, p) in self.resident.iter_mut().enumerate() {
+            if phases.contains(&i) {
+                let sub = Subsample {
+                    step: p.step,
+                    phase: p.next,
+                };
+                p.next += 1;
+                // With every vertex resident, a piece whose phases are all drawn is whole.
+                if whole_file && p.done() {
+                    self.covered[p.piece] = epoch;
                 }
-                let vertices = self.fill_pieces.iter().map(|d| d.vertex_count()).sum();
-                return Some(FramePlan {
-                    clear,
-                    draws: self
-                        .fill_pieces
-                        .iter()
-                        .map(|d| (d, Subsample::ALL))
-                        .collect(),
-                    vertices,
-                });
+                draws.push((&p.draw, sub));
             }
         }
-        None
+        for &i in &whole {
+            draws.push((&self.streamed[i].draw, Subsample::ALL));
+        }
+        Some(FramePlan {
+            clear,
+            draws,
+            vertices,
+        })
     }
 
-    /// Fill-in pieces drawn in the last frame are dropped.
-    pub fn drop_drawn_fill(&mut self) {
-        self.fill_pieces.clear();
+    /// Whole pieces drawn in the last frame are dropped, their upload slots given back: call
+    /// once the GPU has finished the frame.
+    pub fn drop_drawn(&mut self) {
+        self.streamed.retain(|s| !s.drawn);
     }
 
     /// Learns from a frame that drew `vertices` in `took`.

@@ -103,7 +103,7 @@ impl App {
                 break path;
             }
         };
-        let stats = self.exact_stats();
+        let stats = self.framing_stats();
         let gpu = gpu.clone();
         let proxy = self.proxy.clone();
         let saving = path.clone();

@@ -19,10 +19,10 @@ use winit::window::{Window, WindowId};
 
 use self::input::Pointer;
 use super::controls::{self, Action};
-use super::events::{LoadEvent, LoadFailure, ViewerEvent};
-use super::loader::{self, FillIn};
+use super::events::{LoadEvent, LoadFailure, StreamedPiece, ViewerEvent};
+use super::loader::{self, FillIn, LoadTarget};
 use super::reload;
-use super::scene::{Scene, FILL_PIECE_VERTICES};
+use super::scene::Scene;
 use super::surface::{FrameOutcome, WindowSurface};
 use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
@@ -136,11 +136,12 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// The data's bounds in the file's coordinates.
+    /// The bounds the camera and the height ramp frame, in the file's coordinates: the sample's
+    /// (exact for small files), as `render` frames them.
     fn file_bounds(&self) -> Option<Bounds> {
         self.scene
             .as_ref()
-            .and_then(|s| s.known_stats())
+            .and_then(|s| s.framing_stats())
             .and_then(|s| s.bounds)
     }
 
@@ -232,7 +233,7 @@ impl App {
 
     /// Files whose colours are all zero would be black: start them on the height ramp.
     fn pick_color_mode(&mut self) {
-        let stats = self.scene.as_ref().and_then(|s| s.known_stats()).copied();
+        let stats = self.scene.as_ref().and_then(|s| s.framing_stats()).copied();
         let colorless = stats.is_some_and(|s| s.count > 0 && s.color_max == [0, 0, 0])
             || self.source().is_some_and(|s| !s.has_color());
         let ramp = matches!(self.settings.color_mode, ColorMode::Height { .. });
@@ -301,7 +302,11 @@ impl App {
         self.cancel_load = Arc::new(AtomicBool::new(false));
         self.generations += 1;
         let stride = loader::resident_stride(source.file_len(), self.budget.unwrap_or(0));
-        let scene = Scene::new(source.clone(), self.generations, stride);
+        // Pieces as large as one storage binding: each is one dispatch of the compute path, and
+        // dispatches, not vertices, are what a frame of many small pieces spends its time on.
+        let per_piece = crate::gpu::piece_vertices(&gpu.device);
+        let scene = Scene::new(source.clone(), self.generations, stride, per_piece);
+        let paused = scene.fill_running.clone();
         if self.scene.is_none() {
             self.scene = Some(scene);
         } else {
@@ -310,11 +315,16 @@ impl App {
         self.loading = true;
         loader::spawn(
             self.proxy.clone(),
-            gpu.device.clone(),
+            LoadTarget {
+                device: gpu.device.clone(),
+                queue: gpu.queue.clone(),
+                per_piece,
+            },
             source,
             stride,
             self.generations,
             self.cancel_load.clone(),
+            paused,
         );
         self.update_title();
     }
@@ -408,11 +418,14 @@ impl App {
                 } else {
                     self.scene.as_mut()
                 };
-                if let Some(scene) = scene {
-                    scene.sample = Some(sample);
+                if let (Some(scene), Some(gpu), Some(window)) = (scene, &self.gpu, &self.window) {
+                    if let Err(e) = scene.set_sample(&gpu.device, &window.renderer, sample) {
+                        self.failed(LoadFailure::from(e.to_string()));
+                    }
                 }
                 if current {
                     self.bounds_improved();
+                    self.redraw();
                 }
             }
             LoadEvent::Piece(piece) => {
@@ -425,11 +438,18 @@ impl App {
                 if let (Some(scene), Some(gpu), Some(window)) =
                     (&mut self.scene, &self.gpu, &self.window)
                 {
-                    if let Err(e) = scene.add(&gpu.device, &gpu.queue, &window.renderer, piece) {
+                    if let Err(e) = scene.add(&gpu.device, &window.renderer, piece) {
                         self.failed(LoadFailure::from(e.to_string()));
                     }
                 }
-                self.redraw();
+                // A frame only if the piece adds to the picture: one that is already complete
+                // need not be resolved and presented again while the rest loads.
+                if self.scene.as_ref().is_some_and(|s| s.has_work()) {
+                    self.redraw();
+                }
+            }
+            LoadEvent::Streamed(piece) => {
+                self.streamed(generation, piece);
             }
             LoadEvent::Done(stats) => {
                 if is_incoming {
@@ -437,10 +457,12 @@ impl App {
                     self.scene = self.incoming.take();
                 }
                 self.loading = false;
+                // The camera and colours stay as the sample placed them, as `render` places
+                // them, and so does the picture drawn so far.
                 if let Some(scene) = &mut self.scene {
                     scene.stats = Some(stats);
                 }
-                self.bounds_improved();
+                self.redraw();
             }
             LoadEvent::Failed(failure) => {
                 if is_incoming {
@@ -455,6 +477,22 @@ impl App {
     }
 
     fn filled(&mut self, generation: u64, event: LoadEvent) {
+        if self
+            .scene
+            .as_ref()
+            .is_none_or(|s| s.generation != generation)
+        {
+            return;
+        }
+        match event {
+            LoadEvent::Streamed(piece) => self.streamed(generation, piece),
+            LoadEvent::Failed(failure) => self.failed(failure),
+            LoadEvent::Sampled(_) | LoadEvent::Piece(_) | LoadEvent::Done(_) => {}
+        }
+    }
+
+    /// A whole piece on its way through: drawn once at rest.
+    fn streamed(&mut self, generation: u64, piece: StreamedPiece) {
         let (Some(scene), Some(gpu), Some(window)) = (&mut self.scene, &self.gpu, &self.window)
         else {
             return;
@@ -462,16 +500,10 @@ impl App {
         if scene.generation != generation {
             return;
         }
-        match event {
-            LoadEvent::Piece(piece) => {
-                if let Err(e) = scene.add_fill(&gpu.device, &window.renderer, piece) {
-                    self.failed(LoadFailure::from(e.to_string()));
-                }
-                self.redraw();
-            }
-            LoadEvent::Failed(failure) => self.failed(failure),
-            LoadEvent::Sampled(_) | LoadEvent::Done(_) => {}
+        if let Err(e) = scene.add_streamed(&gpu.device, &window.renderer, piece) {
+            self.failed(LoadFailure::from(e.to_string()));
         }
+        self.redraw();
     }
 
     fn redraw(&self) {
@@ -491,12 +523,14 @@ impl App {
         if let Some(scene) = &self.scene {
             let fraction = scene.drawn_fraction(self.loading);
             if fraction < 1.0 {
-                title += &format!("{:.0} % drawn — ", fraction * 100.0);
+                title += &format!("{:.0} % drawn — ", (fraction * 100.0).floor());
             }
             if self.loading {
-                let share = scene.resident_vertices() as f64 * f64::from(scene.stride)
-                    / scene.source.len().max(1) as f64;
-                title += &format!("loading {:.0} % — ", share.min(1.0) * 100.0);
+                let loaded = scene.loaded_fraction();
+                title += &format!("loading {:.0} % — ", (loaded * 100.0).floor());
+            }
+            if let Some(left) = scene.time_left(self.loading) {
+                title += &format!("{:.0} s left — ", left.as_secs_f64().ceil());
             }
         }
         title += &format!("{:.1} ms — vertexview", self.frame_ms);
@@ -535,7 +569,7 @@ impl App {
                 self.frame_ms = took.as_secs_f32() * 1000.0;
                 if let Some(scene) = &mut self.scene {
                     scene.measured(vertices, took);
-                    scene.drop_drawn_fill();
+                    scene.drop_drawn();
                 }
                 self.continue_filling();
                 self.update_title();
@@ -566,16 +600,23 @@ impl App {
         let (Some(scene), Some(gpu)) = (&mut self.scene, &self.gpu) else {
             return;
         };
-        if scene.wants_fill(self.loading) {
-            scene.start_fill(FillIn::spawn(
+        if scene.wants_fill() {
+            let pieces = scene.fill_pieces();
+            let fill = FillIn::spawn(
                 self.proxy.clone(),
-                gpu.device.clone(),
+                LoadTarget {
+                    device: gpu.device.clone(),
+                    queue: gpu.queue.clone(),
+                    per_piece: scene.per_piece,
+                },
                 scene.source.clone(),
                 scene.generation,
-                FILL_PIECE_VERTICES,
-            ));
+                pieces.clone(),
+                scene.fill_running.clone(),
+            );
+            scene.start_fill(fill, &pieces);
         }
-        if !scene.complete(self.loading) {
+        if !scene.complete(self.loading) && scene.has_work() {
             self.redraw();
         }
     }
@@ -624,9 +665,9 @@ impl App {
         }
     }
 
-    /// The statistics used by a screenshot: exact when known.
-    fn exact_stats(&self) -> Option<VertexStats> {
-        self.scene.as_ref().and_then(|s| s.stats)
+    /// The statistics a screenshot frames: the ones the window frames.
+    fn framing_stats(&self) -> Option<VertexStats> {
+        self.scene.as_ref().and_then(|s| s.framing_stats()).copied()
     }
 }
 
