@@ -2,109 +2,13 @@
 //! from outside the program with `xwd -root`. Needs `Xvfb` and `xwd` (Debian: xvfb, x11-apps);
 //! `.ci/run` installs them. Missing tools fail the test rather than skip it.
 
-use std::path::{Path, PathBuf};
+mod x11;
 
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const W: u32 = 320;
-const H: u32 = 240;
-
-struct Killed(Child);
-
-impl Killed {
-    /// Fails the test with the process's stderr (when piped) if it has exited.
-    fn assert_running(&mut self) {
-        if let Some(status) = self.0.try_wait().unwrap() {
-            panic!(
-                "the viewer exited ({status}): {}",
-                self.0.wait_with_output_ref()
-            );
-        }
-    }
-}
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A private X server on a display number it picks itself (`-displayfd`), so tests running at
-/// the same time never share one.
-fn xvfb() -> (Killed, String) {
-    let child = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "640x480x24",
-            "-nolisten",
-            "tcp",
-            // Without it the server resets whenever its last client disconnects, and refuses
-            // connections while it does: a viewer starting while `xwd` polls the screen then
-            // fails to open its window (seen as 3 failures in 8 loaded runs; 0 in 12 with it).
-            "-noreset",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb is needed for this test (apt-get install xvfb x11-apps)");
-    let mut server = Killed(child);
-    let mut number = String::new();
-    let stdout = server.0.stdout.take().expect("piped stdout");
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut number).unwrap();
-    let number = number.trim();
-    assert!(
-        !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        "Xvfb said {number:?}"
-    );
-    (server, format!(":{number}"))
-}
-
-/// The whole screen as RGB pixels, via `xwd -root` (an XWD file: big-endian header, then pixels).
-fn screenshot(display: &str) -> (u32, u32, Vec<[u8; 3]>) {
-    let out = Command::new("xwd")
-        .args(["-root", "-silent", "-display", display])
-        .output()
-        .expect("xwd is needed for this test (apt-get install x11-apps)");
-    assert!(
-        out.status.success(),
-        "xwd failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let d = out.stdout;
-    let field = |i: usize| u32::from_be_bytes(d[i * 4..i * 4 + 4].try_into().unwrap());
-    let (header_size, width, height) = (field(0) as usize, field(4), field(5));
-    let (lsb_first, bits_per_pixel, bytes_per_line) =
-        (field(7) == 0, field(11), field(12) as usize);
-    let (red, green, blue, ncolors) = (field(14), field(15), field(16), field(19) as usize);
-    assert_eq!(
-        bits_per_pixel, 32,
-        "expected a 24-bit screen in 32-bit pixels"
-    );
-    let data = &d[header_size + ncolors * 12..];
-    let channel = |px: u32, mask: u32| ((px & mask) >> mask.trailing_zeros()) as u8;
-    let mut pixels = Vec::with_capacity((width * height) as usize);
-    for y in 0..height as usize {
-        for x in 0..width as usize {
-            let raw: [u8; 4] = data[y * bytes_per_line + x * 4..][..4].try_into().unwrap();
-            let px = if lsb_first {
-                u32::from_le_bytes(raw)
-            } else {
-                u32::from_be_bytes(raw)
-            };
-            pixels.push([channel(px, red), channel(px, green), channel(px, blue)]);
-        }
-    }
-    (width, height, pixels)
-}
-
-fn count(pixels: &[[u8; 3]], color: [u8; 3]) -> usize {
-    pixels.iter().filter(|&&p| p == color).count()
-}
+use x11::*;
 
 /// A block of `side` × `side` points of one colour, one per pixel of a W × H window, in clip space.
 fn block(side: u32, color: [u16; 3]) -> Vec<u8> {
@@ -139,16 +43,6 @@ fn wait_for(display: &str, viewer: &mut Killed, color: [u8; 3], want: usize) -> 
         std::thread::sleep(Duration::from_millis(100));
     }
     seen
-}
-
-fn viewer(display: &str, args: &[&str], cwd: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env("DISPLAY", display)
-        .env_remove("WAYLAND_DISPLAY");
-    command
 }
 
 /// Starts the viewer, at W × H in clip-space mode, on a file holding `block(side, color)`.
@@ -242,35 +136,6 @@ fn the_window_shows_the_points_and_follows_the_file() {
         out.contains("7 bytes is not a whole number of 20-byte vertices"),
         "stderr: {out}"
     );
-}
-
-trait StderrOf {
-    fn wait_with_output_ref(&mut self) -> String;
-}
-
-impl StderrOf for Child {
-    fn wait_with_output_ref(&mut self) -> String {
-        let _ = self.wait();
-        let mut text = String::new();
-        if let Some(mut err) = self.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut err, &mut text);
-        }
-        text
-    }
-}
-
-/// CPU seconds a process has used, from /proc.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .unwrap()
-        .1
-        .split_whitespace()
-        .collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    ticks / 100.0
 }
 
 #[test]
@@ -586,129 +451,4 @@ fn a_bad_file_is_reported_once_per_change() {
     assert_eq!(lines_with(&log, message), 1, "{text}");
     assert_eq!(lines_with(&log, "1003 bytes"), 1, "{text}");
     assert_eq!(text.lines().count(), 2, "only the two errors: {text}");
-}
-
-/// The window's title, through xdotool.
-fn window_title(display: &str) -> String {
-    let out = Command::new("xdotool")
-        .args(["search", "--name", "vertexview", "getwindowname"])
-        .env("DISPLAY", display)
-        .output()
-        .expect("xdotool is needed for this test (apt-get install xdotool)");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
-
-/// The W × H pixels at the top-left of the screen, where the window sits (there is no window
-/// manager to move it).
-fn window_pixels(display: &str) -> Vec<[u8; 3]> {
-    let (width, _, pixels) = screenshot(display);
-    (0..H)
-        .flat_map(|y| (0..W).map(move |x| (x, y)))
-        .map(|(x, y)| pixels[(y * width + x) as usize])
-        .collect()
-}
-
-#[test]
-fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
-    let (_server, display) = xvfb();
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("galaxy.bin");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
-    vertexview::write::gen::write(
-        &mut out,
-        vertexview::write::gen::Shape::Galaxy,
-        300_000,
-        4,
-        true,
-    )
-    .unwrap();
-    drop(out);
-    let size = format!("{W}x{H}");
-    let data_arg = data.to_str().unwrap();
-    // 6 MB of vertices against 1 MiB: a sixth stays on the GPU, the rest streams through.
-    let args = [
-        "view",
-        data_arg,
-        "--size",
-        &size,
-        "--no-watch",
-        "--gpu-memory",
-        "1M",
-    ];
-    let mut viewer = Killed(
-        viewer(&display, &args, dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-
-    // What `render` gives for the same view.
-    let png = dir.path().join("render.png");
-    let rendered = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .args([
-            "render",
-            data_arg,
-            "-o",
-            png.to_str().unwrap(),
-            "--size",
-            &size,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    let reference = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
-    let reference: Vec<[u8; 3]> = reference
-        .pixels()
-        .chunks_exact(4)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
-    let lit = reference.iter().filter(|p| **p != [0, 0, 0]).count();
-    assert!(lit > 2000, "{lit}");
-
-    // A first picture, then the full-density one: exactly the render's pixels.
-    let started = Instant::now();
-    let mut first_picture = None;
-    loop {
-        viewer.assert_running();
-        let shown = window_pixels(&display);
-        let shown_lit = shown.iter().filter(|p| **p != [0, 0, 0]).count();
-        if shown_lit > 0 && first_picture.is_none() {
-            first_picture = Some(started.elapsed());
-        }
-        if shown == reference {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "never filled in: {shown_lit} of {lit} pixels lit; title {:?}",
-            window_title(&display)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let title = window_title(&display);
-    assert!(
-        title.starts_with("galaxy.bin — 300000 vertices — "),
-        "{title}"
-    );
-    assert!(
-        !title.contains("drawn") && !title.contains("loading"),
-        "{title}"
-    );
-
-    // Finished: the viewer rests.
-    let pid = viewer.0.id();
-    std::thread::sleep(Duration::from_millis(500));
-    let before = cpu_seconds(pid);
-    std::thread::sleep(Duration::from_secs(2));
-    let idle = cpu_seconds(pid) - before;
-    assert!(
-        idle < 0.3,
-        "{idle} CPU seconds in 2 s after the picture was complete"
-    );
-    assert_eq!(window_pixels(&display), reference, "still the full picture");
 }

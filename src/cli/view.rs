@@ -29,6 +29,10 @@ pub struct Args {
     /// and streams the rest through when the view rests.
     #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
     gpu_memory: Option<u64>,
+    /// Vertices a piece of the file holds on its way to the GPU (default: as many as one
+    /// storage binding takes). Small pieces test how the picture fills in.
+    #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u64).range(1..))]
+    piece_vertices: Option<u64>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -50,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         frames: args.frames,
         watch: !args.no_watch,
         gpu_memory: args.gpu_memory,
+        piece_vertices: args.piece_vertices,
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -63,6 +68,7 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
         frames: None,
         watch: false,
         gpu_memory: None,
+        piece_vertices: None,
     };
     match viewer::run(options) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -52,6 +52,9 @@ pub struct ViewerOptions {
     /// Bytes of vertex data to keep on the GPU; a larger file keeps an even subsample there and
     /// streams the rest through when the view rests. `None`: [`default_budget`].
     pub gpu_memory: Option<u64>,
+    /// Vertices a piece of the file holds on its way to the GPU. `None`: as many as one storage
+    /// binding takes ([`piece_vertices`](crate::gpu::piece_vertices)).
+    pub piece_vertices: Option<u64>,
 }
 
 /// Why the viewer could not run.

@@ -333,10 +333,11 @@ impl Scene {
             || self.resident.iter().any(|r| self.phases_left(r))
     }
 
-    /// Whether the fill-in should start: the picture rests, nothing is on its way, and some
-    /// pieces will not be drawn whole from what is resident.
+    /// Whether the fill-in should start: the sample has placed the camera, the picture rests,
+    /// nothing is on its way, and some pieces will not be drawn whole from what is resident.
     pub fn wants_fill(&self) -> bool {
-        self.accumulates
+        self.sample.is_some()
+            && self.accumulates
             && self.mode == Mode::Filling
             && self.fill.is_none()
             && self.streamed.is_empty()

@@ -65,6 +65,7 @@ struct App {
     cancel_load: Arc<AtomicBool>,
     generations: u64,
     budget: Option<u64>,
+    piece_vertices: Option<u64>,
     settings: RenderSettings,
     start_camera: CameraMode,
     camera: OrbitCamera,
@@ -103,6 +104,7 @@ impl App {
             cancel_load: Arc::new(AtomicBool::new(false)),
             generations: 0,
             budget: options.gpu_memory,
+            piece_vertices: options.piece_vertices,
             camera: OrbitCamera::fit(None, 0.0, 0.0, 1.0),
             start_camera: options.settings.camera,
             placed: Placed::ForData,
@@ -304,7 +306,8 @@ impl App {
         let stride = loader::resident_stride(source.file_len(), self.budget.unwrap_or(0));
         // Pieces as large as one storage binding: each is one dispatch of the compute path, and
         // dispatches, not vertices, are what a frame of many small pieces spends its time on.
-        let per_piece = crate::gpu::piece_vertices(&gpu.device);
+        let largest = crate::gpu::piece_vertices(&gpu.device);
+        let per_piece = self.piece_vertices.unwrap_or(largest).clamp(1, largest);
         let scene = Scene::new(source.clone(), self.generations, stride, per_piece);
         let paused = scene.fill_running.clone();
         if self.scene.is_none() {

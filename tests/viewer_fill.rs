@@ -1,0 +1,203 @@
+//! How the viewer fills in a file at rest, watched from outside under Xvfb: what it has drawn
+//! stays, whatever the loader does meanwhile, and the finished picture is `render`'s.
+
+mod x11;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use x11::*;
+
+/// A galaxy of `count` vertices in `dir`.
+fn galaxy(dir: &Path, count: u64) -> std::path::PathBuf {
+    let data = dir.join("galaxy.bin");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&data).unwrap());
+    vertexview::write::gen::write(
+        &mut out,
+        vertexview::write::gen::Shape::Galaxy,
+        count,
+        4,
+        true,
+    )
+    .unwrap();
+    drop(out);
+    data
+}
+
+/// What `render` gives for `data` at the window's size, as RGB pixels.
+fn rendered(dir: &Path, data: &Path) -> Vec<[u8; 3]> {
+    let png = dir.join("render.png");
+    let size = format!("{W}x{H}");
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .args(["render", data.to_str().unwrap(), "-o"])
+        .arg(&png)
+        .args(["--size", &size])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
+    image
+        .pixels()
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect()
+}
+
+fn lit(pixels: &[[u8; 3]]) -> usize {
+    pixels.iter().filter(|p| **p != [0, 0, 0]).count()
+}
+
+/// Starts the viewer on `data` at the window's size with `extra` flags.
+fn view(display: &str, dir: &Path, data: &Path, extra: &[&str]) -> Killed {
+    let size = format!("{W}x{H}");
+    let mut args = vec![
+        "view",
+        data.to_str().unwrap(),
+        "--size",
+        &size,
+        "--no-watch",
+    ];
+    args.extend_from_slice(extra);
+    Killed(
+        viewer(display, &args, dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// A file larger than the sample the first picture is made of, in many small pieces, with all
+/// of it resident and with an eighth: photographed as often as `xwd` allows while the camera
+/// rests, no lit pixel ever goes dark, the picture ends exactly as `render` draws it, and stays
+/// so while the rest of the file loads.
+#[test]
+fn at_rest_the_picture_only_grows_until_it_is_the_render() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    // 1.5 M vertices: the first picture is a sample of 1 M of them.
+    let data = galaxy(dir.path(), 1_500_000);
+    let reference = rendered(dir.path(), &data);
+    let lit_at_end = lit(&reference);
+    assert!(lit_at_end > 5_000, "{lit_at_end}");
+    for extra in [
+        &["--piece-vertices", "100000"][..],
+        &["--piece-vertices", "100000", "--gpu-memory", "4M"][..],
+    ] {
+        let mut viewer = view(&display, dir.path(), &data, extra);
+        let started = Instant::now();
+        let mut shown: Vec<[u8; 3]> = Vec::new();
+        let mut pictures = 0;
+        loop {
+            viewer.assert_running();
+            let now = window_pixels(&display);
+            if !shown.is_empty() {
+                let lost = shown
+                    .iter()
+                    .zip(&now)
+                    .filter(|(was, is)| **was != [0, 0, 0] && **is == [0, 0, 0])
+                    .count();
+                assert_eq!(
+                    lost,
+                    0,
+                    "{extra:?}: {lost} lit pixels went dark ({} lit before, {} now); title {:?}",
+                    lit(&shown),
+                    lit(&now),
+                    window_title(&display)
+                );
+            }
+            if lit(&now) > 0 {
+                pictures += 1;
+                shown = now;
+            }
+            if shown == reference {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{extra:?}: never became the render: {} of {lit_at_end} pixels lit; title {:?}",
+                lit(&shown),
+                window_title(&display)
+            );
+        }
+        eprintln!("{extra:?}: {pictures} pictures on the way");
+        // The rest loads after the picture is complete; it changes nothing on screen.
+        loop {
+            viewer.assert_running();
+            let title = window_title(&display);
+            assert_eq!(window_pixels(&display), reference, "{extra:?}: {title}");
+            assert!(!title.contains("drawn"), "{extra:?}: {title}");
+            if !title.contains("loading") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "{extra:?}: never finished loading: {title}"
+            );
+        }
+    }
+}
+
+/// A file over the GPU memory cap (6 MB against 1 MiB: a sixth stays on the GPU, the rest
+/// streams through) fills in to the render's pixels; once loaded, the viewer rests.
+#[test]
+fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = galaxy(dir.path(), 300_000);
+    let reference = rendered(dir.path(), &data);
+    assert!(lit(&reference) > 2000, "{}", lit(&reference));
+    let mut viewer = view(&display, dir.path(), &data, &["--gpu-memory", "1M"]);
+    let started = Instant::now();
+    loop {
+        viewer.assert_running();
+        let shown = window_pixels(&display);
+        if shown == reference {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "never filled in: {} of {} pixels lit; title {:?}",
+            lit(&shown),
+            lit(&reference),
+            window_title(&display)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let title = window_title(&display);
+    assert!(
+        title.starts_with("galaxy.bin — 300000 vertices — "),
+        "{title}"
+    );
+    assert!(!title.contains("drawn"), "{title}");
+    // The resident subsample loads after the picture is complete.
+    let title = loop {
+        let title = window_title(&display);
+        if !title.contains("loading") {
+            break title;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "never finished loading: {title}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!title.contains("drawn"), "{title}");
+
+    // Finished: the viewer rests.
+    let pid = viewer.0.id();
+    std::thread::sleep(Duration::from_millis(500));
+    let before = cpu_seconds(pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = cpu_seconds(pid) - before;
+    assert!(
+        idle < 0.3,
+        "{idle} CPU seconds in 2 s after the picture was complete"
+    );
+    assert_eq!(window_pixels(&display), reference, "still the full picture");
+}
