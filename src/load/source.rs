@@ -471,6 +471,25 @@ impl VertexSource {
         ))
     }
 
+    /// Runs `read` with the kernel told that reads will be scattered (no read-ahead), as a
+    /// sample's are: otherwise each of its thousands of small reads pulls in 128 KiB.
+    pub(crate) fn scattered<T>(&self, read: impl FnOnce() -> T) -> T {
+        #[cfg(target_os = "linux")]
+        if let Origin::File(file) = &self.origin {
+            use std::os::fd::AsRawFd;
+            let advise = |advice| {
+                // SAFETY: a plain system call on a file descriptor we own; failure is harmless
+                // (the advice is only a hint).
+                unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, advice) };
+            };
+            advise(libc::POSIX_FADV_RANDOM);
+            let result = read();
+            advise(libc::POSIX_FADV_NORMAL);
+            return result;
+        }
+        read()
+    }
+
     /// Vertices a decompression starts from: LAZ decodes from a chunk's start.
     pub(crate) fn chunk_points(&self) -> Option<u64> {
         match &self.origin {

@@ -35,7 +35,8 @@ pub enum ViewerEvent {
 #[derive(Debug)]
 pub enum LoadEvent {
     /// An evenly spread sample, on the GPU: the first picture and the preview drawn while the
-    /// view moves, and with its statistics a first camera before the file is read.
+    /// view moves, and with the first one's statistics a first camera before the file is read.
+    /// A denser one may follow.
     Sampled(SampledPiece),
     /// The part of a piece that stays on the GPU.
     Piece(ResidentPiece),

@@ -19,6 +19,7 @@ use super::events::{
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::Vertex;
 use crate::gpu::{catch_errors, FilePosition, GpuError, StreamError, UploadRing, VertexBuffers};
+use crate::load::sample::{SAMPLE_RUNS, SPREAD_RUNS};
 use crate::load::source::VertexSource;
 use crate::LoadError;
 
@@ -141,7 +142,7 @@ pub struct LoadTarget {
 const PAUSE_POLL: Duration = Duration::from_millis(20);
 
 /// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
-/// `generation` until done or `cancel` is raised: an evenly spread sample first, then piece
+/// `generation` until done or `cancel` is raised: evenly spread samples first, then piece
 /// after piece in [`spread_order`], keeping every `stride`-th vertex resident. Between pieces
 /// it waits while `paused` is raised: while a [`FillIn`] streams the file for the picture at
 /// rest, which comes first.
@@ -175,7 +176,12 @@ fn load(
     send: &mut dyn FnMut(LoadEvent),
 ) -> Result<(), LoadFailure> {
     let device = &target.device;
-    send(LoadEvent::Sampled(sample(device, source)?));
+    send(LoadEvent::Sampled(sample(device, source, SAMPLE_RUNS)?));
+    // A denser spread, where the file is larger than the first sample and short runs are
+    // cheap to read (not a compressed file, which decodes from a chunk's start each time).
+    if source.len() > PREVIEW_VERTICES && !source.is_compressed() {
+        send(LoadEvent::Sampled(sample(device, source, SPREAD_RUNS)?));
+    }
     let layout = source.gpu_layout();
     let pieces = source.len().div_ceil(target.per_piece);
     let mut stats = StatsAccumulator::default();
@@ -295,9 +301,13 @@ fn stream_failure(error: StreamError) -> LoadFailure {
     }
 }
 
-/// The evenly spread sample, on the GPU.
-fn sample(device: &wgpu::Device, source: &VertexSource) -> Result<SampledPiece, LoadFailure> {
-    let sample = source.sample(PREVIEW_VERTICES)?;
+/// An evenly spread sample in `runs` runs, on the GPU.
+fn sample(
+    device: &wgpu::Device,
+    source: &VertexSource,
+    runs: u64,
+) -> Result<SampledPiece, LoadFailure> {
+    let sample = source.sample_in(PREVIEW_VERTICES, runs)?;
     let buffers = catch_errors(device, || VertexBuffers::upload(device, &sample.vertices))
         .and_then(|r| r)
         .map_err(gpu_failure)?;

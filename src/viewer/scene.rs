@@ -44,14 +44,18 @@ pub struct Scene {
     pub stride: u32,
     /// Vertices in a piece of the file, as the loader cuts it.
     pub per_piece: u64,
+    /// Added to file indices for draw orders: the files shown before this one hold that many
+    /// vertices, so that ties at equal depth go to the earlier file, as in `render`.
+    order_base: u64,
     /// The file's exact statistics, once every piece has been read.
     pub stats: Option<VertexStats>,
     /// Statistics of the sample, which the camera and colours are fitted to.
     pub sample: Option<VertexStats>,
-    /// The sample, drawn while the view moves and first at rest.
-    preview: Option<PointCloud>,
-    /// Whether the picture at rest has the sample.
-    preview_drawn: bool,
+    /// The samples: the first, which frames the camera, then a denser spread one. The last is
+    /// drawn while the view moves; all are drawn first at rest.
+    samples: Vec<PointCloud>,
+    /// How many of them the picture at rest has.
+    samples_drawn: usize,
     /// The resident pieces, each drawn in as few phases as fit a frame at rest.
     resident: Vec<Resident>,
     resident_vertices: u64,
@@ -149,10 +153,11 @@ impl Scene {
             generation,
             stride,
             per_piece: per_piece.max(1),
+            order_base: 0,
             stats: None,
             sample: None,
-            preview: None,
-            preview_drawn: false,
+            samples: Vec::new(),
+            samples_drawn: 0,
             resident: Vec::new(),
             resident_vertices: 0,
             streamed: Vec::new(),
@@ -176,21 +181,32 @@ impl Scene {
         self.sample.as_ref().or(self.stats.as_ref())
     }
 
-    /// The sample has reached the GPU.
-    pub fn set_sample(
+    /// A sample has reached the GPU; the first one's statistics frame the camera.
+    pub fn add_sample(
         &mut self,
         device: &wgpu::Device,
         renderer: &PointRenderer,
         sample: SampledPiece,
     ) -> Result<(), GpuError> {
         let mut draw = PointCloud::new(device, renderer, &sample.buffers)?;
-        draw.set_file_runs(sample.position);
-        // Draw orders are kept modulo 2³² in the shaders, which runs spanning more cannot be
-        // inverted from: such a sample is only a preview, never part of the picture at rest.
-        self.preview_drawn = self.source.len() > u64::from(u32::MAX);
-        self.preview = Some(draw);
-        self.sample = Some(sample.stats);
+        let mut position = sample.position;
+        position.first += self.order_base;
+        draw.set_file_runs(position);
+        self.samples.push(draw);
+        self.sample.get_or_insert(sample.stats);
         Ok(())
+    }
+
+    /// Whether the samples can be part of the picture at rest. Draw orders are kept modulo 2³²
+    /// in the shaders, which runs spanning more cannot be inverted from: there they are only a
+    /// preview.
+    fn samples_at_rest(&self) -> bool {
+        self.source.len() <= u64::from(u32::MAX)
+    }
+
+    /// Samples not yet in the picture at rest.
+    fn samples_left(&self) -> bool {
+        self.samples_at_rest() && self.samples_drawn < self.samples.len()
     }
 
     /// Adds a piece that has reached the GPU to stay. What was drawn stays; at rest the new
@@ -202,7 +218,7 @@ impl Scene {
         piece: ResidentPiece,
     ) -> Result<(), GpuError> {
         let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
-        draw.set_file_position(piece.first, piece.stride);
+        draw.set_file_position(self.order_base + piece.first, piece.stride);
         self.resident_vertices += draw.vertex_count();
         let mut resident = Resident::new(draw, piece.piece, &self.cost);
         if self.is_covered(piece.piece) {
@@ -226,13 +242,36 @@ impl Scene {
             return Ok(());
         }
         let mut draw = PointCloud::new(device, renderer, &piece.buffers)?;
-        draw.set_file_position(piece.first, 1);
+        draw.set_file_position(self.order_base + piece.first, 1);
         self.streamed.push(Streamed {
             draw,
             piece,
             drawn: false,
         });
         Ok(())
+    }
+
+    /// Draw orders start at `base`: see [`order_base`](Self::order_base). Changes nothing drawn
+    /// so far; invalidate after.
+    pub fn set_order_base(&mut self, base: u64) {
+        let old = self.order_base;
+        let clouds = self
+            .samples
+            .iter_mut()
+            .chain(self.resident.iter_mut().map(|r| &mut r.draw))
+            .chain(self.streamed.iter_mut().map(|s| &mut s.draw));
+        for cloud in clouds {
+            if let Some(mut position) = cloud.file_position() {
+                position.first = position.first - old + base;
+                cloud.set_file_runs(position);
+            }
+        }
+        self.order_base = base;
+    }
+
+    /// Where this file's vertices start among the draw orders of all the files shown.
+    pub fn order_base(&self) -> u64 {
+        self.order_base
     }
 
     /// The view changed (camera, size, colours, point size, background): draw the preview, and
@@ -243,7 +282,7 @@ impl Scene {
         self.fill = None;
         self.fill_pending.fill(false);
         self.streamed.clear();
-        self.preview_drawn = self.source.len() > u64::from(u32::MAX);
+        self.samples_drawn = 0;
         for piece in &mut self.resident {
             piece.restart(&self.cost);
         }
@@ -288,7 +327,8 @@ impl Scene {
             return 1.0;
         }
         let file = self.source.len() as f64;
-        let preview = self.preview.as_ref().map_or(0, |p| p.vertex_count()) as f64 / file;
+        let largest = self.samples.iter().map(|p| p.vertex_count()).max();
+        let preview = largest.unwrap_or(0) as f64 / file;
         if self.mode != Mode::Filling {
             return preview;
         }
@@ -305,7 +345,8 @@ impl Scene {
             .filter(|r| !self.is_covered(r.piece))
             .map(Resident::drawn)
             .sum::<f64>();
-        (drawn / file).max(if self.preview_drawn { preview } else { 0.0 })
+        let sampled = self.samples_at_rest() && self.samples_drawn > 0;
+        (drawn / file).max(if sampled { preview } else { 0.0 })
     }
 
     /// How long the picture at rest will take to complete, at the pace it has kept so far.
@@ -328,7 +369,7 @@ impl Scene {
         if !self.accumulates {
             return false;
         }
-        (!self.preview_drawn && self.preview.is_some())
+        self.samples_left()
             || self.streamed.iter().any(|s| !s.drawn)
             || self.resident.iter().any(|r| self.phases_left(r))
     }
@@ -387,7 +428,7 @@ impl Scene {
         match self.mode {
             Mode::Moving => {
                 self.mode = Mode::Resting;
-                let Some(draw) = self.preview.as_ref() else {
+                let Some(draw) = self.samples.last() else {
                     return Some(FramePlan {
                         clear: true,
                         draws: Vec::new(),
@@ -419,11 +460,15 @@ impl Scene {
     fn next_batch(&mut self, clear: bool) -> Option<FramePlan<'_>> {
         let budget = self.cost.rest_vertices();
         let mut vertices = 0;
-        let take_preview = !self.preview_drawn && self.preview.is_some();
-        if take_preview {
-            self.preview_drawn = true;
-            vertices += self.preview.as_ref().map_or(0, |p| p.vertex_count());
-        }
+        let samples = match self.samples_at_rest() {
+            true => self.samples_drawn..self.samples.len(),
+            false => 0..0,
+        };
+        self.samples_drawn = self.samples_drawn.max(samples.end);
+        vertices += self.samples[samples.clone()]
+            .iter()
+            .map(|p| p.vertex_count())
+            .sum::<u64>();
         // The resident pieces' next phases, round the pieces from the cursor: a uniform picture
         // of what is resident first. Pieces on their way through whole are left to that draw.
         let n = self.resident.len();
@@ -455,7 +500,7 @@ impl Scene {
             vertices += s.draw.vertex_count();
             whole.push(i);
         }
-        if !take_preview && phases.is_empty() && whole.is_empty() {
+        if samples.is_empty() && phases.is_empty() && whole.is_empty() {
             return None;
         }
         for &i in &whole {
@@ -465,9 +510,7 @@ impl Scene {
         }
         let (epoch, whole_file) = (self.epoch, self.stride == 1);
         let mut draws = Vec::new();
-        if take_preview {
-            draws.extend(self.preview.as_ref().map(|p| (p, Subsample::ALL)));
-        }
+        draws.extend(self.samples[samples].iter().map(|p| (p, Subsample::ALL)));
         for (i, p) in self.resident.iter_mut().enumerate() {
             if phases.contains(&i) {
                 let sub = Subsample {

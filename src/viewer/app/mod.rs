@@ -422,13 +422,15 @@ impl App {
                     self.scene.as_mut()
                 };
                 if let (Some(scene), Some(gpu), Some(window)) = (scene, &self.gpu, &self.window) {
-                    if let Err(e) = scene.set_sample(&gpu.device, &window.renderer, sample) {
+                    if let Err(e) = scene.add_sample(&gpu.device, &window.renderer, sample) {
                         self.failed(LoadFailure::from(e.to_string()));
                     }
                 }
                 if current {
                     self.bounds_improved();
-                    self.redraw();
+                    if self.scene.as_ref().is_some_and(|s| s.has_work()) {
+                        self.redraw();
+                    }
                 }
             }
             LoadEvent::Piece(piece) => {
