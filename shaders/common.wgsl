@@ -9,7 +9,7 @@ struct Frame {
     point_size: f32,
     // 1: round discs, 0: squares.
     round_points: u32,
-    // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height.
+    // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height; 2: `tint`.
     color_mode: u32,
     // Vertices drawn: every `step`-th, starting at `phase` (1 and 0 draw all).
     step: u32,
@@ -26,6 +26,8 @@ struct Frame {
     // between runs: an evenly spread sample is runs of consecutive vertices.
     order_run: u32,
     order_gap: u32,
+    // One colour for every point (color_mode 2), as stored colours are (0 to 1).
+    tint: vec4<f32>,
 }
 
 fn ramp(t: f32) -> vec3<f32> {
@@ -41,6 +43,9 @@ fn shade(frame: Frame, position: vec3<f32>, stored: vec3<f32>) -> vec3<f32> {
         let span = max(frame.ramp_max - frame.ramp_min, 1e-30);
         let height = select(position.y, position.z, frame.ramp_axis == 2u);
         return ramp((height - frame.ramp_min) / span);
+    }
+    if frame.color_mode == 2u {
+        return frame.tint.rgb;
     }
     return stored;
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use vertexview::gpu::{self, RenderSettings};
 use vertexview::viewer::{self, ViewerError, ViewerOptions, CONTROLS};
+use vertexview::VertexStats;
 
 use super::input::LayoutArgs;
 use super::look::LookArgs;
@@ -12,8 +13,9 @@ use super::look::LookArgs;
 #[derive(Debug, clap::Args)]
 #[command(after_help = CONTROLS)]
 pub struct Args {
-    /// Vertex file to show; without one, the built-in sample (assets/colors.bin).
-    file: Option<PathBuf>,
+    /// Vertex files to show, together in one scene under one camera (number keys show and hide
+    /// each); without one, the built-in sample (assets/colors.bin).
+    files: Vec<PathBuf>,
     #[command(flatten)]
     look: LookArgs,
     #[command(flatten)]
@@ -36,21 +38,32 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let source = match &args.file {
-        Some(path) => super::input::open_source(path, &args.layout)?.0,
-        None => viewer::built_in_sample()?,
-    };
-    super::note_if_empty(&source);
-    // A first camera from an evenly spread sample (milliseconds, whatever the size); the viewer
-    // refines it when the whole file has been read.
-    let sample = source.sample_stats()?;
+    let mut sources = Vec::new();
+    for path in &args.files {
+        let (source, _) = super::input::open_source(path, &args.layout)?;
+        super::note_if_empty(&source);
+        sources.push(source);
+    }
+    if sources.is_empty() {
+        sources.push(viewer::built_in_sample()?);
+    }
+    // A first camera from each file's evenly spread sample (milliseconds, whatever the size),
+    // over all of them, as `render` frames them.
+    let mut samples = Vec::new();
+    for source in &sources {
+        samples.push(source.sample_stats()?);
+    }
+    let bounds = VertexStats::merge_all(&samples).bounds;
+    let colored = sources.iter().all(|s| s.has_color());
     let settings = args
         .look
-        .settings(sample.bounds, args.look.up(source.up()), source.has_color());
+        .settings(bounds, args.look.up(sources[0].up()), colored);
+    let source = sources.remove(0);
     viewer::run(ViewerOptions {
         settings,
-        colors_chosen: args.look.ramp(source.has_color()),
+        colors_chosen: args.look.ramp(colored),
         source,
+        others: sources,
         frames: args.frames,
         watch: !args.no_watch,
         gpu_memory: args.gpu_memory,
@@ -65,6 +78,7 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
         settings: RenderSettings::default(),
         colors_chosen: false,
         source: viewer::built_in_sample()?,
+        others: Vec::new(),
         frames: None,
         watch: false,
         gpu_memory: None,

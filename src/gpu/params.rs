@@ -30,6 +30,9 @@ pub enum ColorMode {
         /// Height at its end.
         max: f32,
     },
+    /// One colour for every point, red, green and blue from 0 to 1: to tell apart several files
+    /// shown together.
+    Tint([f32; 3]),
 }
 
 /// Which rasteriser draws a cloud.
@@ -170,8 +173,9 @@ pub(super) struct FrameUniform {
     pub ramp_axis: u32,
     pub order_run: u32,
     pub order_gap: u32,
-    /// WGSL rounds the struct's size up to its 16-byte alignment.
+    /// WGSL aligns the vec4 that follows to 16 bytes.
     pub _padding: [u32; 2],
+    pub tint: [f32; 4],
 }
 
 /// Size of [`FrameUniform`] in bytes.
@@ -182,6 +186,11 @@ impl FrameUniform {
         let (color_mode, ramp_min, ramp_max) = match params.color_mode {
             ColorMode::File => (0, 0.0, 1.0),
             ColorMode::Height { min, max } => (1, min, max),
+            ColorMode::Tint(_) => (2, 0.0, 1.0),
+        };
+        let tint = match params.color_mode {
+            ColorMode::Tint([r, g, b]) => [r, g, b, 1.0],
+            _ => [0.0; 4],
         };
         let step = params.subsample.step.max(1);
         FrameUniform {
@@ -206,6 +215,7 @@ impl FrameUniform {
             order_run: 0,
             order_gap: 0,
             _padding: [0; 2],
+            tint,
         }
     }
 }
@@ -216,9 +226,9 @@ mod tests {
 
     #[test]
     fn the_uniform_matches_the_wgsl_struct() {
-        // mat4 (64) + vec2 (8) + 12 scalars (48), rounded up to 16-byte alignment as WGSL lays
-        // out `Frame`.
-        assert_eq!(FRAME_UNIFORM_SIZE, 128);
+        // mat4 (64) + vec2 (8) + 12 scalars (48), padded to 16-byte alignment for the vec4
+        // (16), as WGSL lays out `Frame`.
+        assert_eq!(FRAME_UNIFORM_SIZE, 144);
         let source = super::super::shaders::COMMON_SOURCE;
         let fields: Vec<&str> = source
             .split("struct Frame {")
@@ -247,7 +257,8 @@ mod tests {
                 "order_step",
                 "ramp_axis",
                 "order_run",
-                "order_gap"
+                "order_gap",
+                "tint"
             ]
         );
     }

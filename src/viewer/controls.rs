@@ -23,6 +23,14 @@ pub enum Action {
     PrintCamera,
     /// Open the next (+1) or previous (−1) vertex file in the same folder.
     OpenSibling(i32),
+    /// Show or hide file number N (from 0) of several shown together.
+    ToggleFile(usize),
+    /// Each file in a colour of its own ↔ their own colours.
+    ToggleTint,
+    /// Show the next file alone (with several): flip between them at the same camera.
+    Flip,
+    /// The second file coloured by its difference from the first ↔ the files.
+    ToggleDifference,
 }
 
 impl Action {
@@ -47,6 +55,11 @@ Controls:
   S or F12             save a screenshot PNG (the pixels `render` gives)
   P                    print the camera as `vertexview render` flags
   O / Shift+O          open the next / previous file in the folder (or drop a file)
+With several files (`view A B ...`):
+  1 ... 9              show / hide that file
+  Tab                  show the next file alone: flip between them
+  T                    each file in a colour of its own, or its own colours
+  D                    the second file coloured by its difference from the first
   Esc or Q             quit";
 
 /// The action of a key press, if it has one.
@@ -54,6 +67,7 @@ pub fn key_action(key: &Key, shift: bool) -> Option<Action> {
     Some(match key {
         Key::Named(NamedKey::Escape) => Action::Quit,
         Key::Named(NamedKey::F12) => Action::Screenshot,
+        Key::Named(NamedKey::Tab) => Action::Flip,
         Key::Character(c) => match c.to_lowercase().as_str() {
             "q" => Action::Quit,
             "f" => Action::Fit,
@@ -65,6 +79,11 @@ pub fn key_action(key: &Key, shift: bool) -> Option<Action> {
             "s" => Action::Screenshot,
             "p" => Action::PrintCamera,
             "o" => Action::OpenSibling(if shift { -1 } else { 1 }),
+            "t" => Action::ToggleTint,
+            "d" => Action::ToggleDifference,
+            digit @ ("1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9") => {
+                Action::ToggleFile(usize::from(digit.as_bytes()[0] - b'1'))
+            }
             _ => return None,
         },
         _ => return None,
@@ -111,6 +130,14 @@ mod tests {
             Some(Action::Screenshot)
         );
         assert_eq!(key_action(&ch("z"), false), None);
+        assert_eq!(key_action(&ch("1"), false), Some(Action::ToggleFile(0)));
+        assert_eq!(key_action(&ch("9"), false), Some(Action::ToggleFile(8)));
+        assert_eq!(key_action(&ch("0"), false), None);
+        assert_eq!(
+            key_action(&Key::Named(NamedKey::Tab), false),
+            Some(Action::Flip)
+        );
+        assert_eq!(key_action(&ch("D"), true), Some(Action::ToggleDifference));
         assert!(Action::ScalePoints(1.5).repeats());
         assert!(!Action::Screenshot.repeats() && !Action::OpenSibling(1).repeats());
     }

@@ -27,6 +27,8 @@ pub enum ViewerEvent {
         /// What happened.
         event: LoadEvent,
     },
+    /// The difference picture of the first two files (D), or why there is none.
+    Difference(super::app::Difference),
     /// A screenshot was written, or why not.
     Saved(Result<PathBuf, String>),
 }

@@ -40,6 +40,9 @@ pub struct ViewerOptions {
     /// The file; its path is watched when it names a real file. It is read on threads of the
     /// viewer's own, piece by piece, never whole.
     pub source: VertexSource,
+    /// More files shown with it, in one scene under one camera (`view A B …`); only the first
+    /// is watched.
+    pub others: Vec<VertexSource>,
     /// Point size, camera, colours and background; `size` is the window's starting inner size.
     pub settings: RenderSettings,
     /// Whether the colour mode was chosen by the user (otherwise files whose colours are all zero

@@ -6,7 +6,7 @@
 //! Every vertex drawn sits at its file position, so the order it is drawn in does not matter and
 //! the finished picture is exactly `render`'s.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -67,8 +67,12 @@ pub struct Scene {
     is_resident: Vec<bool>,
     /// For each piece, whether the fill-in will bring it whole.
     fill_pending: Vec<bool>,
-    /// Fill-in threads reading the file; the loader waits for them.
+    /// Fill-in threads reading files; the loaders wait for them.
     pub fill_running: Arc<AtomicUsize>,
+    /// Raised to stop this scene's loader (when the scene is dropped, or replaced by a reload).
+    pub cancel: Arc<AtomicBool>,
+    /// Whether the loader is still reading the file.
+    pub loading: bool,
     /// The picture at rest being built: a new one each time the view changes.
     epoch: u64,
     /// Where the next frame at rest starts looking for phases to draw.
@@ -145,8 +149,15 @@ pub struct FramePlan<'a> {
 }
 
 impl Scene {
-    /// A scene for `source` cut into pieces of `per_piece`, nothing on the GPU yet.
-    pub fn new(source: Arc<VertexSource>, generation: u64, stride: u32, per_piece: u64) -> Scene {
+    /// A scene for `source` cut into pieces of `per_piece`, nothing on the GPU yet; `fills`
+    /// counts the fill-in threads of every scene shown.
+    pub fn new(
+        source: Arc<VertexSource>,
+        generation: u64,
+        stride: u32,
+        per_piece: u64,
+        fills: Arc<AtomicUsize>,
+    ) -> Scene {
         let pieces = source.len().div_ceil(per_piece.max(1)) as usize;
         Scene {
             source,
@@ -164,7 +175,9 @@ impl Scene {
             covered: vec![0; pieces],
             is_resident: vec![false; pieces],
             fill_pending: vec![false; pieces],
-            fill_running: Arc::new(AtomicUsize::new(0)),
+            fill_running: fills,
+            cancel: Arc::new(AtomicBool::new(false)),
+            loading: true,
             epoch: 1,
             cursor: 0,
             fill: None,
@@ -546,6 +559,13 @@ impl Scene {
         // A preview frame leaves the scene about to rest.
         let moving = self.mode == Mode::Resting;
         self.cost.learn(vertices, took, moving);
+    }
+}
+
+impl Drop for Scene {
+    fn drop(&mut self) {
+        // Its loader has nobody left to load for.
+        self.cancel.store(true, Ordering::Relaxed);
     }
 }
 

@@ -132,14 +132,13 @@ impl WindowSurface {
         self.raster.as_ref()
     }
 
-    /// Draws what `scene` plans for this frame (or just the background) and presents it; waits
-    /// for the GPU, so that the time the frame took is known. Returns what became of the frame
-    /// and how many vertices it drew.
+    /// Draws what `scenes` plan for this frame (or just the background), each with its own
+    /// parameters, into one picture, and presents it; waits for the GPU, so that the time the
+    /// frame took is known. Returns what became of the frame and how many vertices it drew.
     pub fn draw(
         &mut self,
         gpu: &GpuContext,
-        scene: Option<&mut Scene>,
-        params: &FrameParams,
+        scenes: Vec<(&mut Scene, FrameParams)>,
         background: [u8; 3],
     ) -> (FrameOutcome, u64) {
         let Some(depth) = &self.depth else {
@@ -163,24 +162,29 @@ impl WindowSurface {
             }
         };
         let view = texture.texture.create_view(&Default::default());
-        let accumulates = self.accumulates(params.raster);
+        let raster_mode = scenes.first().map_or(Raster::Auto, |(_, p)| p.raster);
+        let accumulates = self.accumulates(raster_mode);
         let mut encoder = gpu.device.create_command_encoder(&Default::default());
         let mut drawn = 0;
         let mut frame = PointFrame::new(&self.renderer, self.size());
+        // The scenes change view together, so they all clear in the same frame.
         let mut clear_raster = false;
-        if let Some(plan) = scene.and_then(|scene| scene.plan(accumulates)) {
-            clear_raster = plan.clear;
-            drawn = plan.vertices;
-            let raster = if accumulates {
-                Raster::Compute
-            } else {
-                Raster::Pipeline
+        let raster = if accumulates {
+            Raster::Compute
+        } else {
+            Raster::Pipeline
+        };
+        for (scene, params) in scenes {
+            let Some(plan) = scene.plan(accumulates) else {
+                continue;
             };
+            clear_raster |= plan.clear;
+            drawn += plan.vertices;
             for (cloud, subsample) in plan.draws {
                 let p = FrameParams {
                     subsample,
                     raster,
-                    ..*params
+                    ..params
                 };
                 frame.add(cloud, &p);
             }

@@ -166,3 +166,26 @@ pub fn window_pixels(display: &str) -> Vec<[u8; 3]> {
         .map(|(x, y)| pixels[(y * width + x) as usize])
         .collect()
 }
+
+/// Runs xdotool on `display`; its output, trimmed. Fails the test if it fails.
+pub fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool is needed for this test (apt-get install xdotool)");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Presses `key` in the viewer's window.
+pub fn press(display: &str, key: &str) {
+    let window = xdotool(display, &["search", "--sync", "--name", "vertexview"]);
+    let window = window.lines().next().unwrap_or_default().to_owned();
+    xdotool(display, &["windowfocus", &window]);
+    xdotool(display, &["key", key]);
+}

@@ -8,6 +8,7 @@ use winit::event::{ElementState, MouseButton, MouseScrollDelta};
 use super::{App, Placed};
 use crate::camera::CameraMode;
 use crate::format::vertex::Vertex;
+use crate::load::source::VertexSource;
 use crate::viewer::{controls, pick};
 
 /// Without the compute path, the readout scans the file: on hover up to this many vertices.
@@ -24,23 +25,33 @@ pub(super) struct Pointer {
     last_click: Option<Instant>,
 }
 
+/// A file's name as the readout names it.
+fn file_name(source: &VertexSource) -> String {
+    let path = source.path();
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
 impl App {
     /// The readout of the vertex under `cursor`: with the compute path, the one shown at the
     /// lit pixel nearest the cursor, read back from the GPU and then from the file (any size);
     /// without it, a scan of the file for the front-most vertex near the cursor.
     pub(super) fn pick_at(&mut self, cursor: Vec2, clicked: bool) {
-        let Some(source) = self.source().cloned() else {
+        let Some(first) = self.source().cloned() else {
             return;
         };
-        let vertex = |index: u64| source.vertex(index).ok().map(|v| (index, v));
         let found = match self.picked_on_gpu(cursor) {
             Some(picked) => picked.and_then(|(order, wraps)| {
                 if !wraps {
-                    return vertex(order);
+                    let (source, index) = self.file_at_order(order)?;
+                    return source.vertex(index).ok().map(|v| (source, index, v));
                 }
-                // The order is known modulo 2³²: of the vertices it may be, the one that lands
-                // under the cursor.
-                let candidates: Vec<(u64, Vertex)> = (order % (1 << 32)..source.len())
+                // The order is known modulo 2³² (one file of more vertices than that): of the
+                // vertices it may be, the one that lands under the cursor.
+                let vertex = |index: u64| first.vertex(index).ok().map(|v| (index, v));
+                let candidates: Vec<(u64, Vertex)> = (order % (1 << 32)..first.len())
                     .step_by(1 << 32)
                     .filter_map(vertex)
                     .collect();
@@ -53,12 +64,22 @@ impl App {
                     Vec2::new(w as f32, h as f32),
                     PICK_RADIUS,
                 );
-                hit.map(|i| candidates[i])
+                hit.map(|i| (first.clone(), candidates[i].0, candidates[i].1))
             }),
-            None if clicked || source.len() <= HOVER_PICK_LIMIT => self.scan_pick(cursor),
+            // Without the compute path, a scan of the first file.
+            None if clicked || first.len() <= HOVER_PICK_LIMIT => {
+                self.scan_pick(cursor).map(|(i, v)| (first.clone(), i, v))
+            }
             None => return,
         };
-        self.readout = found.map(|(i, v)| pick::describe_in(&source, i, &v));
+        let several = self.file_count() > 1;
+        self.readout = found.map(|(source, i, v)| {
+            let described = pick::describe_in(&source, i, &v);
+            match several {
+                true => format!("{}: {described}", file_name(&source)),
+                false => described,
+            }
+        });
         self.update_title();
     }
 

@@ -1,10 +1,14 @@
 //! The event loop: input, loading, reloads and redraws.
 
 mod capture;
+pub(super) mod files;
 mod input;
 
+pub(super) use files::Difference;
+use files::FileView;
+
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -61,8 +65,16 @@ struct App {
     incoming: Option<Scene>,
     /// Source of a load not started yet (before the window exists).
     first_source: Option<Arc<VertexSource>>,
-    loading: bool,
-    cancel_load: Arc<AtomicBool>,
+    /// The files shown with the first (`view A B …`), and their sources until the window exists.
+    others: Vec<Scene>,
+    first_others: Vec<Arc<VertexSource>>,
+    /// Which of them are shown, and how.
+    view: FileView,
+    /// The second file coloured by its difference from the first (D), once computed.
+    difference: Option<Scene>,
+    difference_pending: bool,
+    /// Fill-in threads of all the scenes: the loaders wait for them.
+    fills: Arc<AtomicUsize>,
     generations: u64,
     budget: Option<u64>,
     piece_vertices: Option<u64>,
@@ -100,8 +112,12 @@ impl App {
             scene: None,
             incoming: None,
             first_source: Some(Arc::new(options.source)),
-            loading: false,
-            cancel_load: Arc::new(AtomicBool::new(false)),
+            others: Vec::new(),
+            first_others: options.others.into_iter().map(Arc::new).collect(),
+            view: FileView::default(),
+            difference: None,
+            difference_pending: false,
+            fills: Arc::new(AtomicUsize::new(0)),
             generations: 0,
             budget: options.gpu_memory,
             piece_vertices: options.piece_vertices,
@@ -138,13 +154,14 @@ impl App {
             .unwrap_or_default()
     }
 
-    /// The bounds the camera and the height ramp frame, in the file's coordinates: the sample's
-    /// (exact for small files), as `render` frames them.
+    /// The bounds the camera and the height ramp frame, in the files' coordinates: their
+    /// samples' (exact for small files), as `render` frames them, over all the files shown.
     fn file_bounds(&self) -> Option<Bounds> {
         self.scene
-            .as_ref()
-            .and_then(|s| s.framing_stats())
-            .and_then(|s| s.bounds)
+            .iter()
+            .chain(self.others.iter())
+            .filter_map(|s| s.framing_stats().and_then(|s| s.bounds))
+            .fold(None, |all, b| Bounds::union(all, Some(b)))
     }
 
     /// The data's bounds as the cameras see them: turned so the file's up axis is up.
@@ -185,7 +202,7 @@ impl App {
 
     /// Something that changes the picture happened: draw it anew.
     fn view_changed(&mut self) {
-        if let Some(scene) = &mut self.scene {
+        for scene in self.all_scenes() {
             scene.invalidate();
         }
         self.redraw();
@@ -291,31 +308,51 @@ impl App {
         if let Some(source) = self.first_source.take() {
             self.load(source);
         }
+        for source in std::mem::take(&mut self.first_others) {
+            if let Some(scene) = self.new_scene(source) {
+                self.others.push(scene);
+            }
+        }
+        self.place_orders();
         self.start_watching()?;
         self.redraw();
         Ok(())
     }
 
-    /// Starts loading `source` onto the GPU. Until its first piece arrives, what is on screen
-    /// stays there.
+    /// Starts loading `source` onto the GPU as the first file. Until its first piece arrives,
+    /// what is on screen stays there.
     fn load(&mut self, source: Arc<VertexSource>) {
-        let Some(gpu) = &self.gpu else { return };
-        self.cancel_load.store(true, Ordering::Relaxed);
-        self.cancel_load = Arc::new(AtomicBool::new(false));
+        // A reload: the version on screen stops loading, and so does one still on its way.
+        if let Some(scene) = &self.scene {
+            scene.cancel.store(true, Ordering::Relaxed);
+        }
+        let Some(scene) = self.new_scene(source) else {
+            return;
+        };
+        if self.scene.is_none() {
+            self.scene = Some(scene);
+        } else {
+            self.incoming = Some(scene);
+        }
+        self.update_title();
+    }
+
+    /// A scene for `source`, its loader started.
+    fn new_scene(&mut self, source: Arc<VertexSource>) -> Option<Scene> {
+        let gpu = self.gpu.as_ref()?;
         self.generations += 1;
         let stride = loader::resident_stride(source.file_len(), self.budget.unwrap_or(0));
         // Pieces as large as one storage binding: each is one dispatch of the compute path, and
         // dispatches, not vertices, are what a frame of many small pieces spends its time on.
         let largest = crate::gpu::piece_vertices(&gpu.device);
         let per_piece = self.piece_vertices.unwrap_or(largest).clamp(1, largest);
-        let scene = Scene::new(source.clone(), self.generations, stride, per_piece);
-        let paused = scene.fill_running.clone();
-        if self.scene.is_none() {
-            self.scene = Some(scene);
-        } else {
-            self.incoming = Some(scene);
-        }
-        self.loading = true;
+        let scene = Scene::new(
+            source.clone(),
+            self.generations,
+            stride,
+            per_piece,
+            self.fills.clone(),
+        );
         loader::spawn(
             self.proxy.clone(),
             LoadTarget {
@@ -326,10 +363,10 @@ impl App {
             source,
             stride,
             self.generations,
-            self.cancel_load.clone(),
-            paused,
+            scene.cancel.clone(),
+            self.fills.clone(),
         );
-        self.update_title();
+        Some(scene)
     }
 
     fn start_watching(&mut self) -> Result<(), ViewerError> {
@@ -412,7 +449,7 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.generation == generation);
         if !is_incoming && !current {
-            return;
+            return self.other_loaded(generation, event);
         }
         match event {
             LoadEvent::Sampled(sample) => {
@@ -438,7 +475,10 @@ impl App {
                     // The new data takes the screen as soon as it has something to show.
                     self.scene = self.incoming.take();
                     self.readout = None;
+                    self.place_orders();
                     self.bounds_improved();
+                    // The other files' pictures start again with it.
+                    self.view_changed();
                 }
                 if let (Some(scene), Some(gpu), Some(window)) =
                     (&mut self.scene, &self.gpu, &self.window)
@@ -461,19 +501,20 @@ impl App {
                     // An empty file: nothing ever arrived to take the screen.
                     self.scene = self.incoming.take();
                 }
-                self.loading = false;
                 // The camera and colours stay as the sample placed them, as `render` places
                 // them, and so does the picture drawn so far.
                 if let Some(scene) = &mut self.scene {
                     scene.stats = Some(stats);
+                    scene.loading = false;
                 }
                 self.redraw();
             }
             LoadEvent::Failed(failure) => {
                 if is_incoming {
                     self.incoming = None;
+                } else if let Some(scene) = &mut self.scene {
+                    scene.loading = false;
                 }
-                self.loading = false;
                 self.failed(failure);
                 self.redraw();
             }
@@ -481,14 +522,54 @@ impl App {
         self.update_title();
     }
 
-    fn filled(&mut self, generation: u64, event: LoadEvent) {
-        if self
-            .scene
-            .as_ref()
-            .is_none_or(|s| s.generation != generation)
-        {
+    /// News from the loader of a file shown with the first, or of the difference picture.
+    fn other_loaded(&mut self, generation: u64, event: LoadEvent) {
+        let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
             return;
+        };
+        let Some(scene) = self
+            .others
+            .iter_mut()
+            .chain(self.difference.iter_mut())
+            .find(|s| s.generation == generation)
+        else {
+            return;
+        };
+        let (device, renderer) = (&gpu.device, &window.renderer);
+        let mut framing = false;
+        let added = match event {
+            LoadEvent::Sampled(sample) => {
+                framing = scene.sample.is_none();
+                scene.add_sample(device, renderer, sample)
+            }
+            LoadEvent::Piece(piece) => scene.add(device, renderer, piece),
+            LoadEvent::Streamed(piece) => scene.add_streamed(device, renderer, piece),
+            LoadEvent::Done(stats) => {
+                scene.stats = Some(stats);
+                scene.loading = false;
+                Ok(())
+            }
+            LoadEvent::Failed(failure) => {
+                scene.loading = false;
+                self.failed(failure);
+                return;
+            }
+        };
+        let work = scene.has_work();
+        if let Err(e) = added {
+            self.failed(LoadFailure::from(e.to_string()));
         }
+        if framing {
+            // Its sample widens the bounds the camera frames.
+            self.bounds_improved();
+        }
+        if work {
+            self.redraw();
+        }
+        self.update_title();
+    }
+
+    fn filled(&mut self, generation: u64, event: LoadEvent) {
         match event {
             LoadEvent::Streamed(piece) => self.streamed(generation, piece),
             LoadEvent::Failed(failure) => self.failed(failure),
@@ -498,13 +579,18 @@ impl App {
 
     /// A whole piece on its way through: drawn once at rest.
     fn streamed(&mut self, generation: u64, piece: StreamedPiece) {
-        let (Some(scene), Some(gpu), Some(window)) = (&mut self.scene, &self.gpu, &self.window)
+        let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
+            return;
+        };
+        let Some(scene) = self
+            .scene
+            .iter_mut()
+            .chain(self.others.iter_mut())
+            .chain(self.difference.iter_mut())
+            .find(|s| s.generation == generation)
         else {
             return;
         };
-        if scene.generation != generation {
-            return;
-        }
         if let Err(e) = scene.add_streamed(&gpu.device, &window.renderer, piece) {
             self.failed(LoadFailure::from(e.to_string()));
         }
@@ -518,23 +604,64 @@ impl App {
     }
 
     fn title(&self) -> String {
-        let path = self.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| path.display().to_string());
-        let count = self.source().map_or(0, |s| s.len());
-        let mut title = format!("{name} — {count} vertices — ");
-        if let Some(scene) = &self.scene {
-            let fraction = scene.drawn_fraction(self.loading);
+        let name = |path: &std::path::Path| {
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.display().to_string())
+        };
+        let scenes: Vec<&Scene> = self.scene.iter().chain(self.others.iter()).collect();
+        let mut title = if self.others.is_empty() {
+            let count = self.source().map_or(0, |s| s.len());
+            format!("{} — {count} vertices — ", name(&self.path()))
+        } else {
+            // Several files: each by its number key, hidden ones in brackets.
+            let files: Vec<String> = scenes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let label = format!("{} {}", i + 1, name(s.source.path()));
+                    match self.view.hidden.get(i).copied().unwrap_or(false)
+                        || self.view.showing_difference
+                    {
+                        true => format!("[{label}]"),
+                        false => label,
+                    }
+                })
+                .collect();
+            let count: u64 = scenes.iter().map(|s| s.source.len()).sum();
+            format!("{} — {count} vertices — ", files.join(", "))
+        };
+        if self.view.showing_difference {
+            title = format!("difference of 2 from 1 — {title}");
+        }
+        let shown: Vec<&Scene> = match self.view.showing_difference {
+            true => self.difference.iter().collect(),
+            false => scenes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !self.view.hidden.get(*i).copied().unwrap_or(false))
+                .map(|(_, s)| *s)
+                .collect(),
+        };
+        let total: f64 = shown.iter().map(|s| s.source.len() as f64).sum();
+        let weighted = |f: &dyn Fn(&Scene) -> f64| {
+            shown
+                .iter()
+                .map(|s| f(s) * s.source.len() as f64)
+                .sum::<f64>()
+                / total.max(1.0)
+        };
+        if !shown.is_empty() {
+            let fraction = weighted(&|s| s.drawn_fraction(s.loading));
             if fraction < 1.0 {
                 title += &format!("{:.0} % drawn — ", (fraction * 100.0).floor());
             }
-            if self.loading {
-                let loaded = scene.loaded_fraction();
+            if shown.iter().any(|s| s.loading) {
+                let loaded = weighted(&|s| s.loaded_fraction());
                 title += &format!("loading {:.0} % — ", (loaded * 100.0).floor());
             }
-            if let Some(left) = scene.time_left(self.loading) {
+            let left = shown.iter().filter_map(|s| s.time_left(s.loading)).max();
+            if let Some(left) = left {
                 title += &format!("{:.0} s left — ", left.as_secs_f64().ceil());
             }
         }
@@ -561,7 +688,14 @@ impl App {
             return;
         };
         let started = Instant::now();
-        let (outcome, vertices) = window.draw(gpu, self.scene.as_mut(), &params, background);
+        let scenes = files::visible(
+            &mut self.scene,
+            &mut self.others,
+            &mut self.difference,
+            &self.view,
+            &params,
+        );
+        let (outcome, vertices) = window.draw(gpu, scenes, background);
         if let Some(error) = gpu.take_error() {
             self.error = Some(error.into());
             event_loop.exit();
@@ -572,7 +706,7 @@ impl App {
             FrameOutcome::Presented => {
                 self.retries = 0;
                 self.frame_ms = took.as_secs_f32() * 1000.0;
-                if let Some(scene) = &mut self.scene {
+                for scene in self.all_scenes() {
                     scene.measured(vertices, took);
                     scene.drop_drawn();
                 }
@@ -602,26 +736,39 @@ impl App {
     /// After a frame: more to draw (phases left, the rest of a file too big for the GPU) means
     /// another frame; a finished picture means none until something changes.
     fn continue_filling(&mut self) {
-        let (Some(scene), Some(gpu)) = (&mut self.scene, &self.gpu) else {
+        let Some(gpu) = self.gpu.as_ref() else {
             return;
         };
-        if scene.wants_fill() {
-            let pieces = scene.fill_pieces();
-            let fill = FillIn::spawn(
-                self.proxy.clone(),
-                LoadTarget {
-                    device: gpu.device.clone(),
-                    queue: gpu.queue.clone(),
-                    per_piece: scene.per_piece,
-                },
-                scene.source.clone(),
-                scene.generation,
-                pieces.clone(),
-                scene.fill_running.clone(),
-            );
-            scene.start_fill(fill, &pieces);
+        let (device, queue, proxy) = (gpu.device.clone(), gpu.queue.clone(), self.proxy.clone());
+        let params = self.frame_params();
+        let mut more = false;
+        let scenes = files::visible(
+            &mut self.scene,
+            &mut self.others,
+            &mut self.difference,
+            &self.view,
+            &params,
+        );
+        for (scene, _) in scenes {
+            if scene.wants_fill() {
+                let pieces = scene.fill_pieces();
+                let fill = FillIn::spawn(
+                    proxy.clone(),
+                    LoadTarget {
+                        device: device.clone(),
+                        queue: queue.clone(),
+                        per_piece: scene.per_piece,
+                    },
+                    scene.source.clone(),
+                    scene.generation,
+                    pieces.clone(),
+                    scene.fill_running.clone(),
+                );
+                scene.start_fill(fill, &pieces);
+            }
+            more |= !scene.complete(scene.loading) && scene.has_work();
         }
-        if !scene.complete(self.loading) && scene.has_work() {
+        if more {
             self.redraw();
         }
     }
@@ -646,7 +793,7 @@ impl App {
                 self.colors_chosen = true;
                 self.settings.color_mode = match self.settings.color_mode {
                     ColorMode::File => self.height_ramp(),
-                    ColorMode::Height { .. } => ColorMode::File,
+                    ColorMode::Height { .. } | ColorMode::Tint(_) => ColorMode::File,
                 };
             }
             Action::Screenshot => match self.screenshot() {
@@ -654,6 +801,10 @@ impl App {
                 Err(e) => eprintln!("vertexview: screenshot failed: {e}"),
             },
             Action::PrintCamera => println!("{}", self.render_command()),
+            Action::ToggleFile(file) => self.toggle_file(file),
+            Action::Flip => self.flip(),
+            Action::ToggleTint => self.view.tinted = !self.view.tinted,
+            Action::ToggleDifference => self.toggle_difference(),
             Action::OpenSibling(step) => match reload::sibling(&self.path(), step) {
                 Some(path) => self.open(path, false),
                 None => eprintln!(
@@ -700,6 +851,7 @@ impl ApplicationHandler<ViewerEvent> for App {
             }
             ViewerEvent::Load { generation, event } => self.loaded(generation, event),
             ViewerEvent::Fill { generation, event } => self.filled(generation, event),
+            ViewerEvent::Difference(difference) => self.difference_ready(difference),
             ViewerEvent::Saved(Ok(path)) => eprintln!("saved {}", path.display()),
             ViewerEvent::Saved(Err(e)) => eprintln!("vertexview: screenshot failed: {e}"),
         }
