@@ -9,7 +9,8 @@ struct Frame {
     point_size: f32,
     // 1: round discs, 0: squares.
     round_points: u32,
-    // 0: the file's colours; 1: a ramp over `ramp_min..ramp_max` of the height; 2: `tint`.
+    // 0: the file's colours; 1: the colormap `ramp_colors` over `ramp_min..ramp_max` of the
+    // position's component `ramp_axis`; 2: `tint`.
     color_mode: u32,
     // Vertices drawn: every `step`-th, starting at `phase` (1 and 0 draw all).
     step: u32,
@@ -20,7 +21,7 @@ struct Frame {
     // ties at equal depth go to the lower.
     index_base: u32,
     order_step: u32,
-    // The height the ramp follows: 1 for y, 2 for z (the up axis of the file).
+    // The coordinate the ramp follows: 0 for x, 1 for y, 2 for z.
     ramp_axis: u32,
     // Vertices in a run of the cloud (0: the whole cloud is one run), and the file distance
     // between runs: an evenly spread sample is runs of consecutive vertices.
@@ -28,27 +29,11 @@ struct Frame {
     order_gap: u32,
     // One colour for every point (color_mode 2), as stored colours are (0 to 1).
     tint: vec4<f32>,
+    // The colormap (color_mode 1): RAMP_STOPS colours of its table, evenly spaced from 0 to 1.
+    ramp_colors: array<vec4<f32>, 64>,
 }
 
-fn ramp(t: f32) -> vec3<f32> {
-    let x = clamp(t, 0.0, 1.0);
-    let low = mix(vec3<f32>(0.18, 0.0, 0.45), vec3<f32>(0.0, 0.55, 0.75), smoothstep(0.0, 0.35, x));
-    let mid = mix(low, vec3<f32>(0.2, 0.8, 0.3), smoothstep(0.3, 0.65, x));
-    return mix(mid, vec3<f32>(1.0, 0.85, 0.1), smoothstep(0.6, 1.0, x));
-}
-
-// Colour of a vertex at `position` whose file colour is `stored` (0 to 1).
-fn shade(frame: Frame, position: vec3<f32>, stored: vec3<f32>) -> vec3<f32> {
-    if frame.color_mode == 1u {
-        let span = max(frame.ramp_max - frame.ramp_min, 1e-30);
-        let height = select(position.y, position.z, frame.ramp_axis == 2u);
-        return ramp((height - frame.ramp_min) / span);
-    }
-    if frame.color_mode == 2u {
-        return frame.tint.rgb;
-    }
-    return stored;
-}
+const RAMP_STOPS: u32 = 64u;
 
 // Inside the clip volume, tested in clip space (no division). Written so that NaN anywhere fails
 // every comparison and is culled, which the rasteriser alone does not promise.

@@ -47,11 +47,9 @@ fn position(v: VertexIn) -> vec3<f32> {
 }
 
 fn point_color(v: VertexIn) -> vec3<f32> {
-    var f = frame;
-    if !HAS_COLOR {
-        f.color_mode = 1u;
-    }
-    return shade(f, position(v), vec3<f32>(v.red_green, v.blue));
+    // Without a colour in the records, the file's colours are the height ramp's.
+    let mode = select(frame.color_mode, 1u, !HAS_COLOR && frame.color_mode == 0u);
+    return shade(mode, position(v), vec3<f32>(v.red_green, v.blue));
 }
 
 @vertex

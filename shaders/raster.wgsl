@@ -197,11 +197,9 @@ fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
 // The stored colour of vertex `i` of the range: 16 bits a channel, as the file holds them or as
 // the ramp gives.
 fn packed_color(i: u32) -> vec2<u32> {
-    var f = frame;
-    if COLOR_KIND == 0u {
-        f.color_mode = 1u;
-    }
-    let c = shade(f, position_of(i), color_of(i));
+    // Without a colour in the records, the file's colours are the height ramp's.
+    let mode = select(frame.color_mode, 1u, COLOR_KIND == 0u && frame.color_mode == 0u);
+    let c = shade(mode, position_of(i), color_of(i));
     let q = vec3<u32>(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 65535.0));
     return vec2<u32>(q.x | (q.y << 16u), q.z);
 }

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use vertexview::camera::CameraMode;
 use vertexview::format::Layout;
 use vertexview::format::Up;
-use vertexview::gpu::{self, ColorMode, Raster, RenderSettings};
+use vertexview::gpu::{self, ColorMap, ColorMode, Raster, RenderSettings};
 use vertexview::load::open::{self, FileKind};
 use vertexview::load::source::VertexSource;
 use vertexview::Vertex;
@@ -363,10 +363,7 @@ fn extra_bytes_headers_and_no_colour() {
     );
     let source = VertexSource::open_with(&bare, Layout::parse("pos:3f").unwrap(), None).unwrap();
     let ramp = RenderSettings {
-        color_mode: ColorMode::Height {
-            min: -1.0,
-            max: 1.0,
-        },
+        color_mode: ColorMode::height(-1.0, 1.0),
         ..settings(Raster::Compute)
     };
     let expected = render(&VertexSource::open(&reference).unwrap(), &ramp);
@@ -683,15 +680,24 @@ fn real_files_open() {
     let settings = RenderSettings {
         size: [64, 64],
         up: Up::Z,
-        color_mode: ColorMode::Height {
-            min: low,
-            max: high,
-        },
+        color_mode: ColorMode::height(low, high),
         ..RenderSettings::default()
     };
     let image = render_source(&gpu(), &autzen, &settings);
-    let lit = lit_pixels(&image, [0, 0, 0]).len();
-    assert!(lit > 50, "{lit} pixels lit");
+    let lit = lit_pixels(&image, [0, 0, 0]);
+    assert!(lit.len() > 50, "{} pixels lit", lit.len());
+    // Every lit pixel is a colour of viridis's table, to the 8-bit unit or two of the stops'
+    // interpolation.
+    let table: Vec<[u8; 3]> = (0..=1024)
+        .map(|i| ColorMap::Viridis.color(f64::from(i) / 1024.0))
+        .collect();
+    for (x, y) in lit {
+        let p = image.pixel(x, y).unwrap();
+        let on_map = table
+            .iter()
+            .any(|c| (0..3).all(|i| p[i].abs_diff(c[i]) <= 2));
+        assert!(on_map, "pixel ({x}, {y}) {p:?} is not on viridis");
+    }
 }
 
 #[test]

@@ -160,10 +160,7 @@ fn random_fit_camera_scenes_agree_with_the_pipeline() {
                 PointShape::Square
             },
             color_mode: if i == 3 {
-                ColorMode::Height {
-                    min: -1.0,
-                    max: 1.0,
-                }
+                ColorMode::height(-1.0, 1.0)
             } else {
                 ColorMode::File
             },

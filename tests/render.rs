@@ -7,8 +7,8 @@ use common::*;
 use glam::{Mat4, Vec3};
 use vertexview::camera::CameraMode;
 use vertexview::gpu::{
-    ColorMode, FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, Raster,
-    RasterTarget, RenderSettings, TargetFormat, VertexBuffers,
+    ColorMap, ColorMode, FrameParams, PointCloud, PointFrame, PointRenderer, PointShape, Ramp,
+    RampAxis, Raster, RasterTarget, RenderSettings, TargetFormat, VertexBuffers,
 };
 use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexFile, VertexSource};
@@ -424,22 +424,97 @@ fn an_srgb_target_with_depth_gives_the_same_pixels_by_both_paths() {
     assert_eq!(lit_pixels(&pipeline, [0, 0, 0]).len(), 200);
 }
 
+/// A ramp over x draws, at points whose x falls on the colormap's stops, exactly the colours of
+/// the published table there (to the 8-bit unit), by every path, for every map; beyond the range
+/// the end colours; whatever the file's colours.
 #[test]
-fn height_colours_follow_the_ramp() {
+fn ramps_draw_the_colormaps_tables() {
     let gpu = gpu();
-    let vertices = [at_pixel(2, 2, 0.5, [0; 3]), at_pixel(4, 2, 0.5, [0; 3])];
-    let (_, y_low) = pixel_center(2, 2, W, H);
-    let params = FrameParams {
-        color_mode: ColorMode::Height {
-            min: y_low,
-            max: y_low + 1.0,
-        },
+    // One point a pixel along row 5, x from pixel 0 to 63; the ramp puts stop k (of 64) at
+    // pixel k, so the range runs from pixel 0's x to pixel 63's.
+    let vertices: Vec<Vertex> = (0..W).map(|px| at_pixel(px, 5, 0.5, [9; 3])).collect();
+    let (x0, _) = pixel_center(0, 5, W, H);
+    let (x63, _) = pixel_center(63, 5, W, H);
+    let buffers = upload(&gpu, &vertices);
+    for map in ColorMap::ALL {
+        let params = FrameParams {
+            color_mode: ColorMode::Ramp(Ramp {
+                axis: RampAxis::X,
+                min: x0,
+                max: x63,
+                map,
+            }),
+            ..ndc_params(1.0, PointShape::Square)
+        };
+        let image = render(&gpu, &buffers, &params, BG);
+        for px in 0..W {
+            let want = map.color(f64::from(px) / 63.0);
+            let got = image.pixel(px, 5).unwrap();
+            assert!(
+                (0..3).all(|c| got[c].abs_diff(want[c]) <= 1),
+                "{map} at stop {px}: {got:?}, the table says {want:?}"
+            );
+        }
+    }
+    // Outside the range: the end colours.
+    let narrow = FrameParams {
+        color_mode: ColorMode::Ramp(Ramp {
+            axis: RampAxis::X,
+            min: pixel_center(10, 5, W, H).0,
+            max: pixel_center(20, 5, W, H).0,
+            map: ColorMap::Viridis,
+        }),
         ..ndc_params(1.0, PointShape::Square)
     };
-    let image = render(&gpu, &upload(&gpu, &vertices), &params, BG);
-    // Both at the bottom of the ramp: its first colour, not the file's black.
-    assert_close(image.pixel(2, 2).unwrap(), [46, 0, 115], "ramp start");
-    assert_eq!(image.pixel(2, 2), image.pixel(4, 2));
+    let image = render(&gpu, &buffers, &narrow, BG);
+    let [r, g, b] = ColorMap::Viridis.color(0.0);
+    assert_eq!(image.pixel(3, 5).unwrap(), [r, g, b, 255]);
+    let [r, g, b] = ColorMap::Viridis.color(1.0);
+    assert_eq!(image.pixel(40, 5).unwrap(), [r, g, b, 255]);
+}
+
+/// `render --color x` takes the 2nd to 98th percentile of x by default: both ends of the map are
+/// drawn, the lowest and the highest points in the end colours.
+#[test]
+fn the_default_range_reaches_both_ends_of_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wave.bin");
+    let mut out = std::fs::File::create(&file).unwrap();
+    gen::write(&mut out, Shape::Wave, 50_000, 1, true).unwrap();
+    drop(out);
+    let png = dir.path().join("x.png");
+    let done = headless::run(&[
+        "render",
+        &headless::s(&file),
+        "-o",
+        &headless::s(&png),
+        "--color",
+        "x",
+        "--colormap",
+        "plasma",
+        "--size",
+        "320x240",
+    ]);
+    assert!(done.status.success(), "{}", headless::stderr(&done));
+    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
+    let count = |want: [u8; 3]| {
+        image
+            .pixels()
+            .chunks_exact(4)
+            .filter(|p| (0..3).all(|c| p[c].abs_diff(want[c]) <= 1))
+            .count()
+    };
+    let (first, last) = (ColorMap::Plasma.color(0.0), ColorMap::Plasma.color(1.0));
+    assert!(
+        count(first) > 100,
+        "{} pixels of plasma's first colour",
+        count(first)
+    );
+    assert!(
+        count(last) > 100,
+        "{} pixels of plasma's last colour",
+        count(last)
+    );
 }
 
 /// Renders a shape by every path, asserting they agree pixel for pixel, and returns the picture.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use naga::valid::Capabilities;
 use vertexview::gpu::{
-    COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE,
+    COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE, SHADE_SOURCE,
 };
 
 fn validate(name: &str, source: &str, capabilities: Capabilities) -> naga::Module {
@@ -35,8 +35,13 @@ fn file(path: &str) -> String {
 fn the_built_in_sources_are_the_files_on_disk() {
     let common = file("shaders/common.wgsl");
     assert_eq!(COMMON_SOURCE, common);
-    assert_eq!(SHADER_SOURCE, common.clone() + &file("shaders/points.wgsl"));
-    let raster = common.clone() + &file("shaders/raster.wgsl");
+    let shade = file("shaders/shade.wgsl");
+    assert_eq!(SHADE_SOURCE, shade);
+    assert_eq!(
+        SHADER_SOURCE,
+        common.clone() + &shade + &file("shaders/points.wgsl")
+    );
+    let raster = common.clone() + &shade + &file("shaders/raster.wgsl");
     assert_eq!(RASTER_SOURCE, raster);
     assert_eq!(RASTER64_SOURCE, raster + &file("shaders/raster64.wgsl"));
     assert_eq!(RESOLVE_SOURCE, common + &file("shaders/resolve.wgsl"));
@@ -54,7 +59,8 @@ fn the_built_in_sources_are_the_files_on_disk() {
             "points.wgsl",
             "raster.wgsl",
             "raster64.wgsl",
-            "resolve.wgsl"
+            "resolve.wgsl",
+            "shade.wgsl"
         ],
         "a new shader file needs a test here"
     );

@@ -269,7 +269,8 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
         .unwrap()
         .to_owned();
     xdotool(&["windowfocus", &window]);
-    xdotool(&["key", "p", "s"]);
+    // M twice: the height ramp in magma, which the command must say to render the same.
+    xdotool(&["key", "m", "m", "p", "s"]);
     let shot = dir.path().join("vertexview-helix-1.png");
     let started = Instant::now();
     while !shot.exists() {
@@ -290,7 +291,8 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
     assert!(
         command.contains("--yaw")
             && command.contains("--point-size 2")
-            && command.contains("--raster compute"),
+            && command.contains("--raster compute")
+            && command.contains("--color height --colormap magma --range "),
         "{command}"
     );
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use vertexview::compare::{self, DiffOptions, DiffReport, Side, Tolerance, PERCENTILES};
 use vertexview::gpu::{self, GpuContext, RenderOptions};
+use vertexview::load::sample::Framing;
 use vertexview::load::VertexSource;
 use vertexview::write::output;
 use vertexview::{VertexFile, VertexStats};
@@ -147,7 +148,13 @@ fn picture(
 ) -> anyhow::Result<()> {
     let vertices = compare::colored_by_difference(a, b, report, tolerance)?;
     let stats = VertexStats::of(&vertices);
-    let settings = args.look.settings(stats.bounds, args.look.up(b.up()), true);
+    let framing = Framing {
+        stats,
+        ramp_ranges: None,
+    };
+    let settings = args
+        .look
+        .settings(Some(&framing), args.look.up(b.up()), true);
     let colored = VertexSource::from_file(VertexFile::from_vertices(b.path(), vertices));
     let gpu = GpuContext::headless()?;
     let options = RenderOptions {

@@ -4,7 +4,8 @@ use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
 use vertexview::format::Up;
-use vertexview::gpu::{ColorMode, PointShape, Raster, RenderSettings};
+use vertexview::gpu::{ColorMap, ColorMode, PointShape, Ramp, RampAxis, Raster, RenderSettings};
+use vertexview::load::sample::Framing;
 use vertexview::Bounds;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -27,9 +28,21 @@ pub struct LookArgs {
     /// Draw points wider than 1 pixel as round discs instead of squares.
     #[arg(long)]
     pub round: bool,
-    /// Colour by height (a ramp over y) instead of the file's colours.
+    /// What colours the points: the file's colours, or a colormap over x, y, z or the height
+    /// (the up axis). Default: the file's, or the height for files without colours.
+    #[arg(long, value_enum, value_name = "FIELD")]
+    pub color: Option<ColorArg>,
+    /// The same as `--color height`.
     #[arg(long)]
     pub height_colors: bool,
+    /// The colormap of `--color x|y|z|height`: perceptually uniform maps (viridis, magma,
+    /// inferno, plasma, cividis), turbo, grey, or red-blue for signed values.
+    #[arg(long, value_enum, default_value_t = MapArg::Viridis, value_name = "NAME")]
+    pub colormap: MapArg,
+    /// The values at the colormap's two ends, LO,HI (default: the 2nd and the 98th percentile
+    /// of the coordinate over an evenly spread sample of the file).
+    #[arg(long, value_parser = parse_range, allow_hyphen_values = true, value_name = "LO,HI")]
+    pub range: Option<[f32; 2]>,
     /// Look at this point instead of the data's centre (fit camera), X,Y,Z.
     #[arg(long, value_parser = parse_vec3, allow_hyphen_values = true)]
     pub target: Option<Vec3>,
@@ -46,6 +59,42 @@ pub struct LookArgs {
     /// Which axis of the file is up (default: z for LAS files, y for others).
     #[arg(long, value_enum)]
     pub up: Option<UpArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    File,
+    X,
+    Y,
+    Z,
+    Height,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MapArg {
+    Viridis,
+    Magma,
+    Inferno,
+    Plasma,
+    Cividis,
+    Turbo,
+    Grey,
+    RedBlue,
+}
+
+impl From<MapArg> for ColorMap {
+    fn from(arg: MapArg) -> ColorMap {
+        match arg {
+            MapArg::Viridis => ColorMap::Viridis,
+            MapArg::Magma => ColorMap::Magma,
+            MapArg::Inferno => ColorMap::Inferno,
+            MapArg::Plasma => ColorMap::Plasma,
+            MapArg::Cividis => ColorMap::Cividis,
+            MapArg::Turbo => ColorMap::Turbo,
+            MapArg::Grey => ColorMap::Grey,
+            MapArg::RedBlue => ColorMap::RedBlue,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,15 +161,30 @@ impl LookArgs {
         }
     }
 
-    /// Whether the height ramp colours the points: asked for, or the file has no colours.
+    /// Whether a ramp colours the points: asked for, or the file has no colours.
     pub fn ramp(&self, colored: bool) -> bool {
-        self.height_colors || !colored
+        match self.color {
+            Some(ColorArg::File) => false,
+            Some(_) => true,
+            None => self.height_colors || !colored,
+        }
     }
 
-    /// The settings for data within `bounds` (which only matter when
+    /// The coordinate a ramp follows.
+    pub fn ramp_axis(&self) -> RampAxis {
+        match self.color {
+            Some(ColorArg::X) => RampAxis::X,
+            Some(ColorArg::Y) => RampAxis::Y,
+            Some(ColorArg::Z) => RampAxis::Z,
+            _ => RampAxis::Height,
+        }
+    }
+
+    /// The settings for data framed by `framing` (which only matters when
     /// [`needs_bounds`](Self::needs_bounds)) with `up` its up axis, for a file with colours or
     /// without.
-    pub fn settings(&self, bounds: Option<Bounds>, up: Up, colored: bool) -> RenderSettings {
+    pub fn settings(&self, framing: Option<&Framing>, up: Up, colored: bool) -> RenderSettings {
+        let bounds = framing.and_then(|f| f.stats.bounds);
         let turned = vertexview::camera::turned_bounds(bounds, up);
         RenderSettings {
             size: self.size,
@@ -132,7 +196,7 @@ impl LookArgs {
                 PointShape::Square
             },
             color_mode: if self.ramp(colored) {
-                height_ramp(bounds, up)
+                ColorMode::Ramp(self.ramp_over(framing, up))
             } else {
                 ColorMode::File
             },
@@ -143,14 +207,35 @@ impl LookArgs {
     }
 }
 
-/// The height ramp over the data's range of heights.
-fn height_ramp(bounds: Option<Bounds>, up: Up) -> ColorMode {
-    match bounds {
-        Some(b) => {
-            let (min, max) = b.height_range(up);
-            ColorMode::Height { min, max }
+impl LookArgs {
+    /// The ramp these flags ask for, over `--range` or the default range of its coordinate.
+    pub fn ramp_over(&self, framing: Option<&Framing>, up: Up) -> Ramp {
+        let axis = self.ramp_axis();
+        let [min, max] = self
+            .range
+            .or_else(|| framing.and_then(|f| default_range(f, axis, up)))
+            .unwrap_or([0.0, 1.0]);
+        Ramp {
+            axis,
+            min,
+            max,
+            map: self.colormap.into(),
         }
-        None => ColorMode::Height { min: 0.0, max: 1.0 },
+    }
+}
+
+/// The default range of a ramp over `axis`: its 2nd to 98th percentile over the sample.
+pub fn default_range(framing: &Framing, axis: RampAxis, up: Up) -> Option<[f32; 2]> {
+    framing.ramp_ranges.map(|r| r[axis.component(up)])
+}
+
+fn parse_range(s: &str) -> Result<[f32; 2], String> {
+    let bad = || format!("'{s}' is not LO,HI with two finite numbers, such as 0,100");
+    let (lo, hi) = s.split_once(',').ok_or_else(bad)?;
+    let value = |v: &str| v.trim().parse::<f32>().ok().filter(|x| x.is_finite());
+    match (value(lo), value(hi)) {
+        (Some(lo), Some(hi)) => Ok([lo, hi]),
+        _ => Err(bad()),
     }
 }
 

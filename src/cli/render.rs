@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use vertexview::gpu;
 use vertexview::gpu::image::{self, RgbaImage};
+use vertexview::load::sample::Framing;
 use vertexview::write::output;
-use vertexview::VertexStats;
 
 use super::input::LayoutArgs;
 use super::look::LookArgs;
@@ -86,19 +86,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // a small one), as the viewer fits them, so that a render and the window agree; then the
     // files piece by piece: memory stays at a few pieces whatever their sizes, and a big file is
     // read once.
-    let stats = if args.look.needs_bounds(colored) {
+    let framing = if args.look.needs_bounds(colored) {
         let mut all = Vec::new();
         for source in &sources {
-            all.push(source.sample_stats()?);
+            all.push(source.framing()?);
         }
-        Some(VertexStats::merge_all(&all))
+        Some(Framing::merge(&all))
     } else {
         None
     };
-    let bounds = stats.as_ref().and_then(|s| s.bounds);
+    let stats = framing.map(|f| f.stats);
     let settings = args
         .look
-        .settings(bounds, args.look.up(sources[0].up()), colored);
+        .settings(framing.as_ref(), args.look.up(sources[0].up()), colored);
     let total: u64 = sources.iter().map(|s| s.len()).sum();
     let name = match &args.files[..] {
         [one] => one.display().to_string(),

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vertexview::gpu::{self, RenderSettings};
+use vertexview::load::sample::Framing;
 use vertexview::viewer::{self, ViewerError, ViewerOptions, CONTROLS};
-use vertexview::VertexStats;
 
 use super::input::LayoutArgs;
 use super::look::LookArgs;
@@ -49,19 +49,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // A first camera from each file's evenly spread sample (milliseconds, whatever the size),
     // over all of them, as `render` frames them.
-    let mut samples = Vec::new();
+    let mut all = Vec::new();
     for source in &sources {
-        samples.push(source.sample_stats()?);
+        all.push(source.framing()?);
     }
-    let bounds = VertexStats::merge_all(&samples).bounds;
+    let framing = Framing::merge(&all);
     let colored = sources.iter().all(|s| s.has_color());
     let settings = args
         .look
-        .settings(bounds, args.look.up(sources[0].up()), colored);
+        .settings(Some(&framing), args.look.up(sources[0].up()), colored);
+    let sources_up = sources[0].up();
     let source = sources.remove(0);
     viewer::run(ViewerOptions {
         settings,
         colors_chosen: args.look.ramp(colored),
+        ramp: args
+            .look
+            .ramp_over(Some(&framing), args.look.up(sources_up)),
+        ramp_range_chosen: args.look.range.is_some(),
         source,
         others: sources,
         frames: args.frames,
@@ -77,6 +82,13 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
     let options = ViewerOptions {
         settings: RenderSettings::default(),
         colors_chosen: false,
+        ramp: gpu::Ramp {
+            axis: gpu::RampAxis::Height,
+            min: 0.0,
+            max: 1.0,
+            map: gpu::ColorMap::default(),
+        },
+        ramp_range_chosen: false,
         source: viewer::built_in_sample()?,
         others: Vec::new(),
         frames: None,

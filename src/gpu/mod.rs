@@ -4,6 +4,7 @@
 //! convenience for callers without one (the CLI, headless tests).
 
 mod cloud;
+pub mod colormap;
 mod context;
 mod error;
 mod frame;
@@ -19,6 +20,7 @@ mod target;
 mod upload;
 
 pub use cloud::{FilePosition, PointCloud};
+pub use colormap::ColorMap;
 pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
 pub use error::GpuError;
 pub use frame::{PointFrame, PreparedFrame};
@@ -29,12 +31,14 @@ pub use offscreen::{
     read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
 };
 pub use params::{
-    ColorMode, FrameParams, PointShape, Raster, RasterPath, Subsample,
+    ColorMode, FrameParams, PointShape, Ramp, RampAxis, Raster, RasterPath, Subsample,
     AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
 };
 pub use raster::{ComputeSupport, RasterTarget};
 pub use renderer::{choose_path, PointRenderer};
-pub use shaders::{COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE};
+pub use shaders::{
+    COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE, SHADE_SOURCE,
+};
 pub use stream::{
     piece_vertices, render, RenderOptions, StreamError, UploadRing, PIPELINE_PIECE_VERTICES,
 };

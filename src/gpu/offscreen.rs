@@ -70,7 +70,7 @@ impl RenderSettings {
     /// Whether the picture depends on the data's bounding box (the fit and orbit cameras, the
     /// height ramp); a clip-space picture in the file's colours does not.
     pub fn needs_bounds(&self) -> bool {
-        self.camera != CameraMode::Ndc || matches!(self.color_mode, ColorMode::Height { .. })
+        self.camera != CameraMode::Ndc || matches!(self.color_mode, ColorMode::Ramp(_))
     }
 
     /// The frame parameters for data within `bounds` (in the file's coordinates).

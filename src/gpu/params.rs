@@ -4,6 +4,7 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Mat4;
 
+use super::colormap::{ColorMap, RAMP_STOPS};
 use crate::format::Up;
 
 /// Drawing points larger than one pixel: squares or discs.
@@ -22,17 +23,76 @@ pub enum ColorMode {
     /// The colours stored in the file, value / 65535.
     #[default]
     File,
-    /// A colour ramp over the height (y, or z for a z-up file: see [`FrameParams::up`]), from
-    /// `min` to `max`: for files without colours.
-    Height {
-        /// Height at the start of the ramp.
-        min: f32,
-        /// Height at its end.
-        max: f32,
-    },
+    /// A colormap over one coordinate of the positions: for files without colours, or to see
+    /// their shape.
+    Ramp(Ramp),
     /// One colour for every point, red, green and blue from 0 to 1: to tell apart several files
     /// shown together.
     Tint([f32; 3]),
+}
+
+/// A colormap over one coordinate: `min` takes the map's first colour, `max` its last, values
+/// beyond them the end colours.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ramp {
+    /// The coordinate.
+    pub axis: RampAxis,
+    /// Its value at the map's start.
+    pub min: f32,
+    /// Its value at the map's end.
+    pub max: f32,
+    /// The map.
+    pub map: ColorMap,
+}
+
+/// The coordinate a [`Ramp`] follows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RampAxis {
+    /// x.
+    X,
+    /// y.
+    Y,
+    /// z.
+    Z,
+    /// The up axis (y, or z for a z-up file: see [`FrameParams::up`]).
+    #[default]
+    Height,
+}
+
+impl RampAxis {
+    /// Every axis, in the order `--help` lists them.
+    pub const ALL: [RampAxis; 4] = [RampAxis::X, RampAxis::Y, RampAxis::Z, RampAxis::Height];
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            RampAxis::X => "x",
+            RampAxis::Y => "y",
+            RampAxis::Z => "z",
+            RampAxis::Height => "height",
+        }
+    }
+
+    /// Which component of the position it is (0 to 2), for a file whose up axis is `up`.
+    pub fn component(self, up: Up) -> usize {
+        match (self, up) {
+            (RampAxis::X, _) => 0,
+            (RampAxis::Y, _) | (RampAxis::Height, Up::Y) => 1,
+            (RampAxis::Z, _) | (RampAxis::Height, Up::Z) => 2,
+        }
+    }
+}
+
+impl ColorMode {
+    /// The default ramp: viridis over the height, from `min` to `max`.
+    pub fn height(min: f32, max: f32) -> ColorMode {
+        ColorMode::Ramp(Ramp {
+            axis: RampAxis::Height,
+            min,
+            max,
+            map: ColorMap::default(),
+        })
+    }
 }
 
 /// Which rasteriser draws a cloud.
@@ -176,6 +236,7 @@ pub(super) struct FrameUniform {
     /// WGSL aligns the vec4 that follows to 16 bytes.
     pub _padding: [u32; 2],
     pub tint: [f32; 4],
+    pub ramp_colors: [[f32; 4]; RAMP_STOPS],
 }
 
 /// Size of [`FrameUniform`] in bytes.
@@ -183,11 +244,23 @@ pub(super) const FRAME_UNIFORM_SIZE: u64 = std::mem::size_of::<FrameUniform>() a
 
 impl FrameUniform {
     pub fn new(params: &FrameParams) -> FrameUniform {
-        let (color_mode, ramp_min, ramp_max) = match params.color_mode {
-            ColorMode::File => (0, 0.0, 1.0),
-            ColorMode::Height { min, max } => (1, min, max),
-            ColorMode::Tint(_) => (2, 0.0, 1.0),
+        // A file without colours is drawn with a ramp whatever the mode says: the height, unless
+        // the mode is a ramp of its own.
+        let ramp = match params.color_mode {
+            ColorMode::Ramp(ramp) => ramp,
+            _ => Ramp {
+                axis: RampAxis::Height,
+                min: 0.0,
+                max: 1.0,
+                map: ColorMap::default(),
+            },
         };
+        let color_mode = match params.color_mode {
+            ColorMode::File => 0,
+            ColorMode::Ramp(_) => 1,
+            ColorMode::Tint(_) => 2,
+        };
+        let (ramp_min, ramp_max) = (ramp.min, ramp.max);
         let tint = match params.color_mode {
             ColorMode::Tint([r, g, b]) => [r, g, b, 1.0],
             _ => [0.0; 4],
@@ -208,14 +281,12 @@ impl FrameUniform {
             phase: params.subsample.phase % step,
             index_base: 0,
             order_step: 1,
-            ramp_axis: match params.up {
-                Up::Y => 1,
-                Up::Z => 2,
-            },
+            ramp_axis: ramp.axis.component(params.up) as u32,
             order_run: 0,
             order_gap: 0,
             _padding: [0; 2],
             tint,
+            ramp_colors: ramp.map.stops(),
         }
     }
 }
@@ -227,8 +298,8 @@ mod tests {
     #[test]
     fn the_uniform_matches_the_wgsl_struct() {
         // mat4 (64) + vec2 (8) + 12 scalars (48), padded to 16-byte alignment for the vec4
-        // (16), as WGSL lays out `Frame`.
-        assert_eq!(FRAME_UNIFORM_SIZE, 144);
+        // (16) and the ramp's stops (64 × 16), as WGSL lays out `Frame`.
+        assert_eq!(FRAME_UNIFORM_SIZE, 144 + 1024);
         let source = super::super::shaders::COMMON_SOURCE;
         let fields: Vec<&str> = source
             .split("struct Frame {")
@@ -258,7 +329,8 @@ mod tests {
                 "ramp_axis",
                 "order_run",
                 "order_gap",
-                "tint"
+                "tint",
+                "ramp_colors"
             ]
         );
     }

@@ -81,6 +81,61 @@ impl SamplePlan {
     }
 }
 
+/// What frames a picture of a file: the statistics of its sample (the camera's bounds) and the
+/// default ranges of ramps over x, y and z ([`Sample::ramp_ranges`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Framing {
+    /// The sample's statistics.
+    pub stats: crate::format::stats::VertexStats,
+    /// The 2nd to 98th percentiles of x, y and z.
+    pub ramp_ranges: Option<[[f32; 2]; 3]>,
+}
+
+impl Framing {
+    /// Several files' framing together: their statistics merged, the widest of their ranges.
+    pub fn merge(all: &[Framing]) -> Framing {
+        let stats: Vec<_> = all.iter().map(|f| f.stats).collect();
+        let ramp_ranges = all
+            .iter()
+            .filter_map(|f| f.ramp_ranges)
+            .reduce(|a, b| std::array::from_fn(|i| [a[i][0].min(b[i][0]), a[i][1].max(b[i][1])]));
+        Framing {
+            stats: crate::format::stats::VertexStats::merge_all(&stats),
+            ramp_ranges,
+        }
+    }
+}
+
+/// The share of values below a ramp's default range, and above it: the 2nd to the 98th
+/// percentile, so that a few outliers do not squeeze everything else into one colour.
+pub const RAMP_PERCENTILES: (f64, f64) = (0.02, 0.98);
+
+impl Sample {
+    /// The 2nd and 98th percentiles ([`RAMP_PERCENTILES`]) of x, y and z over the sample's
+    /// finite positions: the default ranges of a ramp over each. `None` without any.
+    pub fn ramp_ranges(&self) -> Option<[[f32; 2]; 3]> {
+        let mut ranges = [[0.0; 2]; 3];
+        for (axis, range) in ranges.iter_mut().enumerate() {
+            let mut values: Vec<f32> = self
+                .vertices
+                .iter()
+                .map(|v| v.position[axis])
+                .filter(|x| x.is_finite())
+                .collect();
+            if values.is_empty() {
+                return None;
+            }
+            let last = values.len() - 1;
+            let at = |q: f64| ((last as f64) * q).round() as usize;
+            let (lo, hi) = (at(RAMP_PERCENTILES.0), at(RAMP_PERCENTILES.1));
+            let low = *values.select_nth_unstable_by(lo, f32::total_cmp).1;
+            let high = *values.select_nth_unstable_by(hi, f32::total_cmp).1;
+            *range = [low, high];
+        }
+        Some(ranges)
+    }
+}
+
 impl VertexSource {
     /// An evenly spread sample of about `vertices` vertices (all of a file no larger), read in
     /// runs: see [`SamplePlan`].
@@ -109,6 +164,28 @@ impl VertexSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ramp_ranges_leave_out_two_percent_at_each_end() {
+        let vertices: Vec<Vertex> = (0..=100)
+            .map(|i| Vertex::new(glam::Vec3::new(i as f32, -(i as f32), 5.0), [0; 3]))
+            .chain([Vertex::new(glam::Vec3::new(f32::NAN, 0.0, 5.0), [0; 3])])
+            .collect();
+        let sample = Sample {
+            run: 1,
+            gap: 1,
+            vertices,
+        };
+        let ranges = sample.ramp_ranges().unwrap();
+        assert_eq!(ranges[0], [2.0, 98.0]);
+        assert_eq!(ranges[2], [5.0, 5.0]);
+        let empty = Sample {
+            run: 1,
+            gap: 1,
+            vertices: Vec::new(),
+        };
+        assert_eq!(empty.ramp_ranges(), None);
+    }
 
     #[test]
     fn runs_cover_the_file_and_stay_inside_it() {

@@ -466,9 +466,17 @@ impl VertexSource {
     /// `render` and the viewer alike: milliseconds even from a disk. Files that small are read
     /// whole, so their statistics are exact.
     pub fn sample_stats(&self) -> Result<VertexStats, LoadError> {
-        Ok(VertexStats::of(
-            &self.sample(super::sample::FIT_SAMPLE)?.vertices,
-        ))
+        Ok(self.framing()?.stats)
+    }
+
+    /// What frames a picture of this file: [`sample_stats`](Self::sample_stats) and the default
+    /// ranges of ramps over x, y and z, from the same sample.
+    pub fn framing(&self) -> Result<super::sample::Framing, LoadError> {
+        let sample = self.sample(super::sample::FIT_SAMPLE)?;
+        Ok(super::sample::Framing {
+            stats: VertexStats::of(&sample.vertices),
+            ramp_ranges: sample.ramp_ranges(),
+        })
     }
 
     /// Runs `read` with the kernel told that reads will be scattered (no read-ahead), as a

@@ -17,6 +17,8 @@ pub enum Action {
     CycleBackground,
     /// File colours ↔ height ramp.
     ToggleColors,
+    /// The ramp's next colormap (the ramp itself, if the file's colours are shown).
+    NextColormap,
     /// Save a PNG of the current view.
     Screenshot,
     /// Print `vertexview render` flags that reproduce the view.
@@ -51,6 +53,7 @@ Controls:
   + / -                bigger / smaller points
   B                    cycle the background
   C                    colours: the file's, or a ramp by height
+  M                    the ramp's next colormap (viridis, magma, ...)
   hover / click        show a vertex's index, position and colour in the title
   S or F12             save a screenshot PNG (the pixels `render` gives)
   P                    print the camera as `vertexview render` flags
@@ -76,6 +79,7 @@ pub fn key_action(key: &Key, shift: bool) -> Option<Action> {
             "-" | "_" => Action::ScalePoints(1.0 / 1.5),
             "b" => Action::CycleBackground,
             "c" => Action::ToggleColors,
+            "m" => Action::NextColormap,
             "s" => Action::Screenshot,
             "p" => Action::PrintCamera,
             "o" => Action::OpenSibling(if shift { -1 } else { 1 }),

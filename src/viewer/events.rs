@@ -56,6 +56,8 @@ pub enum LoadEvent {
 pub struct SampledPiece {
     /// The sample's statistics.
     pub stats: VertexStats,
+    /// The 2nd to 98th percentiles of its x, y and z: the default ranges of ramps.
+    pub ramp_ranges: Option<[[f32; 2]; 3]>,
     /// Its vertices.
     pub buffers: VertexBuffers,
     /// Where they sit in the file.

@@ -313,6 +313,7 @@ fn sample(
         .map_err(gpu_failure)?;
     Ok(SampledPiece {
         stats: VertexStats::of(&sample.vertices),
+        ramp_ranges: sample.ramp_ranges(),
         buffers,
         position: FilePosition::runs(0, sample.run as u32, sample.gap),
     })

@@ -19,7 +19,7 @@ pub use loader::{default_budget, resident_stride, spread_order};
 pub use pick::{describe, describe_in, nearest_lit, pick};
 pub use scene::{FrameCost, FRAME_BUDGET};
 
-use crate::gpu::{GpuError, RenderSettings};
+use crate::gpu::{GpuError, Ramp, RenderSettings};
 use crate::load::source::VertexSource;
 use crate::LoadError;
 
@@ -48,6 +48,12 @@ pub struct ViewerOptions {
     /// Whether the colour mode was chosen by the user (otherwise files whose colours are all zero
     /// start with the height ramp).
     pub colors_chosen: bool,
+    /// The ramp colourless files and the C key use: its coordinate and colormap, and its range
+    /// until the samples give the default one.
+    pub ramp: Ramp,
+    /// Whether the ramp's range was chosen by the user (`--range`): otherwise it is the 2nd to
+    /// 98th percentile of its coordinate over the files' samples, as `render` takes it.
+    pub ramp_range_chosen: bool,
     /// Render this many frames, then exit (for smoke tests).
     pub frames: Option<u64>,
     /// Reload the file when it changes on disk.

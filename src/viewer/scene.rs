@@ -51,6 +51,8 @@ pub struct Scene {
     pub stats: Option<VertexStats>,
     /// Statistics of the sample, which the camera and colours are fitted to.
     pub sample: Option<VertexStats>,
+    /// The default ranges of ramps over x, y and z, from the same sample.
+    pub ramp_ranges: Option<[[f32; 2]; 3]>,
     /// The samples: the first, which frames the camera, then a denser spread one. The last is
     /// drawn while the view moves; all are drawn first at rest.
     samples: Vec<PointCloud>,
@@ -167,6 +169,7 @@ impl Scene {
             order_base: 0,
             stats: None,
             sample: None,
+            ramp_ranges: None,
             samples: Vec::new(),
             samples_drawn: 0,
             resident: Vec::new(),
@@ -206,7 +209,10 @@ impl Scene {
         position.first += self.order_base;
         draw.set_file_runs(position);
         self.samples.push(draw);
-        self.sample.get_or_insert(sample.stats);
+        if self.sample.is_none() {
+            self.sample = Some(sample.stats);
+            self.ramp_ranges = sample.ramp_ranges;
+        }
         Ok(())
     }
 

@@ -52,8 +52,14 @@ impl App {
         if self.settings.shape == PointShape::Round {
             command.push_str(" --round");
         }
-        if matches!(self.settings.color_mode, ColorMode::Height { .. }) {
-            command.push_str(" --height-colors");
+        if let ColorMode::Ramp(ramp) = self.settings.color_mode {
+            command.push_str(&format!(
+                " --color {} --colormap {} --range {},{}",
+                ramp.axis.name(),
+                ramp.map.name(),
+                ramp.min,
+                ramp.max
+            ));
         }
         if self.settings.up == crate::format::Up::Z {
             command.push_str(" --up z");

@@ -32,7 +32,7 @@ use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::format::stats::{Bounds, VertexStats};
 use crate::gpu::{
-    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Raster, RenderSettings,
+    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Ramp, Raster, RenderSettings,
 };
 use crate::load::source::VertexSource;
 use crate::load::FileVersion;
@@ -83,6 +83,9 @@ struct App {
     camera: OrbitCamera,
     placed: Placed,
     colors_chosen: bool,
+    /// The ramp colourless files and C use, and whether its range was given.
+    ramp: Ramp,
+    ramp_range_chosen: bool,
     frames_left: Option<u64>,
     watch: bool,
     watcher: Option<Debouncer<notify::RecommendedWatcher>>,
@@ -126,6 +129,8 @@ impl App {
             placed: Placed::ForData,
             settings: options.settings,
             colors_chosen: options.colors_chosen,
+            ramp: options.ramp,
+            ramp_range_chosen: options.ramp_range_chosen,
             frames_left: options.frames,
             watch: options.watch,
             watcher: None,
@@ -255,7 +260,7 @@ impl App {
         let stats = self.scene.as_ref().and_then(|s| s.framing_stats()).copied();
         let colorless = stats.is_some_and(|s| s.count > 0 && s.color_max == [0, 0, 0])
             || self.source().is_some_and(|s| !s.has_color());
-        let ramp = matches!(self.settings.color_mode, ColorMode::Height { .. });
+        let ramp = matches!(self.settings.color_mode, ColorMode::Ramp(_));
         if !self.colors_chosen || ramp {
             self.settings.color_mode = if colorless || ramp {
                 self.height_ramp()
@@ -265,14 +270,23 @@ impl App {
         }
     }
 
+    /// The ramp over its range: the one given, or the 2nd to 98th percentile of its
+    /// coordinate over the files' samples (the widest of them), as `render` takes it.
     fn height_ramp(&self) -> ColorMode {
-        match self.file_bounds() {
-            Some(b) => {
-                let (min, max) = b.height_range(self.settings.up);
-                ColorMode::Height { min, max }
+        let mut ramp = self.ramp;
+        if !self.ramp_range_chosen {
+            let axis = ramp.axis.component(self.settings.up);
+            let ranges = self
+                .scene
+                .iter()
+                .chain(self.others.iter())
+                .filter_map(|s| s.ramp_ranges.map(|r| r[axis]))
+                .reduce(|a, b| [a[0].min(b[0]), a[1].max(b[1])]);
+            if let Some([min, max]) = ranges {
+                (ramp.min, ramp.max) = (min, max);
             }
-            None => ColorMode::Height { min: 0.0, max: 1.0 },
         }
+        ColorMode::Ramp(ramp)
     }
 
     fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<(), ViewerError> {
@@ -793,8 +807,16 @@ impl App {
                 self.colors_chosen = true;
                 self.settings.color_mode = match self.settings.color_mode {
                     ColorMode::File => self.height_ramp(),
-                    ColorMode::Height { .. } | ColorMode::Tint(_) => ColorMode::File,
+                    ColorMode::Ramp(_) | ColorMode::Tint(_) => ColorMode::File,
                 };
+            }
+            Action::NextColormap => {
+                // The ramp's next map, or the ramp itself if the file's colours were shown.
+                self.colors_chosen = true;
+                if matches!(self.settings.color_mode, ColorMode::Ramp(_)) {
+                    self.ramp.map = self.ramp.map.next();
+                }
+                self.settings.color_mode = self.height_ramp();
             }
             Action::Screenshot => match self.screenshot() {
                 Ok(path) => eprintln!("saving {}", path.display()),
