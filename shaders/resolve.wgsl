@@ -1,9 +1,14 @@
 // The compute rasteriser's resolve (after common.wgsl): one full-screen triangle in the caller's
 // render pass that writes each lit pixel's colour and, through frag_depth, its depth, so points
-// depth-test against whatever else the pass draws, before or after.
+// depth-test against whatever else the pass draws, before or after. With eye-dome lighting, each
+// lit pixel is darkened where its neighbours' points are nearer (Boucheny's screen-space shading,
+// as CloudCompare and Potree draw colourless scans), so silhouettes and steps read as 3D; the
+// depth written stays the point's own.
 
 struct Target {
     size: vec2<u32>,
+    // Eye-dome lighting's strength: 0 is off.
+    edl: f32,
 }
 
 @group(0) @binding(0) var<uniform> pixels: Target;
@@ -20,6 +25,40 @@ fn vs_resolve(@builtin(vertex_index) corner: u32) -> @builtin(position) vec4<f32
     // A triangle that covers the whole target.
     let uv = vec2<f32>(f32((corner << 1u) & 2u), f32(corner & 2u));
     return vec4<f32>(uv * 2.0 - 1.0, 0.0, 1.0);
+}
+
+// The stored depth word of pixel `p`, 0 where nothing was drawn or off the target.
+fn depth_word(p: vec2<i32>) -> u32 {
+    if any(p < vec2<i32>(0)) || any(vec2<u32>(p) >= pixels.size) {
+        return 0u;
+    }
+    let at = u32(p.y) * pixels.size.x + u32(p.x);
+    return depths[at * DEPTH_WORDS + DEPTH_WORDS - 1u];
+}
+
+// log2 of the eye distance, but for a constant, from a stored depth word: depth d = 1 - near/e
+// for a perspective projection with a far plane far beyond (and linear for clip-space data).
+fn log_distance(word: u32) -> f32 {
+    let d = bitcast<f32>(~word);
+    return -log2(max(1.0 - d, 1e-7));
+}
+
+// The shade (0 to 1) of the pixel at `p`, whose depth word is `word`: the mean of how much nearer
+// its 8 neighbours are, in log distance, through exp(-45 · strength · x). Potree weighs it by 300,
+// but its points are several pixels wide; here neighbours are mostly other points, and 45 keeps
+// the steps within a surface from drowning its silhouettes.
+fn eye_dome(p: vec2<i32>, word: u32) -> f32 {
+    let here = log_distance(word);
+    var nearer = 0.0;
+    for (var dy = -1; dy <= 1; dy++) {
+        for (var dx = -1; dx <= 1; dx++) {
+            let w = depth_word(p + vec2<i32>(dx, dy));
+            if (dx != 0 || dy != 0) && w != 0u {
+                nearer += max(0.0, here - log_distance(w));
+            }
+        }
+    }
+    return exp(-45.0 * pixels.edl * nearer / 8.0);
 }
 
 struct Lit {
@@ -39,6 +78,9 @@ fn lit(position: vec4<f32>) -> Lit {
     }
     let packed = colors[at];
     var c = vec3<f32>(vec3<u32>(packed.x & 0xffffu, packed.x >> 16u, packed.y & 0xffffu)) / 65535.0;
+    if pixels.edl > 0.0 {
+        c *= eye_dome(vec2<i32>(pixel), depth);
+    }
     if SRGB_TARGET {
         c = srgb_to_linear(c);
     }

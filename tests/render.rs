@@ -582,3 +582,49 @@ fn fit_camera_centres_degenerate_data() {
         "both extremes in view, NaN not drawn"
     );
 }
+
+/// Eye-dome lighting darkens a far surface where a nearer one's silhouette stands beside it,
+/// and leaves the far surface away from it, the near one's interior and its edge alone (their
+/// neighbours are no nearer); nothing goes dark or lights up that was not.
+#[test]
+fn eye_dome_lighting_darkens_beside_silhouettes_only() {
+    let white = [65535; 3];
+    let mut vertices = Vec::new();
+    for py in 10..40 {
+        for px in 10..50 {
+            vertices.push(at_pixel(px, py, 0.8, white));
+        }
+    }
+    for py in 20..30 {
+        for px in 25..35 {
+            vertices.push(at_pixel(px, py, 0.2, white));
+        }
+    }
+    let source = VertexSource::from_file(VertexFile::from_vertices("steps", vertices));
+    let gpu = gpu();
+    let settings = |edl| RenderSettings {
+        size: [W, H],
+        camera: CameraMode::Ndc,
+        background: BG,
+        raster: Raster::Auto,
+        edl,
+        ..RenderSettings::default()
+    };
+    let plain = render_source(&gpu, &source, &settings(0.0));
+    let shaded = render_source(&gpu, &source, &settings(1.0));
+    assert_eq!(lit_pixels(&plain, BG), lit_pixels(&shaded, BG));
+    let value = |image: &vertexview::gpu::image::RgbaImage, x, y| image.pixel(x, y).unwrap()[0];
+    // Beside the near square's left and top edges, and at its corner: darkened.
+    for (x, y) in [(24, 25), (30, 19), (24, 19), (35, 25)] {
+        assert_eq!(value(&plain, x, y), 255);
+        assert!(
+            value(&shaded, x, y) < 128,
+            "({x}, {y}): {}",
+            value(&shaded, x, y)
+        );
+    }
+    // Away from it, inside it, on its edge: as they were.
+    for (x, y) in [(12, 12), (45, 35), (30, 25), (25, 25), (34, 29)] {
+        assert_eq!(value(&shaded, x, y), 255, "({x}, {y})");
+    }
+}

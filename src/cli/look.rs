@@ -49,6 +49,10 @@ pub struct LookArgs {
     /// Eye distance from the target instead of the fitted one (fit camera).
     #[arg(long, allow_hyphen_values = true, value_parser = parse_distance)]
     pub distance: Option<f32>,
+    /// Eye-dome lighting: darken pixels where nearer points stand beside them, so colourless
+    /// scans read as 3D; an optional strength (default 1). Drawn by the compute rasteriser.
+    #[arg(long, value_name = "STRENGTH", num_args = 0..=1, default_missing_value = "1", value_parser = parse_strength)]
+    pub edl: Option<f32>,
     /// Background colour, '#RRGGBB'.
     #[arg(long, default_value = "#000000", value_parser = parse_color)]
     pub background: [u8; 3],
@@ -147,6 +151,19 @@ impl LookArgs {
         }
     }
 
+    /// Exits with a usage error (status 2) where the flags contradict each other.
+    pub fn check(&self) {
+        if self.edl.is_some() && self.raster == RasterArg::Pipeline {
+            use clap::CommandFactory;
+            super::Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--edl is drawn by the compute rasteriser: it cannot be used with --raster pipeline",
+                )
+                .exit();
+        }
+    }
+
     /// Whether these flags draw a picture that depends on the data's bounding box.
     pub fn needs_bounds(&self, colored: bool) -> bool {
         self.camera == CameraArg::Fit || self.ramp(colored)
@@ -203,6 +220,7 @@ impl LookArgs {
             background: self.background,
             raster: self.raster.into(),
             up,
+            edl: self.edl.unwrap_or(0.0),
         }
     }
 }
@@ -227,6 +245,15 @@ impl LookArgs {
 /// The default range of a ramp over `axis`: its 2nd to 98th percentile over the sample.
 pub fn default_range(framing: &Framing, axis: RampAxis, up: Up) -> Option<[f32; 2]> {
     framing.ramp_ranges.map(|r| r[axis.component(up)])
+}
+
+fn parse_strength(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "'{s}' is not a strength (a number, 0 or more, such as 1)"
+        )),
+    }
 }
 
 fn parse_range(s: &str) -> Result<[f32; 2], String> {

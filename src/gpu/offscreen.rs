@@ -49,6 +49,10 @@ pub struct RenderSettings {
     pub raster: Raster,
     /// Which axis of the file is up; a z-up file is turned so z points up on screen.
     pub up: Up,
+    /// Eye-dome lighting's strength (0 is off, 1 the usual): pixels darkened where nearer points
+    /// stand beside them. The compute path draws it; with `raster` `Auto`, asking for it picks
+    /// that path.
+    pub edl: f32,
 }
 
 impl Default for RenderSettings {
@@ -62,6 +66,7 @@ impl Default for RenderSettings {
             background: [0, 0, 0],
             raster: Raster::Auto,
             up: Up::Y,
+            edl: 0.0,
         }
     }
 }
@@ -104,6 +109,8 @@ pub struct OffscreenTarget {
     raster: Option<Result<RasterTarget, String>>,
     /// Whether the raster target was emptied for the picture begun.
     raster_cleared: bool,
+    /// Eye-dome lighting's strength in the compute path's resolve.
+    edl: f32,
 }
 
 impl OffscreenTarget {
@@ -150,7 +157,14 @@ impl OffscreenTarget {
             size,
             raster: None,
             raster_cleared: false,
+            edl: 0.0,
         })
+    }
+
+    /// Eye-dome lighting's strength for what the compute path draws (0, the default, is off):
+    /// see [`RenderSettings::edl`].
+    pub fn set_edl(&mut self, strength: f32) {
+        self.edl = strength;
     }
 
     /// Size in pixels.
@@ -285,6 +299,7 @@ impl OffscreenTarget {
         catch_errors(device, || {
             if let Some(Ok(raster)) = &self.raster {
                 if raster.has_points() {
+                    raster.set_edl(queue, self.edl);
                     let mut encoder = device.create_command_encoder(&Default::default());
                     {
                         let mut pass = load_pass(&mut encoder, &self.color, &self.depth, None);

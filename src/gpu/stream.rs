@@ -319,11 +319,14 @@ pub fn render(
     let renderer = PointRenderer::new(device, OFFSCREEN_TARGET)?;
     let mut target = OffscreenTarget::new(device, settings.size)?;
     let mut params = settings.frame_params(bounds);
-    // Decided once for the whole picture, as a render of it at once would decide it.
+    // Decided once for the whole picture, as a render of it at once would decide it; eye-dome
+    // lighting is the compute path's.
     params.raster = match choose_path(&params, &renderer, total) {
+        _ if settings.edl > 0.0 && settings.raster == Raster::Auto => Raster::Compute,
         RasterPath::Compute => Raster::Compute,
         RasterPath::Pipeline => Raster::Pipeline,
     };
+    target.set_edl(settings.edl);
     if params.raster == Raster::Compute {
         if let Err(why) = target.raster_target(device, &renderer) {
             match settings.raster {

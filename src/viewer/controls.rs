@@ -19,6 +19,8 @@ pub enum Action {
     ToggleColors,
     /// The ramp's next colormap (the ramp itself, if the file's colours are shown).
     NextColormap,
+    /// Eye-dome lighting on or off.
+    ToggleEdl,
     /// Save a PNG of the current view.
     Screenshot,
     /// Print `vertexview render` flags that reproduce the view.
@@ -54,6 +56,7 @@ Controls:
   B                    cycle the background
   C                    colours: the file's, or a ramp by height
   M                    the ramp's next colormap (viridis, magma, ...)
+  L                    eye-dome lighting: shade by depth, so colourless scans read as 3D
   hover / click        show a vertex's index, position and colour in the title
   S or F12             save a screenshot PNG (the pixels `render` gives)
   P                    print the camera as `vertexview render` flags
@@ -80,6 +83,7 @@ pub fn key_action(key: &Key, shift: bool) -> Option<Action> {
             "b" => Action::CycleBackground,
             "c" => Action::ToggleColors,
             "m" => Action::NextColormap,
+            "l" => Action::ToggleEdl,
             "s" => Action::Screenshot,
             "p" => Action::PrintCamera,
             "o" => Action::OpenSibling(if shift { -1 } else { 1 }),

@@ -133,13 +133,14 @@ impl WindowSurface {
     }
 
     /// Draws what `scenes` plan for this frame (or just the background), each with its own
-    /// parameters, into one picture, and presents it; waits for the GPU, so that the time the
+    /// parameters, into one picture, with eye-dome lighting of `edl` (0: none), and presents it; waits for the GPU, so that the time the
     /// frame took is known. Returns what became of the frame and how many vertices it drew.
     pub fn draw(
         &mut self,
         gpu: &GpuContext,
         scenes: Vec<(&mut Scene, FrameParams)>,
         background: [u8; 3],
+        edl: f32,
     ) -> (FrameOutcome, u64) {
         let Some(depth) = &self.depth else {
             return (FrameOutcome::Waiting, 0);
@@ -193,6 +194,9 @@ impl WindowSurface {
             frame = frame.keep_raster();
         }
         let raster = self.raster.as_mut().filter(|_| accumulates);
+        if let Some(raster) = &raster {
+            raster.set_edl(&gpu.queue, edl);
+        }
         let prepared = match frame.prepare(&gpu.device, &mut encoder, raster) {
             Ok(prepared) => Some(prepared),
             Err(e) => {

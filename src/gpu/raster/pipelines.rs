@@ -43,7 +43,9 @@ pub(super) struct RangeUniform {
 #[derive(Clone, Copy, Pod, Zeroable)]
 pub(super) struct TargetUniform {
     pub(super) size: [u32; 2],
-    pub(super) padding: [u32; 2],
+    /// Eye-dome lighting's strength in the resolve; 0 is off.
+    pub(super) edl: f32,
+    pub(super) padding: u32,
 }
 
 /// One compute pass: its pipelines (one-pixel points, larger ones) and the per-pixel buffers it

@@ -40,6 +40,9 @@ pub(super) struct PixelBuffers {
     inverted: bool,
     pub(super) stage_groups: Vec<wgpu::BindGroup>,
     pub(super) resolve_group: wgpu::BindGroup,
+    /// The target's size and the resolve's eye-dome lighting.
+    uniform: wgpu::Buffer,
+    size: [u32; 2],
 }
 
 impl RasterTarget {
@@ -65,6 +68,24 @@ impl RasterTarget {
             highest_order: 0,
             drawn: false,
         })
+    }
+
+    /// Eye-dome lighting in the resolve from the next submission on: each lit pixel darkened
+    /// where nearer points stand beside it, by `strength` (0 is off; 1 is the usual).
+    pub fn set_edl(&self, queue: &wgpu::Queue, strength: f32) {
+        if let Some(pixels) = &self.pixels {
+            let edl = if strength.is_finite() {
+                strength.max(0.0)
+            } else {
+                0.0
+            };
+            let uniform = TargetUniform {
+                size: pixels.size,
+                edl,
+                padding: 0,
+            };
+            queue.write_buffer(&pixels.uniform, 0, bytemuck::bytes_of(&uniform));
+        }
     }
 
     /// Size in pixels.
@@ -242,13 +263,14 @@ impl PixelBuffers {
             let size_uniform = device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("vertexview raster size"),
                 size: std::mem::size_of::<TargetUniform>() as u64,
-                usage: wgpu::BufferUsages::UNIFORM,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
                 mapped_at_creation: true,
             });
             if let Ok(mut view) = size_uniform.get_mapped_range_mut(..) {
                 view.copy_from_slice(bytemuck::bytes_of(&TargetUniform {
                     size,
-                    padding: [0; 2],
+                    edl: 0.0,
+                    padding: 0,
                 }));
             }
             size_uniform.unmap();
@@ -315,6 +337,8 @@ impl PixelBuffers {
                 inverted: compute.depth_test,
                 stage_groups,
                 resolve_group,
+                uniform: size_uniform.clone(),
+                size,
             }
         })
     }

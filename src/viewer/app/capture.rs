@@ -64,6 +64,9 @@ impl App {
         if self.settings.up == crate::format::Up::Z {
             command.push_str(" --up z");
         }
+        if self.settings.edl > 0.0 {
+            command.push_str(&format!(" --edl {}", self.settings.edl));
+        }
         // A raw file of another layout: the flags that read it the same way.
         if let Some(source) = self.source() {
             let layout = source.layout();
@@ -94,6 +97,7 @@ impl App {
             background: self.settings.background,
             raster: self.drawn_raster(),
             up: self.settings.up,
+            edl: self.settings.edl,
         };
         let stem = self
             .path()

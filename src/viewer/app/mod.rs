@@ -709,7 +709,7 @@ impl App {
             &self.view,
             &params,
         );
-        let (outcome, vertices) = window.draw(gpu, scenes, background);
+        let (outcome, vertices) = window.draw(gpu, scenes, background, self.settings.edl);
         if let Some(error) = gpu.take_error() {
             self.error = Some(error.into());
             event_loop.exit();
@@ -809,6 +809,9 @@ impl App {
                     ColorMode::File => self.height_ramp(),
                     ColorMode::Ramp(_) | ColorMode::Tint(_) => ColorMode::File,
                 };
+            }
+            Action::ToggleEdl => {
+                self.settings.edl = if self.settings.edl > 0.0 { 0.0 } else { 1.0 };
             }
             Action::NextColormap => {
                 // The ramp's next map, or the ramp itself if the file's colours were shown.
