@@ -1,5 +1,5 @@
 //! `vertexview convert`: between raw files of any layout, PLY, LAS and LAZ in, and raw (the default
-//! layout) or PLY out, chosen by the output's extension.
+//! layout), PLY, LAS or LAZ out, chosen by the output's extension.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +16,8 @@ use super::progress;
 pub struct Args {
     /// File to read: raw (of --layout), .ply, .las or .laz.
     input: PathBuf,
-    /// File to write: .ply for PLY, anything else for a raw file of the default layout.
+    /// File to write: .ply for PLY, .las for LAS, .laz for LAZ (LAS 1.4, point format 7 with
+    /// colours, 6 without), anything else for a raw file of the default layout.
     output: PathBuf,
     /// Write ASCII PLY instead of binary little-endian.
     #[arg(long)]
@@ -26,27 +27,31 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // Refused before anything is read or written: a raw file under a name that says LAS or
-    // LAZ would be a file vertexview itself refuses to open.
     let kind = kind_of(&args.output);
-    if matches!(kind, "las" | "laz") {
+    let ply = kind == "ply";
+    let las = matches!(kind, "las" | "laz");
+    // Refused before anything is read or written. A LAZ file named .copc.laz would be taken by
+    // other tools for a COPC file, which it is not.
+    let name = args.output.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".copc.laz") {
         anyhow::bail!(
-            "{}: convert writes raw records or PLY, not {}; name the output .ply or .bin",
-            args.output.display(),
-            kind.to_ascii_uppercase()
+            "{}: convert does not write COPC (yet); name the output .laz for plain LAZ",
+            args.output.display()
         );
     }
-    output::ensure_not_input(&args.output, &args.input)?;
-    let (source, _) = super::input::open_source(&args.input, &args.layout)?;
-    super::note_if_empty(&source);
-    let ply = kind == "ply";
     if args.ascii && !ply {
         anyhow::bail!(
             "{}: --ascii writes PLY; name the output .ply",
             args.output.display()
         );
     }
+    output::ensure_not_input(&args.output, &args.input)?;
+    let (source, _) = super::input::open_source(&args.input, &args.layout)?;
+    super::note_if_empty(&source);
     let interrupted = progress::interrupt_flag();
+    if las {
+        return write_las(&args, &source, kind == "laz", interrupted);
+    }
     let bar = progress::count_bar(format!("writing {}", args.output.display()), source.len());
     let quiet = progress::hidden();
     let written = output::write_atomically(&args.output, |out| {
@@ -79,6 +84,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The vertices as a raw file of the default layout, piece by piece.
+/// LAS or LAZ: one pass for the exact bounds (the header's scale and offset), then the points.
+fn write_las(
+    args: &Args,
+    source: &VertexSource,
+    compressed: bool,
+    interrupted: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> anyhow::Result<ExitCode> {
+    let stats = super::input::summarise(source)?;
+    let bar = progress::count_bar(format!("writing {}", args.output.display()), source.len());
+    let written = output::write_seekable_atomically(&args.output, |file| {
+        let out = progress::Interruptible::new(file, interrupted);
+        vertexview::write::las::write(source, &stats, out, compressed, |done| {
+            bar.set_position(done)
+        })
+    });
+    bar.finish_and_clear();
+    if let Some(code) = progress::write_outcome(written, &args.output)? {
+        return Ok(code);
+    }
+    eprintln!(
+        "wrote {} vertices to {}",
+        source.len(),
+        args.output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn write_raw(
     source: &VertexSource,
     out: &mut dyn std::io::Write,

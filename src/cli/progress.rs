@@ -97,6 +97,38 @@ impl<'a, W: Write + ?Sized> Watched<'a, W> {
     }
 }
 
+/// A file written by a writer that seeks in it (LAS), stopped by Ctrl-C as [`Watched`] stops a
+/// stream.
+pub struct Interruptible {
+    file: std::fs::File,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Interruptible {
+    pub fn new(file: std::fs::File, interrupted: Arc<AtomicBool>) -> Self {
+        Interruptible { file, interrupted }
+    }
+}
+
+impl Write for Interruptible {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.interrupted.load(Ordering::Relaxed) {
+            return Err(io::Error::other(INTERRUPTED));
+        }
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl io::Seek for Interruptible {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        self.file.seek(to)
+    }
+}
+
 impl<W: Write + ?Sized> Write for Watched<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.interrupted.load(Ordering::Relaxed) {

@@ -112,53 +112,100 @@ pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
 ) -> io::Result<T> {
-    let target = resolve_links(path);
-    let existing = fs::metadata(&target).ok();
-    if let Some(meta) = &existing {
-        if meta.is_dir() {
-            return Err(io::Error::new(
-                io::ErrorKind::IsADirectory,
-                "is a directory",
-            ));
-        }
-        if !meta.is_file() {
+    match Replaced::prepare(path)? {
+        Replaced::Special(target) => {
             let mut out = BufWriter::new(OpenOptions::new().write(true).open(&target)?);
             let value = write(&mut out)?;
             out.flush()?;
-            return Ok(value);
+            Ok(value)
+        }
+        Replaced::Regular(mut temporary, target) => {
+            let value = {
+                let mut out = BufWriter::with_capacity(1 << 20, temporary.as_file_mut());
+                let value = write(&mut out)?;
+                out.flush()?;
+                value
+            };
+            commit(temporary, &target)?;
+            Ok(value)
         }
     }
-    let folder = folder_of(&target);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // tempfile's default is 0600; a new file vertexview writes is an ordinary document.
-        builder.permissions(fs::Permissions::from_mode(0o666));
+}
+
+/// [`write_atomically`] for writers that go back to fill in what they learn at the end (a LAS
+/// header's counts and bounds): `write` gets the temporary file itself, which it may seek in.
+/// Only regular files can be written so: a pipe or a device is refused before anything is
+/// written.
+pub fn write_seekable_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(File) -> io::Result<T>,
+) -> io::Result<T> {
+    match Replaced::prepare(path)? {
+        Replaced::Special(_) => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "is not a regular file, which this format needs (its header is written last)",
+        )),
+        Replaced::Regular(temporary, target) => {
+            let value = write(temporary.as_file().try_clone()?)?;
+            commit(temporary, &target)?;
+            Ok(value)
+        }
     }
-    let mut temporary = builder.tempfile_in(&folder)?;
-    if let Some(meta) = &existing {
-        temporary.as_file().set_permissions(meta.permissions())?;
+}
+
+/// Where an output goes: straight into a file that cannot be replaced by a rename, or into a
+/// temporary file beside the target, renamed over it when complete.
+enum Replaced {
+    Special(PathBuf),
+    Regular(tempfile::NamedTempFile, PathBuf),
+}
+
+impl Replaced {
+    fn prepare(path: &Path) -> io::Result<Replaced> {
+        let target = resolve_links(path);
+        let existing = fs::metadata(&target).ok();
+        if let Some(meta) = &existing {
+            if meta.is_dir() {
+                return Err(io::Error::new(
+                    io::ErrorKind::IsADirectory,
+                    "is a directory",
+                ));
+            }
+            if !meta.is_file() {
+                return Ok(Replaced::Special(target));
+            }
+        }
+        let folder = folder_of(&target);
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // tempfile's default is 0600; a new file vertexview writes is an ordinary document.
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temporary = builder.tempfile_in(&folder)?;
+        if let Some(meta) = &existing {
+            temporary.as_file().set_permissions(meta.permissions())?;
+        }
+        Ok(Replaced::Regular(temporary, target))
     }
-    let value = {
-        let mut out = BufWriter::with_capacity(1 << 20, temporary.as_file_mut());
-        let value = write(&mut out)?;
-        out.flush()?;
-        value
-    };
+}
+
+/// Makes a completed temporary file the target, durably.
+fn commit(temporary: tempfile::NamedTempFile, target: &Path) -> io::Result<()> {
     temporary.as_file().sync_all()?;
-    temporary.persist(&target).map_err(|e| e.error)?;
+    temporary.persist(target).map_err(|e| e.error)?;
     // Make the rename itself durable; a folder that cannot be opened or synced only loses that.
-    if let Ok(folder) = File::open(&folder) {
+    if let Ok(folder) = File::open(folder_of(target)) {
         let _ = folder.sync_all();
     }
-    Ok(value)
+    Ok(())
 }
 
 /// `path` with symlinks followed to the file they name (which may not exist yet).

@@ -4,7 +4,8 @@
 //! What the suite needs beyond Rust:
 //! - Mesa's software Vulkan driver, so the GPU tests have an adapter besides GL (lavapipe);
 //! - Xvfb, xwd and xdotool for the window tests, and the X11 libraries winit loads at run time;
-//! - Python's `plyfile`, the independent PLY reader that checks what `convert` writes.
+//! - Python's `plyfile`, and `laspy` with `lazrs`: the independent PLY, LAS and LAZ readers that
+//!   check what `convert` writes.
 //!
 //! Missing Debian packages are installed with `apt-get` when running as root; otherwise the one
 //! command to run is printed and the run stops (exit 1). `cargo xtask setup` only installs.
@@ -93,23 +94,33 @@ fn setup() -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
-    if !python_has("plyfile") {
-        eprintln!("xtask: installing plyfile (PyPI)");
+    // Independent readers of what `convert` writes: (module, the pip packages that bring it).
+    for (module, packages) in [
+        ("plyfile", &["plyfile"][..]),
+        ("laspy", &["laspy"][..]),
+        ("lazrs", &["lazrs"][..]),
+    ] {
+        if python_has(module) {
+            continue;
+        }
+        eprintln!("xtask: installing {} (PyPI)", packages.join(" "));
+        let mut args = vec![
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--root-user-action=ignore",
+        ];
+        args.extend(packages);
         let ok = Command::new(python())
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--root-user-action=ignore",
-                "plyfile",
-            ])
+            .args(&args)
             .status()
             .is_ok_and(|s| s.success());
-        if !ok || !python_has("plyfile") {
+        if !ok || !python_has(module) {
             return Err(format!(
-                "the PLY tests need Python's plyfile; run\n    {} -m pip install plyfile",
-                python()
+                "the format tests need Python's {module}; run\n    {} -m pip install {}",
+                python(),
+                packages.join(" ")
             ));
         }
     }
