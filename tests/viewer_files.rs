@@ -11,25 +11,6 @@ use std::time::{Duration, Instant};
 
 use x11::*;
 
-/// A `side` × `side` block of points of one colour, one per pixel of the W × H window from
-/// pixel (`left`, 40), in clip space.
-fn block(left: u32, side: u32, color: [u16; 3]) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for py in 40..40 + side {
-        for px in left..left + side {
-            let x = (px as f32 + 0.5) / W as f32 * 2.0 - 1.0;
-            let y = 1.0 - (py as f32 + 0.5) / H as f32 * 2.0;
-            for v in [x, y, 0.5] {
-                bytes.extend(v.to_le_bytes());
-            }
-            for c in [color[0], color[1], color[2], 0] {
-                bytes.extend(c.to_le_bytes());
-            }
-        }
-    }
-    bytes
-}
-
 /// Pixels of the window within ±1 of `color` (8-bit rounding).
 fn pixels_of(display: &str, color: [u8; 3]) -> usize {
     window_pixels(display)

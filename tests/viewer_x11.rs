@@ -12,20 +12,7 @@ use x11::*;
 
 /// A block of `side` × `side` points of one colour, one per pixel of a W × H window, in clip space.
 fn block(side: u32, color: [u16; 3]) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for py in 40..40 + side {
-        for px in 60..60 + side {
-            let x = (px as f32 + 0.5) / W as f32 * 2.0 - 1.0;
-            let y = 1.0 - (py as f32 + 0.5) / H as f32 * 2.0;
-            for v in [x, y, 0.5] {
-                bytes.extend(v.to_le_bytes());
-            }
-            for c in [color[0], color[1], color[2], 0] {
-                bytes.extend(c.to_le_bytes());
-            }
-        }
-    }
-    bytes
+    x11::block(60, side, color)
 }
 
 /// Photographs the screen until `color` covers `want` pixels, or gives up after 30 s; fails at
@@ -160,19 +147,7 @@ fn resizing_keeps_drawing_and_idle_costs_nothing() {
     let idle = cpu_seconds(pid) - before;
     assert!(idle < 0.3, "{idle} CPU seconds in 2 s of idling");
 
-    let xdotool = |args: &[&str]| {
-        let out = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &display)
-            .output()
-            .expect("xdotool is needed for this test (apt-get install xdotool)");
-        assert!(
-            out.status.success(),
-            "xdotool {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    };
+    let xdotool = |args: &[&str]| x11::xdotool(&display, args);
     let window = xdotool(&["search", "--sync", "--name", "vertexview"]);
     let window = window.lines().next().unwrap().to_owned();
     for (w, h) in ["100 80", "1 1", "900 500", "320 240"].map(|s| s.split_once(' ').unwrap()) {
@@ -237,14 +212,7 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
 
     // Move the camera by hand, then ask for the command and the screenshot.
     let xdotool = |args: &[&str]| {
-        let status = Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &display)
-            .status();
-        assert!(
-            status.expect("xdotool is needed for this test").success(),
-            "xdotool {args:?}"
-        );
+        x11::xdotool(&display, args);
     };
     xdotool(&[
         "mousemove",

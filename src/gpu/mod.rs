@@ -43,4 +43,4 @@ pub use stream::{
     piece_vertices, render, RenderOptions, StreamError, UploadRing, PIPELINE_PIECE_VERTICES,
 };
 pub use target::{AtomicWidth, TargetFormat, DEPTH_COMPARE};
-pub use upload::VertexBuffers;
+pub use upload::{vertex_usage, VertexBuffers};

@@ -63,16 +63,8 @@ impl UploadRing {
         let stride = u64::from(stride.max(4));
         let max = device.limits().max_buffer_size / stride;
         let capacity = capacity.clamp(1, max.max(1));
-        let mapped = device
-            .features()
-            .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS);
-        let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
-        if device.limits().max_storage_buffers_per_shader_stage > 0 {
-            usage |= wgpu::BufferUsages::STORAGE;
-        }
-        if mapped {
-            usage |= wgpu::BufferUsages::MAP_WRITE;
-        }
+        let usage = super::upload::vertex_usage(device);
+        let mapped = usage.contains(wgpu::BufferUsages::MAP_WRITE);
         let slots = catch_errors(device, || {
             (0..slots.max(1))
                 .map(|_| Slot {

@@ -6,6 +6,24 @@ use crate::format::GpuLayout;
 use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
 
+/// How vertexview's vertex buffers are used on `device`: as vertex buffers; as storage, which
+/// the compute rasteriser reads, where the device has storage buffers; as copy destinations, so
+/// new contents can be written in place; and mapped for writing where the device maps them in
+/// place (CPU and integrated GPUs: without, wgpu stages each mapping in memory of its own).
+pub fn vertex_usage(device: &wgpu::Device) -> wgpu::BufferUsages {
+    let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
+    if device.limits().max_storage_buffers_per_shader_stage > 0 {
+        usage |= wgpu::BufferUsages::STORAGE;
+    }
+    if device
+        .features()
+        .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
+    {
+        usage |= wgpu::BufferUsages::MAP_WRITE;
+    }
+    usage
+}
+
 /// Vertex buffers holding a file's records, byte for byte, in as many pieces as the device's
 /// `max_buffer_size` requires (each a whole number of records), and the layout to read them by.
 #[derive(Debug)]
@@ -62,18 +80,7 @@ impl VertexBuffers {
                 limit,
             });
         }
-        // STORAGE: the compute rasteriser reads the same buffers; COPY_DST lets `update` write
-        // new contents in place.
-        let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
-        if device.limits().max_storage_buffers_per_shader_stage > 0 {
-            usage |= wgpu::BufferUsages::STORAGE;
-        }
-        if device
-            .features()
-            .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
-        {
-            usage |= wgpu::BufferUsages::MAP_WRITE;
-        }
+        let usage = vertex_usage(device);
         let pieces = catch_errors(device, || {
             bytes[..count * stride]
                 .chunks(per_piece.max(1) * stride)

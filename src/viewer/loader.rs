@@ -18,7 +18,9 @@ use super::events::{
 };
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::Vertex;
-use crate::gpu::{catch_errors, FilePosition, GpuError, StreamError, UploadRing, VertexBuffers};
+use crate::gpu::{
+    catch_errors, vertex_usage, FilePosition, GpuError, StreamError, UploadRing, VertexBuffers,
+};
 use crate::load::sample::{SAMPLE_RUNS, SPREAD_RUNS};
 use crate::load::source::VertexSource;
 use crate::LoadError;
@@ -228,18 +230,9 @@ fn load(
 /// A vertex buffer of `bytes`, mapped for the loader to write, created inside an error scope so
 /// that running out of GPU memory is an error, not a panic.
 fn create_mapped(device: &wgpu::Device, bytes: u64) -> Result<wgpu::Buffer, LoadFailure> {
-    let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
-    if device.limits().max_storage_buffers_per_shader_stage > 0 {
-        usage |= wgpu::BufferUsages::STORAGE;
-    }
-    // Mapped in place where the device allows it (CPU and integrated GPUs): without, wgpu
-    // stages the mapping in memory of its own, a second allocation and copy of every piece.
-    if device
-        .features()
-        .contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS)
-    {
-        usage |= wgpu::BufferUsages::MAP_WRITE;
-    }
+    // Mapped in place where the device allows it: without MAP_WRITE, wgpu stages the mapping
+    // in memory of its own, a second allocation and copy of every piece.
+    let usage = vertex_usage(device);
     catch_errors(device, || {
         device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("vertexview resident piece"),

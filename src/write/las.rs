@@ -23,7 +23,7 @@ const PIECE: u64 = 1 << 16;
 /// when `compressed`, with `stats` (exact: the header's scale and offset come from its bounds)
 /// and `progress` told the vertices written. Positions are written in the file's own
 /// coordinates (what was subtracted on reading added back), on a grid finer than float32's for
-/// all but the smallest values (see [`transform`]); colours as they are, 16 bits a channel.
+/// all but the smallest values; colours as they are, 16 bits a channel.
 pub fn write<W: Write + Seek + Send + Sync + 'static>(
     source: &VertexSource,
     stats: &VertexStats,

@@ -64,6 +64,21 @@ pub(super) fn visible<'a>(
         .collect()
 }
 
+/// The scene of load `generation` among the first file's, the others' and the difference
+/// picture's, borrowed apart from the rest of the app.
+pub(super) fn scene_of<'a>(
+    first: &'a mut Option<Scene>,
+    others: &'a mut [Scene],
+    difference: &'a mut Option<Scene>,
+    generation: u64,
+) -> Option<&'a mut Scene> {
+    first
+        .iter_mut()
+        .chain(others.iter_mut())
+        .chain(difference.iter_mut())
+        .find(|s| s.generation == generation)
+}
+
 /// The difference picture: the second file's vertices coloured by their distance to the first's
 /// (as `vertexview diff -o` draws them), or why there is none.
 pub type Difference = Result<(String, Vec<Vertex>), String>;

@@ -541,12 +541,13 @@ impl App {
         let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
             return;
         };
-        let Some(scene) = self
-            .others
-            .iter_mut()
-            .chain(self.difference.iter_mut())
-            .find(|s| s.generation == generation)
-        else {
+        // (The first file's events, and its replacement's, never come here: `loaded` takes them.)
+        let Some(scene) = files::scene_of(
+            &mut self.scene,
+            &mut self.others,
+            &mut self.difference,
+            generation,
+        ) else {
             return;
         };
         let (device, renderer) = (&gpu.device, &window.renderer);
@@ -596,13 +597,12 @@ impl App {
         let (Some(gpu), Some(window)) = (&self.gpu, &self.window) else {
             return;
         };
-        let Some(scene) = self
-            .scene
-            .iter_mut()
-            .chain(self.others.iter_mut())
-            .chain(self.difference.iter_mut())
-            .find(|s| s.generation == generation)
-        else {
+        let Some(scene) = files::scene_of(
+            &mut self.scene,
+            &mut self.others,
+            &mut self.difference,
+            generation,
+        ) else {
             return;
         };
         if let Err(e) = scene.add_streamed(&gpu.device, &window.renderer, piece) {
@@ -894,7 +894,13 @@ impl ApplicationHandler<ViewerEvent> for App {
             WindowEvent::RedrawRequested => self.draw(event_loop),
             WindowEvent::Occluded(false) => self.view_changed(),
             WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
-            WindowEvent::KeyboardInput { event, .. } if event.state == ElementState::Pressed => {
+            // Synthetic presses are winit's account of keys already down when the window gains
+            // focus: not something the user pressed here (each M would change the map twice).
+            WindowEvent::KeyboardInput {
+                event,
+                is_synthetic: false,
+                ..
+            } if event.state == ElementState::Pressed => {
                 let action = controls::key_action(&event.logical_key, self.modifiers.shift_key());
                 // Holding + or - keeps resizing; holding S must not save a screenshot per repeat.
                 if let Some(action) = action.filter(|a| !event.repeat || a.repeats()) {
