@@ -3,6 +3,7 @@
 
 mod app;
 mod controls;
+mod cost;
 mod events;
 mod loader;
 mod pick;
@@ -15,9 +16,9 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use controls::{key_action, Action, CONTROLS};
+pub use cost::{FrameCost, FRAME_BUDGET};
 pub use loader::{default_budget, resident_stride, spread_order};
 pub use pick::{describe, describe_in, nearest_lit, pick};
-pub use scene::{FrameCost, FRAME_BUDGET};
 
 use crate::gpu::{GpuError, Ramp, RenderSettings};
 use crate::load::source::VertexSource;
