@@ -111,26 +111,9 @@ impl UploadRing {
         })
     }
 
-    /// [`fill`](Self::fill) from records already in memory: `records` (a whole number of
-    /// records of `layout`, as many as fit a slot) are copied into the next slot.
-    pub fn fill_from(
-        &mut self,
-        device: &wgpu::Device,
-        queue: &wgpu::Queue,
-        records: &[u8],
-        layout: GpuLayout,
-    ) -> Result<VertexBuffers, StreamError> {
-        let count = (records.len() / layout.stride.max(1) as usize) as u64;
-        self.fill_with(device, queue, layout, count, |mut memory| {
-            let len = memory.len();
-            memory.copy_from_slice(&records[..len]);
-            Ok(())
-        })
-    }
-
     /// [`fill`](Self::fill) by a writer of its own: `write` is given the next slot's first
     /// `count` records (of `layout`) as memory to write only, all of which it must write.
-    pub fn fill_with(
+    fn fill_with(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
