@@ -37,8 +37,8 @@ pub struct LookArgs {
     pub height_colors: bool,
     /// The colormap of `--color x|y|z|height`: perceptually uniform maps (viridis, magma,
     /// inferno, plasma, cividis), turbo, grey, or red-blue for signed values.
-    #[arg(long, value_enum, default_value_t = MapArg::Viridis, value_name = "NAME")]
-    pub colormap: MapArg,
+    #[arg(long, default_value = "viridis", value_name = "NAME", value_parser = colormap_parser())]
+    pub colormap: ColorMap,
     /// The values at the colormap's two ends, LO,HI (default: the 2nd and the 98th percentile
     /// of the coordinate over an evenly spread sample of the file).
     #[arg(long, value_parser = parse_range, allow_hyphen_values = true, value_name = "LO,HI")]
@@ -74,31 +74,11 @@ pub enum ColorArg {
     Height,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MapArg {
-    Viridis,
-    Magma,
-    Inferno,
-    Plasma,
-    Cividis,
-    Turbo,
-    Grey,
-    RedBlue,
-}
-
-impl From<MapArg> for ColorMap {
-    fn from(arg: MapArg) -> ColorMap {
-        match arg {
-            MapArg::Viridis => ColorMap::Viridis,
-            MapArg::Magma => ColorMap::Magma,
-            MapArg::Inferno => ColorMap::Inferno,
-            MapArg::Plasma => ColorMap::Plasma,
-            MapArg::Cividis => ColorMap::Cividis,
-            MapArg::Turbo => ColorMap::Turbo,
-            MapArg::Grey => ColorMap::Grey,
-            MapArg::RedBlue => ColorMap::RedBlue,
-        }
-    }
+/// `--colormap`: the library's map names, listed in `--help` and in the error for another.
+fn colormap_parser() -> impl clap::builder::TypedValueParser<Value = ColorMap> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(ColorMap::ALL.map(ColorMap::name))
+        .map(|name| ColorMap::from_name(&name).unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,7 +217,7 @@ impl LookArgs {
             axis,
             min,
             max,
-            map: self.colormap.into(),
+            map: self.colormap,
         }
     }
 }
