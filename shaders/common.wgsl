@@ -9,8 +9,10 @@ struct Frame {
     point_size: f32,
     // 1: round discs, 0: squares.
     round_points: u32,
-    // 0: the file's colours; 1: the colormap `ramp_colors` over `ramp_min..ramp_max` of the
-    // position's component `ramp_axis`; 2: `tint`.
+    // 0: the file's colours; 1: the colormap `ramp_colors` over `ramp_min..ramp_max` of
+    // `ramp_axis`; 2: `tint`; 3: classes, a colour per whole value of the scalar column
+    // (`ramp_colors` for 0 to 63); 4: a vector column as red, green, blue, each component over
+    // `ramp_min..ramp_max`.
     color_mode: u32,
     // Vertices drawn: every `step`-th, starting at `phase` (1 and 0 draw all).
     step: u32,
@@ -21,12 +23,17 @@ struct Frame {
     // ties at equal depth go to the lower.
     index_base: u32,
     order_step: u32,
-    // The coordinate the ramp follows: 0 for x, 1 for y, 2 for z.
+    // What the ramp follows: 0 x, 1 y, 2 z, 3 the vertex's index in the file, 4 the scalar
+    // column.
     ramp_axis: u32,
     // Vertices in a run of the cloud (0: the whole cloud is one run), and the file distance
     // between runs: an evenly spread sample is runs of consecutive vertices.
     order_run: u32,
     order_gap: u32,
+    // A column's value is `field_base + field_scale · read`, `read` being what its vertex
+    // format gives (integers normalised): the stored value, or one encoded in converted records.
+    field_base: f32,
+    field_scale: f32,
     // One colour for every point (color_mode 2), as stored colours are (0 to 1).
     tint: vec4<f32>,
     // The colormap (color_mode 1): RAMP_STOPS colours of its table, evenly spaced from 0 to 1.
@@ -61,3 +68,4 @@ fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
     let high = pow((c + 0.055) / 1.055, vec3<f32>(2.4));
     return select(high, low, c <= vec3<f32>(0.04045));
 }
+

@@ -8,9 +8,10 @@
 // (one pixel each); `vs_quad` draws one screen-aligned quad per vertex (the buffer stepped per
 // instance) for larger points.
 //
-// The index of a vertex within its cloud, needed only to draw a subsample, arrives modulo the
-// subsample's step: as the first instance of a point-list draw, and as vertex_index / 6 of a quad
-// draw.
+// The index of a vertex within its cloud (to draw a subsample, and to colour by the index in the
+// file) arrives as the first instance of a point-list draw plus the vertex index, and as
+// vertex_index / 6 plus the instance index of a quad draw: the piece's first vertex, or that
+// modulo the subsample's step where it does not fit.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 
@@ -25,6 +26,8 @@ struct VertexIn {
     @location(3) z: f32,
     @location(1) red_green: vec2<f32>,
     @location(2) blue: f32,
+    // The scalar column (the position's x when the frame colours by none).
+    @location(4) scalar: f32,
 }
 
 struct PointOut {
@@ -46,10 +49,11 @@ fn position(v: VertexIn) -> vec3<f32> {
     return vec3<f32>(v.xy, v.z);
 }
 
-fn point_color(v: VertexIn) -> vec3<f32> {
+// The colour of `v`, the `k`-th vertex of its cloud.
+fn point_color(v: VertexIn, k: u32) -> vec3<f32> {
     // Without a colour in the records, the file's colours are the height ramp's.
     let mode = select(frame.color_mode, 1u, !HAS_COLOR && frame.color_mode == 0u);
-    return shade(mode, position(v), vec3<f32>(v.red_green, v.blue));
+    return shade(mode, position(v), vec3<f32>(v.red_green, v.blue), v.scalar, file_order(k));
 }
 
 @vertex
@@ -57,14 +61,14 @@ fn vs_point(@builtin(vertex_index) index: u32, @builtin(instance_index) start: u
     var out: PointOut;
     let clip = frame.view_proj * vec4<f32>(position(v), 1.0);
     out.clip = select(CULLED, clip, visible(clip) && sampled(frame, start + index));
-    out.color = point_color(v);
+    out.color = point_color(v, start + index);
     return out;
 }
 
 @vertex
 fn vs_quad(@builtin(vertex_index) corner: u32, @builtin(instance_index) index: u32, v: VertexIn) -> QuadOut {
     var out: QuadOut;
-    out.color = point_color(v);
+    out.color = point_color(v, corner / 6u + index);
     let clip = frame.view_proj * vec4<f32>(position(v), 1.0);
     if !visible(clip) || !sampled(frame, corner / 6u + index) {
         out.clip = CULLED;

@@ -51,6 +51,10 @@ override POS_OFFSET: u32 = 0u;
 override POS_HALF: bool = false;
 override COLOR_KIND: u32 = 2u;
 override COLOR_OFFSET: u32 = 12u;
+// The scalar column a ramp may follow (SCALAR_KIND 0: none; 1: u8; 2: i8; 3: u16; 4: i16;
+// 5: half; 6: float32), read normalised as the pipeline path's vertex formats read it.
+override SCALAR_KIND: u32 = 0u;
+override SCALAR_OFFSET: u32 = 0u;
 // Without a depth attachment the pipeline path lets the last point drawn win; so does this.
 override DEPTH_TEST: bool = true;
 // Points larger than one pixel: each thread splats one footprint. One-pixel points: each
@@ -144,6 +148,37 @@ fn color_of(i: u32) -> vec3<f32> {
     }
 }
 
+// The scalar column of record `i`, as a vertex format reads it: integers normalised (Unorm,
+// Snorm: the most negative value reads as -1, like the one above it).
+fn scalar_of(i: u32) -> f32 {
+    let at = i * STRIDE_WORDS * 4u + SCALAR_OFFSET;
+    switch SCALAR_KIND {
+        case 1u: {
+            return f32(byte(at)) / 255.0;
+        }
+        case 2u: {
+            let b = byte(at);
+            return max(f32(i32(b) - select(0, 256, b >= 128u)) / 127.0, -1.0);
+        }
+        case 3u: {
+            return f32(half_word(at)) / 65535.0;
+        }
+        case 4u: {
+            let h = half_word(at);
+            return max(f32(i32(h) - select(0, 65536, h >= 32768u)) / 32767.0, -1.0);
+        }
+        case 5u: {
+            return half_float(at);
+        }
+        case 6u: {
+            return bitcast<f32>(words[at >> 2u]);
+        }
+        default: {
+            return 0.0;
+        }
+    }
+}
+
 fn point(i: u32) -> Point {
     var p: Point;
     let clip = frame.view_proj * vec4<f32>(position_of(i), 1.0);
@@ -199,7 +234,7 @@ fn footprint_pixel(p: Point, dx: u32, dy: u32) -> i32 {
 fn packed_color(i: u32) -> vec2<u32> {
     // Without a colour in the records, the file's colours are the height ramp's.
     let mode = select(frame.color_mode, 1u, COLOR_KIND == 0u && frame.color_mode == 0u);
-    let c = shade(mode, position_of(i), color_of(i));
+    let c = shade(mode, position_of(i), color_of(i), scalar_of(i), file_order(range.first + i));
     let q = vec3<u32>(round(clamp(c, vec3<f32>(0.0), vec3<f32>(1.0)) * 65535.0));
     return vec2<u32>(q.x | (q.y << 16u), q.z);
 }
@@ -297,16 +332,6 @@ fn color64_pass(@builtin(workgroup_id) group: vec3<u32>, @builtin(num_workgroups
             }
         }
     }
-}
-
-// The draw order of cloud vertex `k`: its index in the file (modulo 2³²), `index_base +
-// (k / order_run) * order_gap + (k % order_run) * order_step`, or without runs `index_base + k *
-// order_step`.
-fn file_order(k: u32) -> u32 {
-    if frame.order_run == 0u {
-        return frame.index_base + k * frame.order_step;
-    }
-    return frame.index_base + (k / frame.order_run) * frame.order_gap + (k % frame.order_run) * frame.order_step;
 }
 
 const NOT_HERE: u32 = 0xffffffffu;

@@ -519,3 +519,44 @@ fn laz_of_several_chunks_reads_like_its_las_twin() {
         stdout(&out)
     );
 }
+
+/// `--color NAME` from the command line: a LAS extra byte by name draws, `inspect` lists the
+/// columns, and a name the file lacks exits 1 with one line naming those it has.
+#[test]
+fn color_takes_any_column_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let laz = data("extrabytes.laz");
+    let text = stdout(&run(&["inspect", &laz]));
+    assert!(
+        text.contains("columns      intensity, scan_angle, user_data, point_source_id, gps_time, Intensity, Time, return_number, number_of_returns, classification (--color NAME)"),
+        "{text}"
+    );
+    let png = dir.path().join("extra.png");
+    for name in ["Intensity", "classification", "index"] {
+        let out = run(&[
+            "render",
+            &laz,
+            "--color",
+            name,
+            "--size",
+            "160x120",
+            "-o",
+            &s(&png),
+        ]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
+        let lit = (0..120)
+            .flat_map(|y| (0..160).map(move |x| (x, y)))
+            .filter(|&(x, y)| image.pixel(x, y).unwrap()[..3] != [0, 0, 0])
+            .count();
+        assert!(lit > 100, "{name}: {lit} lit pixels");
+    }
+    let out = run(&["render", &laz, "--color", "nope", "-o", &s(&png)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no column 'nope' to colour by; it has: x, y, z, height, index, intensity,"),
+        "{err}"
+    );
+}

@@ -151,10 +151,11 @@ fn picture(
     let framing = Framing {
         stats,
         ramp_ranges: None,
+        vertices: b.len(),
     };
     let settings = args
         .look
-        .settings(Some(&framing), args.look.up(b.up()), true);
+        .settings(Some(&framing), args.look.up(b.up()), true, None);
     let colored = VertexSource::from_file(VertexFile::from_vertices(b.path(), vertices));
     let gpu = GpuContext::headless()?;
     let options = RenderOptions {

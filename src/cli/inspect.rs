@@ -135,14 +135,9 @@ fn summary(
                 layout.header()
             )?;
         }
-        let skipped: Vec<&str> = layout
-            .fields()
-            .iter()
-            .filter(|f| f.role == Role::Other)
-            .map(|f| f.name.as_str())
-            .collect();
-        if !skipped.is_empty() {
-            writeln!(out, "not drawn    {}", skipped.join(", "))?;
+        let columns: Vec<String> = file.columns().into_iter().map(|c| c.name).collect();
+        if !columns.is_empty() {
+            writeln!(out, "columns      {} (--color NAME)", columns.join(", "))?;
         }
         let gpu = if file.is_direct() {
             "reads the records in place".to_owned()

@@ -3,10 +3,15 @@
 use clap::ValueEnum;
 use glam::Vec3;
 use vertexview::camera::{CameraMode, OrbitCamera, DEFAULT_PITCH, DEFAULT_YAW};
+use vertexview::format::ColumnKind;
 use vertexview::format::Up;
-use vertexview::gpu::{ColorMap, ColorMode, PointShape, Ramp, RampAxis, Raster, RenderSettings};
+use vertexview::gpu::{
+    ColorMap, ColorMode, ColumnColors, PointShape, Ramp, RampAxis, Raster, RenderSettings,
+};
 use vertexview::load::sample::Framing;
+use vertexview::load::{ColumnSample, VertexSource};
 use vertexview::Bounds;
+use vertexview::LoadError;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct LookArgs {
@@ -28,9 +33,12 @@ pub struct LookArgs {
     /// Draw points wider than 1 pixel as round discs instead of squares.
     #[arg(long)]
     pub round: bool,
-    /// What colours the points: the file's colours, or a colormap over x, y, z or the height
-    /// (the up axis). Default: the file's, or the height for files without colours.
-    #[arg(long, value_enum, value_name = "FIELD")]
+    /// What colours the points: `file` (the file's colours), a colormap over `x`, `y`, `z`,
+    /// `height` (the up axis) or `index` (the position in the file), or any column of the
+    /// records by name: a raw layout's field, a PLY property, a LAS attribute (intensity,
+    /// classification, return_number, gps_time…). Classes get one colour each, vectors
+    /// (normal) show as red, green, blue. Default: the file's, or the height without colours.
+    #[arg(long, value_name = "FIELD", value_parser = parse_color_arg)]
     pub color: Option<ColorArg>,
     /// The same as `--color height`.
     #[arg(long)]
@@ -65,13 +73,27 @@ pub struct LookArgs {
     pub up: Option<UpArg>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// `--color`: the file's colours, a coordinate (or the index), or a column by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ColorArg {
     File,
-    X,
-    Y,
-    Z,
-    Height,
+    Axis(RampAxis),
+    Column(String),
+}
+
+fn parse_color_arg(s: &str) -> Result<ColorArg, String> {
+    if s == "file" {
+        return Ok(ColorArg::File);
+    }
+    if let Some(axis) = RampAxis::ALL.into_iter().find(|a| a.name() == s) {
+        return Ok(ColorArg::Axis(axis));
+    }
+    if s.is_empty() || s.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "'{s}' is not file, x, y, z, height, index or a column's name"
+        ));
+    }
+    Ok(ColorArg::Column(s.to_owned()))
 }
 
 /// `--colormap`: the library's map names, listed in `--help` and in the error for another.
@@ -170,17 +192,21 @@ impl LookArgs {
     /// The coordinate a ramp follows.
     pub fn ramp_axis(&self) -> RampAxis {
         match self.color {
-            Some(ColorArg::X) => RampAxis::X,
-            Some(ColorArg::Y) => RampAxis::Y,
-            Some(ColorArg::Z) => RampAxis::Z,
+            Some(ColorArg::Axis(axis)) => axis,
             _ => RampAxis::Height,
         }
     }
 
     /// The settings for data framed by `framing` (which only matters when
     /// [`needs_bounds`](Self::needs_bounds)) with `up` its up axis, for a file with colours or
-    /// without.
-    pub fn settings(&self, framing: Option<&Framing>, up: Up, colored: bool) -> RenderSettings {
+    /// without, coloured by `column` where `--color` names one ([`column_colors`](Self::column_colors)).
+    pub fn settings(
+        &self,
+        framing: Option<&Framing>,
+        up: Up,
+        colored: bool,
+        column: Option<ColumnColors>,
+    ) -> RenderSettings {
         let bounds = framing.and_then(|f| f.stats.bounds);
         let turned = vertexview::camera::turned_bounds(bounds, up);
         RenderSettings {
@@ -192,10 +218,10 @@ impl LookArgs {
             } else {
                 PointShape::Square
             },
-            color_mode: if self.ramp(colored) {
-                ColorMode::Ramp(self.ramp_over(framing, up))
-            } else {
-                ColorMode::File
+            color_mode: match (column, self.ramp(colored)) {
+                (Some(column), _) => ColorMode::Column(column),
+                (None, true) => ColorMode::Ramp(self.ramp_over(framing, up)),
+                (None, false) => ColorMode::File,
             },
             background: self.background,
             raster: self.raster.into(),
@@ -222,9 +248,109 @@ impl LookArgs {
     }
 }
 
-/// The default range of a ramp over `axis`: its 2nd to 98th percentile over the sample.
+/// The default range of a ramp over `axis`: its 2nd to 98th percentile over the sample, or
+/// every index.
 pub fn default_range(framing: &Framing, axis: RampAxis, up: Up) -> Option<[f32; 2]> {
-    framing.ramp_ranges.map(|r| r[axis.component(up)])
+    match axis.component(up) {
+        Some(c) => framing.ramp_ranges.map(|r| r[c]),
+        None => Some([0.0, framing.vertices.saturating_sub(1) as f32]),
+    }
+}
+
+impl LookArgs {
+    /// The column `--color` names, if it names one.
+    pub fn column_name(&self) -> Option<String> {
+        match &self.color {
+            Some(ColorArg::Column(name)) => Some(name.clone()),
+            _ => None,
+        }
+    }
+
+    /// For `--color COLUMN`: the column in every file, its colours over `--range` or the 2nd to
+    /// 98th percentile over the files' samples, each source set to carry it where its records
+    /// are converted (one encoding for all, so one frame reads them all alike). `None` for
+    /// other colourings; a file without the column is an error naming those it has.
+    pub fn column_colors(
+        &self,
+        sources: &mut [VertexSource],
+    ) -> Result<Option<ColumnColors>, LoadError> {
+        let Some(ColorArg::Column(name)) = &self.color else {
+            return Ok(None);
+        };
+        let columns = sources
+            .iter()
+            .map(|s| s.column(name))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut samples = Vec::new();
+        for (source, column) in sources.iter().zip(&columns) {
+            samples.push(source.column_sample(column)?);
+        }
+        let sample = merge_samples(&samples);
+        let kind = columns[0].kind;
+        let [min, max] = self
+            .range
+            .unwrap_or_else(|| default_column_range(&sample, kind));
+        let range = [f64::from(min), f64::from(max)];
+        let mut reads: Vec<_> = sources
+            .iter_mut()
+            .zip(&columns)
+            .map(|(s, c)| s.column_read(c, &sample, range))
+            .collect();
+        if reads.windows(2).any(|w| w[0] != w[1]) {
+            reads = sources
+                .iter_mut()
+                .zip(&columns)
+                .map(|(s, c)| s.carry_column(c, &sample, range))
+                .collect();
+        }
+        Ok(Some(ColumnColors {
+            read: reads[0],
+            kind,
+            min,
+            max,
+            map: self.colormap,
+        }))
+    }
+}
+
+/// Several files' samples of a column as one: the widest extremes and percentiles, all
+/// classes (none if any file has too many).
+fn merge_samples(all: &[ColumnSample]) -> ColumnSample {
+    let widest = |pick: fn(&ColumnSample) -> Option<[f64; 2]>| {
+        all.iter()
+            .filter_map(pick)
+            .reduce(|a, b| [a[0].min(b[0]), a[1].max(b[1])])
+    };
+    let classes = all
+        .iter()
+        .map(|s| s.classes.clone())
+        .collect::<Option<Vec<_>>>()
+        .map(|c| {
+            let mut c: Vec<i64> = c.concat();
+            c.sort_unstable();
+            c.dedup();
+            c
+        });
+    ColumnSample {
+        extremes: widest(|s| s.extremes),
+        range: widest(|s| s.range),
+        classes,
+    }
+}
+
+/// A column's default range: the sample's 2nd to 98th percentile, symmetric about 0 for a
+/// vector with components of both signs (a normal's run from −1 to 1).
+fn default_column_range(sample: &ColumnSample, kind: ColumnKind) -> [f32; 2] {
+    let Some([lo, hi]) = sample.range.or(sample.extremes) else {
+        return [0.0, 1.0];
+    };
+    let [lo, hi] = if kind == ColumnKind::Vector && lo < 0.0 && hi > 0.0 {
+        let m = lo.abs().max(hi);
+        [-m, m]
+    } else {
+        [lo, hi]
+    };
+    [lo as f32, hi as f32]
 }
 
 fn parse_strength(s: &str) -> Result<f32, String> {

@@ -97,9 +97,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None
     };
     let stats = framing.map(|f| f.stats);
-    let settings = args
-        .look
-        .settings(framing.as_ref(), args.look.up(sources[0].up()), colored);
+    let column = args.look.column_colors(&mut sources)?;
+    let settings = args.look.settings(
+        framing.as_ref(),
+        args.look.up(sources[0].up()),
+        colored,
+        column,
+    );
     let total: u64 = sources.iter().map(|s| s.len()).sum();
     let name = match &args.files[..] {
         [one] => one.display().to_string(),

@@ -56,9 +56,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let framing = Framing::merge(&all);
     let colored = sources.iter().all(|s| s.has_color());
-    let settings = args
-        .look
-        .settings(Some(&framing), args.look.up(sources[0].up()), colored);
+    let column = args.look.column_colors(&mut sources)?;
+    let settings = args.look.settings(
+        Some(&framing),
+        args.look.up(sources[0].up()),
+        colored,
+        column,
+    );
     let sources_up = sources[0].up();
     let source = sources.remove(0);
     viewer::run(ViewerOptions {
@@ -68,6 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .look
             .ramp_over(Some(&framing), args.look.up(sources_up)),
         ramp_range_chosen: args.look.range.is_some(),
+        column: args.look.column_name().zip(column),
         source,
         others: sources,
         frames: args.frames,
@@ -90,6 +95,7 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
             map: gpu::ColorMap::default(),
         },
         ramp_range_chosen: false,
+        column: None,
         source: viewer::built_in_sample()?,
         others: Vec::new(),
         frames: None,

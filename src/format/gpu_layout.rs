@@ -16,6 +16,22 @@ pub struct GpuLayout {
     pub position: (Code, u32),
     /// Type (`U8`, `U16`, `F16` or `F32`) and offset of the colour, if any.
     pub color: Option<(Code, u32)>,
+    /// Type (`U8`, `I8`, `U16`, `I16`, `F16` or `F32`) and offset of the number a colormap
+    /// follows, if the frame colours by one ([`with_column`](GpuLayout::with_column)).
+    pub scalar: Option<(Code, u32)>,
+}
+
+/// Where the GPU finds the column a frame is coloured by, in records of a [`GpuLayout`]: its
+/// type and byte offset, and whether it is a vector of three (read as the colour is) or one
+/// number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GpuColumn {
+    /// Type of each component.
+    pub code: Code,
+    /// Byte offset within the record.
+    pub offset: u32,
+    /// Three components (shown as red, green, blue) rather than one.
+    pub vector: bool,
 }
 
 /// The largest vertex buffer stride every WebGPU device accepts (`max_vertex_buffer_array_stride`
@@ -33,7 +49,8 @@ pub struct GpuAttribute {
     pub components: u32,
     /// Byte offset within the record.
     pub offset: u32,
-    /// The shader location: 0 position x, y; 3 position z; 1 colour red, green; 2 colour blue.
+    /// The shader location: 0 position x, y; 3 position z; 1 colour red, green; 2 colour blue;
+    /// 4 the scalar column.
     pub location: u32,
 }
 
@@ -56,12 +73,25 @@ impl GpuLayout {
         stride: STRIDE as u32,
         position: (ATTRIBUTES[0].code, ATTRIBUTES[0].offset as u32),
         color: Some((ATTRIBUTES[1].code, ATTRIBUTES[1].offset as u32)),
+        scalar: None,
     };
 
+    /// These records read with `column` as what colours them: a vector in place of the
+    /// colour, one number as the scalar.
+    pub fn with_column(self, column: GpuColumn) -> GpuLayout {
+        let at = Some((column.code, column.offset));
+        if column.vector {
+            GpuLayout { color: at, ..self }
+        } else {
+            GpuLayout { scalar: at, ..self }
+        }
+    }
+
     /// The attributes the point shader reads: position x, y (location 0) and z (3), colour
-    /// red, green (1) and blue (2), each a pair then a single number. A layout without a colour
-    /// reads the position again at 1 and 2 (and is coloured by the height ramp).
-    pub fn attributes(&self) -> [GpuAttribute; 4] {
+    /// red, green (1) and blue (2), each a pair then a single number, and the scalar at 4. A
+    /// layout without a colour reads the position again at 1 and 2 (and is coloured by the
+    /// height ramp); one without a scalar reads the position's x again at 4.
+    pub fn attributes(&self) -> [GpuAttribute; 5] {
         let pair = |(code, offset): (Code, u32), locations: [u32; 2]| {
             let two = GpuAttribute {
                 code,
@@ -79,7 +109,14 @@ impl GpuLayout {
         };
         let [xy, z] = pair(self.position, [0, 3]);
         let [rg, b] = pair(self.color.unwrap_or(self.position), [1, 2]);
-        [xy, z, rg, b]
+        let (code, offset) = self.scalar.unwrap_or(self.position);
+        let scalar = GpuAttribute {
+            code,
+            components: 1,
+            offset,
+            location: 4,
+        };
+        [xy, z, rg, b, scalar]
     }
 
     /// Whether WebGPU (and vertexview's shaders) can read records of this layout in place: the
@@ -90,8 +127,18 @@ impl GpuLayout {
         let color = self
             .color
             .is_none_or(|(code, _)| matches!(code, Code::U8 | Code::U16 | Code::F16 | Code::F32));
+        let scalar = self.scalar.is_none_or(|(code, _)| {
+            matches!(
+                code,
+                Code::U8 | Code::I8 | Code::U16 | Code::I16 | Code::F16 | Code::F32
+            )
+        });
         let stride = self.stride.is_multiple_of(4) && self.stride <= MAX_VERTEX_STRIDE;
-        position && color && stride && self.attributes().iter().all(GpuAttribute::is_aligned)
+        position
+            && color
+            && scalar
+            && stride
+            && self.attributes().iter().all(GpuAttribute::is_aligned)
     }
 }
 
@@ -109,7 +156,8 @@ mod tests {
             Some(GpuLayout {
                 stride: 16,
                 position: (Code::F32, 0),
-                color: Some((Code::U8, 12))
+                color: Some((Code::U8, 12)),
+                scalar: None,
             })
         );
         assert!(gpu("pos:3f normal:3f uv:2f col:4B").is_some());
@@ -120,6 +168,41 @@ mod tests {
         assert!(gpu("pos:3f _:2x col:4B _:2x").is_some());
         assert!(gpu("pos:3f col:4B _:2032x").is_some());
         // No formats for these: converted on reading.
+        // A column read as the scalar, or as the colour.
+        let normal = GpuColumn {
+            code: Code::F32,
+            offset: 12,
+            vector: true,
+        };
+        let layout = gpu("pos:3f normal:3f intensity:1H _:2x").unwrap();
+        assert!(layout.with_column(normal).is_readable());
+        assert_eq!(layout.with_column(normal).color, Some((Code::F32, 12)));
+        let intensity = GpuColumn {
+            code: Code::U16,
+            offset: 24,
+            vector: false,
+        };
+        assert_eq!(
+            layout.with_column(intensity).attributes()[4],
+            GpuAttribute {
+                code: Code::U16,
+                components: 1,
+                offset: 24,
+                location: 4
+            }
+        );
+        for refused in [
+            GpuColumn {
+                code: Code::U32,
+                ..intensity
+            },
+            GpuColumn {
+                offset: 25,
+                ..intensity
+            },
+        ] {
+            assert!(!layout.with_column(refused).is_readable(), "{refused:?}");
+        }
         for spec in [
             "pos:3d",
             "pos:3f col:3B",

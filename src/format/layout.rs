@@ -391,6 +391,7 @@ impl Layout {
                 Some(c) => Some((c.code, u32::try_from(c.offset).ok()?)),
                 None => None,
             },
+            scalar: None,
         };
         layout.is_readable().then_some(layout)
     }
@@ -452,7 +453,7 @@ impl Layout {
     pub fn read_position(&self, record: &[u8]) -> [f64; 3] {
         let f = self.position();
         let stored: [f64; 3] =
-            std::array::from_fn(|i| self.number(record, f.code, f.offset + i * f.code.size()));
+            std::array::from_fn(|i| self.number_at(record, f.code, f.offset + i * f.code.size()));
         match self.scale {
             Some(s) => std::array::from_fn(|i| stored[i] * s.scale[i] + s.offset[i]),
             None => stored,
@@ -463,7 +464,7 @@ impl Layout {
     pub fn read_stored_color(&self, record: &[u8]) -> Option<[f64; 3]> {
         let f = self.color()?;
         Some(std::array::from_fn(|i| {
-            self.number(record, f.code, f.offset + i * f.code.size())
+            self.number_at(record, f.code, f.offset + i * f.code.size())
         }))
     }
 
@@ -487,15 +488,16 @@ impl Layout {
             .filter(|f| f.role != Role::Padding && f.code != Code::Pad)
             .map(|f| {
                 let values = (0..f.count)
-                    .map(|i| self.number(record, f.code, f.offset + i * f.code.size()))
+                    .map(|i| self.number_at(record, f.code, f.offset + i * f.code.size()))
                     .collect();
                 (f, values)
             })
             .collect()
     }
 
-    /// One number of `code` at `at` in `record` (0 past its end: a last record's padding).
-    fn number(&self, record: &[u8], code: Code, at: usize) -> f64 {
+    /// One number of `code` at byte `at` of `record`, in this layout's byte order (0 past its
+    /// end: a last record's padding).
+    pub fn number_at(&self, record: &[u8], code: Code, at: usize) -> f64 {
         let mut b = [0u8; 8];
         let n = code.size();
         if let Some(bytes) = record.get(at..at + n) {

@@ -9,6 +9,7 @@
 
 mod checked;
 mod code;
+mod column;
 mod gpu_layout;
 mod layout;
 pub mod records;
@@ -19,7 +20,8 @@ mod view;
 
 pub use checked::{split_vertex, ColorView, PositionView};
 pub use code::{ByteOrder, Code, Field, Format, FormatError};
-pub use gpu_layout::{GpuAttribute, GpuLayout, MAX_VERTEX_STRIDE};
+pub use column::{Bits, Column, ColumnKind, ColumnRead};
+pub use gpu_layout::{GpuAttribute, GpuColumn, GpuLayout, MAX_VERTEX_STRIDE};
 pub use layout::{
     format_value, Endian, Layout, LayoutError, LayoutField, Role, Scale, DEFAULT_SPEC,
 };

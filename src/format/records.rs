@@ -6,8 +6,39 @@
 //! shift is said wherever coordinates are shown.
 
 use super::code::Code;
+use super::column::Column;
 use super::layout::{Endian, Layout};
-use super::vertex::Vertex;
+use super::vertex::{Vertex, STRIDE};
+
+/// A column a decoder writes into every vertex besides its position and colour, so that the
+/// GPU can colour converted records by it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Carried {
+    /// A scalar, into the two padding bytes (at byte 18) as a half float of
+    /// `(value − base) / step`: whole numbers exactly up to 2048 steps, others to one part in
+    /// 2048 of `step · 2048`, and values far outside that range still finite.
+    Scalar {
+        /// The column.
+        column: Column,
+        /// The value stored as 0.
+        base: f64,
+        /// The value of one stored unit.
+        step: f64,
+    },
+    /// A vector, into the colour: each component's `(value − lo) / (hi − lo)`, clamped to 0 to
+    /// 1, in 16 bits.
+    Vector {
+        /// The column.
+        column: Column,
+        /// The value stored as 0.
+        lo: f64,
+        /// The value stored as 65535.
+        hi: f64,
+    },
+}
+
+/// Byte offset of the padding in a vertex, where [`Carried::Scalar`] goes.
+pub const CARRIED_OFFSET: u32 = (STRIDE - 2) as u32;
 
 /// Turns records of one layout into vertices.
 #[derive(Clone, Debug)]
@@ -15,6 +46,7 @@ pub struct Decoder {
     layout: Layout,
     shift: [f64; 3],
     color_gain: f64,
+    carried: Option<Carried>,
 }
 
 impl Decoder {
@@ -25,7 +57,18 @@ impl Decoder {
             layout,
             shift,
             color_gain,
+            carried: None,
         }
+    }
+
+    /// This decoder, writing `carried` into every vertex too.
+    pub fn carrying(self, carried: Option<Carried>) -> Decoder {
+        Decoder { carried, ..self }
+    }
+
+    /// The column written besides position and colour, if any.
+    pub fn carried(&self) -> Option<&Carried> {
+        self.carried.as_ref()
     }
 
     /// The layout.
@@ -68,6 +111,33 @@ impl Decoder {
             } else {
                 self.decode_one(record)
             };
+        }
+        if let Some(carried) = &self.carried {
+            self.carry(carried, bytes, out);
+        }
+    }
+
+    /// Writes `carried` of each record into its vertex.
+    fn carry(&self, carried: &Carried, bytes: &[u8], out: &mut [Vertex]) {
+        let stride = self.layout.stride();
+        for (i, v) in out.iter_mut().enumerate() {
+            let start = (i * stride).min(bytes.len());
+            let record = &bytes[start..(start + stride).min(bytes.len())];
+            match carried {
+                Carried::Scalar { column, base, step } => {
+                    let value = column.value(&self.layout, record, 0);
+                    let stored = half::f16::from_f64((value - base) / step);
+                    v.set_padding(stored.to_bits());
+                }
+                Carried::Vector { column, lo, hi } => {
+                    let span = hi - lo;
+                    v.color = std::array::from_fn(|c| {
+                        let t = (column.value(&self.layout, record, c) - lo) / span;
+                        let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
+                        (t * 65535.0).round() as u16
+                    });
+                }
+            }
         }
     }
 

@@ -77,6 +77,17 @@ impl Vertex {
         }
     }
 
+    /// The two padding bytes, where converted records carry a column (see
+    /// [`records::Carried`](super::records::Carried)).
+    pub fn padding(&self) -> u16 {
+        self.padding
+    }
+
+    /// Sets the padding bytes.
+    pub fn set_padding(&mut self, bits: u16) {
+        self.padding = bits;
+    }
+
     /// Whether all three coordinates are finite.
     pub fn is_finite(&self) -> bool {
         self.position.is_finite()

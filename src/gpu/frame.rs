@@ -4,9 +4,12 @@
 
 use super::cloud::{FilePosition, PointCloud};
 use super::error::GpuError;
-use super::params::{FrameParams, FrameUniform, RasterPath, Subsample, FRAME_UNIFORM_SIZE};
+use super::params::{
+    ColorMode, FrameParams, FrameUniform, RasterPath, Subsample, FRAME_UNIFORM_SIZE,
+};
 use super::raster::{RasterJob, RasterTarget};
 use super::renderer::{choose_path, PointRenderer};
+use crate::format::GpuLayout;
 
 /// One frame of point clouds drawn by one [`PointRenderer`] into a target of `viewport` pixels:
 /// any number of views, each a [`PointCloud`] with its own [`FrameParams`] (one cloud may be
@@ -30,6 +33,8 @@ pub struct PointFrame<'a> {
 
 struct View<'a> {
     cloud: &'a PointCloud,
+    /// How this view reads the cloud's records: its layout, with the column it is coloured by.
+    layout: GpuLayout,
     uniform: FrameUniform,
     path: RasterPath,
     point_size: u32,
@@ -42,8 +47,8 @@ pub struct PreparedFrame<'a> {
     renderer: &'a PointRenderer,
     /// The views' parameters, one per view at a dynamic offset, bound for the pipeline path.
     views: Option<wgpu::BindGroup>,
-    /// The pipeline path's views: cloud, uniform offset, point size, subsample.
-    pipeline: Vec<(&'a PointCloud, u32, u32, Subsample)>,
+    /// The pipeline path's views: cloud, how it is read, uniform offset, point size, subsample.
+    pipeline: Vec<(&'a PointCloud, GpuLayout, u32, u32, Subsample)>,
     raster: Option<&'a RasterTarget>,
 }
 
@@ -80,8 +85,13 @@ impl<'a> PointFrame<'a> {
             path = RasterPath::Pipeline;
         }
         let step = params.subsample.step.max(1);
+        let layout = match params.color_mode {
+            ColorMode::Column(c) => cloud.layout().with_column(c.read.column),
+            _ => cloud.layout(),
+        };
         self.views.push(View {
             cloud,
+            layout,
             uniform: FrameUniform::new(&params),
             path,
             point_size: params.pixel_size(),
@@ -102,8 +112,10 @@ impl<'a> PointFrame<'a> {
     /// path's passes into `encoder`, into `raster` (cleared first, unless
     /// [`keep_raster`](Self::keep_raster)). `raster` must be of the viewport's size, and may be
     /// `None` only when no view takes the compute path; otherwise this is
-    /// [`GpuError::RasterTargetSize`] or [`GpuError::NoRasterTarget`]. A view's point of equal depth with another's goes to the one
-    /// added first, as the pipeline's `Less` depth test does in draw order.
+    /// [`GpuError::RasterTargetSize`] or [`GpuError::NoRasterTarget`]. A view coloured by a
+    /// column the GPU cannot read in place is [`GpuError::Validation`]. A view's point of equal
+    /// depth with another's goes to the one added first, as the pipeline's `Less` depth test
+    /// does in draw order.
     pub fn prepare(
         self,
         device: &wgpu::Device,
@@ -124,6 +136,17 @@ impl<'a> PointFrame<'a> {
         let mut views = self.views;
         // Views without vertices draw nothing.
         views.retain(|v| !v.cloud.is_empty());
+        for view in &mut views {
+            // Pipelines for a column are made the first time a frame reads it.
+            renderer.prepare_layout(view.layout)?;
+            // The index a ramp may follow is the file's, where the cloud knows it.
+            if let Some(position) = view.cloud.file_position() {
+                view.uniform.index_base = position.first as u32;
+                view.uniform.order_step = position.step;
+                view.uniform.order_run = position.run.unwrap_or(0);
+                view.uniform.order_gap = position.gap as u32;
+            }
+        }
         let Some(raster) = raster else {
             return Ok(Self::record(renderer, device, encoder, &mut views, None));
         };
@@ -214,6 +237,7 @@ impl<'a> PointFrame<'a> {
                     .filter(|(_, v)| v.path == RasterPath::Compute)
                     .map(|(i, v)| RasterJob {
                         cloud: v.cloud,
+                        layout: v.layout,
                         view_offset: offset(i),
                         point_size: v.point_size,
                         subsample: v.subsample,
@@ -233,7 +257,7 @@ impl<'a> PointFrame<'a> {
                 .iter()
                 .enumerate()
                 .filter(|(_, v)| v.path == RasterPath::Pipeline)
-                .map(|(i, v)| (v.cloud, offset(i), v.point_size, v.subsample))
+                .map(|(i, v)| (v.cloud, v.layout, offset(i), v.point_size, v.subsample))
                 .collect(),
             raster,
         }
@@ -259,17 +283,28 @@ impl PreparedFrame<'_> {
         let Some(views) = &self.views else {
             return;
         };
-        for &(cloud, offset, point_size, subsample) in &self.pipeline {
+        for &(cloud, layout, offset, point_size, subsample) in &self.pipeline {
             let quads = point_size > 1;
-            // Made with the cloud; a cloud made for another renderer has none here.
-            let Some(pipeline) = self.renderer.pipeline(cloud.layout(), quads) else {
+            // Made by `prepare`; a cloud made for another renderer has none here.
+            let Some(pipeline) = self.renderer.pipeline(layout, quads) else {
                 continue;
             };
             pass.set_pipeline(&pipeline);
             pass.set_bind_group(0, views, &[offset]);
             for (buffer, count, first) in cloud.buffers() {
-                // The index within the cloud, modulo the step, is all the shader needs.
-                let start = (first % u64::from(subsample.step)) as u32;
+                // The index within the cloud: for the subsample (modulo the step is enough) and
+                // for a ramp over the index (which needs it whole, and has it while a quad
+                // draw's vertex indices fit in 32 bits).
+                let limit = if quads {
+                    u64::from(u32::MAX / 6)
+                } else {
+                    u64::from(u32::MAX)
+                };
+                let start = if first + u64::from(count) <= limit {
+                    first as u32
+                } else {
+                    (first % u64::from(subsample.step)) as u32
+                };
                 pass.set_vertex_buffer(0, buffer.slice(..));
                 if quads {
                     pass.draw(start * 6..start * 6 + 6, 0..count);

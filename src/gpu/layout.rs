@@ -57,18 +57,21 @@ pub fn vertex_format_of(attribute: &GpuAttribute) -> Option<wgpu::VertexFormat> 
         (Code::U16, 1) => F::Unorm16,
         (Code::U8, 2) => F::Unorm8x2,
         (Code::U8, 1) => F::Unorm8,
+        (Code::I16, 1) => F::Snorm16,
+        (Code::I8, 1) => F::Snorm8,
         _ => return None,
     })
 }
 
 /// The vertex attributes vertexview's point shader reads `layout` through (see
 /// [`GpuLayout::attributes`]): position xy at location 0 and z at 3, colour red-green at 1 and
-/// blue at 2, 0 to 1. `None` when the layout is not [readable in place](GpuLayout::is_readable).
-pub fn point_attributes(layout: GpuLayout) -> Option<[wgpu::VertexAttribute; 4]> {
+/// blue at 2, 0 to 1, the scalar column at 4 (normalised as its format says: see
+/// [`stored_per_read`]). `None` when the layout is not [readable in place](GpuLayout::is_readable).
+pub fn point_attributes(layout: GpuLayout) -> Option<[wgpu::VertexAttribute; 5]> {
     if !layout.is_readable() {
         return None;
     }
-    let mut out = [VERTEX_ATTRIBUTES[0]; 4];
+    let mut out = [VERTEX_ATTRIBUTES[0]; 5];
     for (slot, a) in out.iter_mut().zip(layout.attributes()) {
         *slot = wgpu::VertexAttribute {
             format: vertex_format_of(&a)?,
@@ -79,8 +82,20 @@ pub fn point_attributes(layout: GpuLayout) -> Option<[wgpu::VertexAttribute; 4]>
     Some(out)
 }
 
+/// What one unit of a scalar column as the shaders read it is in stored values: integers
+/// arrive normalised (`Unorm16` reads 65535 as 1, `Snorm8` -127 as -1), by both paths alike.
+pub fn stored_per_read(code: Code) -> f32 {
+    match code {
+        Code::U8 => 255.0,
+        Code::I8 => 127.0,
+        Code::U16 => 65535.0,
+        Code::I16 => 32767.0,
+        _ => 1.0,
+    }
+}
+
 /// The pipeline constants that tell the compute rasteriser how to read `layout` in place.
-pub fn raster_constants(layout: GpuLayout) -> [(&'static str, f64); 5] {
+pub fn raster_constants(layout: GpuLayout) -> [(&'static str, f64); 7] {
     let color_kind = match layout.color {
         None => 0.0,
         Some((Code::U8, _)) => 1.0,
@@ -99,6 +114,22 @@ pub fn raster_constants(layout: GpuLayout) -> [(&'static str, f64); 5] {
         (
             "COLOR_OFFSET",
             f64::from(layout.color.map_or(0, |(_, o)| o)),
+        ),
+        (
+            "SCALAR_KIND",
+            match layout.scalar {
+                None => 0.0,
+                Some((Code::U8, _)) => 1.0,
+                Some((Code::I8, _)) => 2.0,
+                Some((Code::U16, _)) => 3.0,
+                Some((Code::I16, _)) => 4.0,
+                Some((Code::F16, _)) => 5.0,
+                Some(_) => 6.0,
+            },
+        ),
+        (
+            "SCALAR_OFFSET",
+            f64::from(layout.scalar.map_or(0, |(_, o)| o)),
         ),
     ]
 }
@@ -140,6 +171,7 @@ mod tests {
                 (wgpu::VertexFormat::Float32, 8, 3),
                 (wgpu::VertexFormat::Unorm16x2, 12, 1),
                 (wgpu::VertexFormat::Unorm16, 16, 2),
+                (wgpu::VertexFormat::Float32, 0, 4),
             ]
         );
         assert_eq!(
@@ -149,15 +181,21 @@ mod tests {
                 ("POS_OFFSET", 0.0),
                 ("POS_HALF", 0.0),
                 ("COLOR_KIND", 2.0),
-                ("COLOR_OFFSET", 12.0)
+                ("COLOR_OFFSET", 12.0),
+                ("SCALAR_KIND", 0.0),
+                ("SCALAR_OFFSET", 0.0)
             ]
         );
     }
 
     #[test]
     fn every_attribute_maps_to_a_format_of_its_size() {
-        for code in [Code::F32, Code::F16, Code::U16, Code::U8] {
-            for components in [1, 2] {
+        for (code, components) in [Code::F32, Code::F16, Code::U16, Code::U8]
+            .into_iter()
+            .flat_map(|code| [(code, 1), (code, 2)])
+            .chain([(Code::I16, 1), (Code::I8, 1)])
+        {
+            {
                 let a = GpuAttribute {
                     code,
                     components,

@@ -3,6 +3,7 @@
 //! Every type here is created from a `&wgpu::Device` the caller owns; [`GpuContext`] is only a
 //! convenience for callers without one (the CLI, headless tests).
 
+pub mod classes;
 mod cloud;
 pub mod colormap;
 mod context;
@@ -31,8 +32,8 @@ pub use offscreen::{
     read_rgba8, OffscreenTarget, RenderSettings, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
 };
 pub use params::{
-    ColorMode, FrameParams, PointShape, Ramp, RampAxis, Raster, RasterPath, Subsample,
-    AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
+    ColorMode, ColumnColors, ColumnRead, FrameParams, PointShape, Ramp, RampAxis, Raster,
+    RasterPath, Subsample, AUTO_COMPUTE_PIXELS_PER_POINT, MAX_COMPUTE_POINT_SIZE,
 };
 pub use raster::{ComputeSupport, RasterTarget};
 pub use renderer::{choose_path, PointRenderer};

@@ -4,8 +4,11 @@
 use bytemuck::{Pod, Zeroable};
 use glam::Mat4;
 
+use super::classes::class_colors;
 use super::colormap::{ColorMap, RAMP_STOPS};
-use crate::format::Up;
+use super::layout::stored_per_read;
+pub use crate::format::ColumnRead;
+use crate::format::{ColumnKind, Up};
 
 /// Drawing points larger than one pixel: squares or discs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +32,26 @@ pub enum ColorMode {
     /// One colour for every point, red, green and blue from 0 to 1: to tell apart several files
     /// shown together.
     Tint([f32; 3]),
+    /// A column of the records (intensity, classification, a normal…), read where it lies.
+    Column(ColumnColors),
+}
+
+/// Colours from a column of the records: a colormap over a scalar, a distinct colour per
+/// class, or a vector's components as red, green, blue. A cloud drawn with these reads the
+/// column through [`GpuLayout::with_column`](crate::format::GpuLayout::with_column), so
+/// colouring one cloud by another column uploads nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ColumnColors {
+    /// Where the GPU reads the column, and what it reads means.
+    pub read: ColumnRead,
+    /// Scalar (the colormap), classes or vector (red, green, blue).
+    pub kind: ColumnKind,
+    /// The value at the map's start (for a vector: each component's value at 0).
+    pub min: f32,
+    /// The value at the map's end (each component's at 1).
+    pub max: f32,
+    /// The map of a scalar.
+    pub map: ColorMap,
 }
 
 /// A colormap over one coordinate: `min` takes the map's first colour, `max` its last, values
@@ -57,11 +80,19 @@ pub enum RampAxis {
     /// The up axis (y, or z for a z-up file: see [`FrameParams::up`]).
     #[default]
     Height,
+    /// The vertex's index in the file (its position in it, 0 first).
+    Index,
 }
 
 impl RampAxis {
     /// Every axis, in the order `--help` lists them.
-    pub const ALL: [RampAxis; 4] = [RampAxis::X, RampAxis::Y, RampAxis::Z, RampAxis::Height];
+    pub const ALL: [RampAxis; 5] = [
+        RampAxis::X,
+        RampAxis::Y,
+        RampAxis::Z,
+        RampAxis::Height,
+        RampAxis::Index,
+    ];
 
     /// Its name on the command line.
     pub fn name(self) -> &'static str {
@@ -70,15 +101,18 @@ impl RampAxis {
             RampAxis::Y => "y",
             RampAxis::Z => "z",
             RampAxis::Height => "height",
+            RampAxis::Index => "index",
         }
     }
 
-    /// Which component of the position it is (0 to 2), for a file whose up axis is `up`.
-    pub fn component(self, up: Up) -> usize {
+    /// Which component of the position it is (0 to 2), for a file whose up axis is `up`;
+    /// `None` for the index.
+    pub fn component(self, up: Up) -> Option<usize> {
         match (self, up) {
-            (RampAxis::X, _) => 0,
-            (RampAxis::Y, _) | (RampAxis::Height, Up::Y) => 1,
-            (RampAxis::Z, _) | (RampAxis::Height, Up::Z) => 2,
+            (RampAxis::X, _) => Some(0),
+            (RampAxis::Y, _) | (RampAxis::Height, Up::Y) => Some(1),
+            (RampAxis::Z, _) | (RampAxis::Height, Up::Z) => Some(2),
+            (RampAxis::Index, _) => None,
         }
     }
 }
@@ -233,8 +267,8 @@ pub(super) struct FrameUniform {
     pub ramp_axis: u32,
     pub order_run: u32,
     pub order_gap: u32,
-    /// WGSL aligns the vec4 that follows to 16 bytes.
-    pub _padding: [u32; 2],
+    pub field_base: f32,
+    pub field_scale: f32,
     pub tint: [f32; 4],
     pub ramp_colors: [[f32; 4]; RAMP_STOPS],
 }
@@ -255,12 +289,29 @@ impl FrameUniform {
                 map: ColorMap::default(),
             },
         };
-        let color_mode = match params.color_mode {
-            ColorMode::File => 0,
-            ColorMode::Ramp(_) => 1,
-            ColorMode::Tint(_) => 2,
+        let (color_mode, ramp_axis) = match params.color_mode {
+            ColorMode::File => (0, 0),
+            ColorMode::Ramp(_) => (1, ramp.axis.component(params.up).map_or(3, |c| c as u32)),
+            ColorMode::Tint(_) => (2, 0),
+            ColorMode::Column(c) => match c.kind {
+                ColumnKind::Scalar => (1, 4),
+                ColumnKind::Classes => (3, 0),
+                ColumnKind::Vector => (4, 0),
+            },
         };
-        let (ramp_min, ramp_max) = (ramp.min, ramp.max);
+        let (mut ramp_min, mut ramp_max) = (ramp.min, ramp.max);
+        let (mut field_base, mut field_scale) = (0.0, 1.0);
+        let mut ramp_colors = ramp.map.stops();
+        if let ColorMode::Column(c) = params.color_mode {
+            (ramp_min, ramp_max) = (c.min, c.max);
+            field_base = c.read.base;
+            // Vectors are read as colours are: integers normalised, the same factor.
+            field_scale = c.read.step * stored_per_read(c.read.column.code);
+            ramp_colors = match c.kind {
+                ColumnKind::Classes => class_colors(),
+                _ => c.map.stops(),
+            };
+        }
         let tint = match params.color_mode {
             ColorMode::Tint([r, g, b]) => [r, g, b, 1.0],
             _ => [0.0; 4],
@@ -281,12 +332,13 @@ impl FrameUniform {
             phase: params.subsample.phase % step,
             index_base: 0,
             order_step: 1,
-            ramp_axis: ramp.axis.component(params.up) as u32,
+            ramp_axis,
             order_run: 0,
             order_gap: 0,
-            _padding: [0; 2],
+            field_base,
+            field_scale,
             tint,
-            ramp_colors: ramp.map.stops(),
+            ramp_colors,
         }
     }
 }
@@ -329,6 +381,8 @@ mod tests {
                 "ramp_axis",
                 "order_run",
                 "order_gap",
+                "field_base",
+                "field_scale",
                 "tint",
                 "ramp_colors"
             ]

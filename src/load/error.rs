@@ -116,6 +116,9 @@ pub enum LoadError {
         /// The refused cast.
         error: ViewError,
     },
+    /// A column to colour by that the records do not have.
+    #[error(transparent)]
+    NoColumn(Box<NoColumn>),
 }
 
 /// What a path names when it is not a regular file of vertices.
@@ -150,6 +153,18 @@ impl std::fmt::Display for SpecialFile {
     }
 }
 
+/// `--color NAME` for a column the records do not have.
+#[derive(Debug, Error)]
+#[error("{}: no column '{name}' to colour by; it has: {known}", path.display())]
+pub struct NoColumn {
+    /// The file.
+    pub path: PathBuf,
+    /// The name asked for.
+    pub name: String,
+    /// The names it has, with `x`, `y`, `z`, `height` and `index`.
+    pub known: String,
+}
+
 impl LoadError {
     /// The file the error is about.
     pub fn path(&self) -> &std::path::Path {
@@ -164,6 +179,7 @@ impl LoadError {
             | LoadError::Header { path, .. }
             | LoadError::TooLarge { path, .. }
             | LoadError::View { path, .. } => path,
+            LoadError::NoColumn(e) => &e.path,
         }
     }
 }

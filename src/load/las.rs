@@ -17,7 +17,7 @@ use super::input::open_file;
 use super::laz::LazRecords;
 use super::source::{ColorScale, Records, VertexSource};
 use crate::format::Up;
-use crate::format::{Layout, Scale};
+use crate::format::{Bits, Code, Column, ColumnKind, Layout, Scale};
 
 /// What `inspect` says of a LAS file beyond what every file has.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,6 +45,109 @@ fn color_offset(format: u8) -> Option<usize> {
     }
 }
 
+/// The attributes of a point record of `format` that whole bytes hold, as layout fields.
+fn attribute_fields(format: u8) -> &'static str {
+    match format {
+        0 | 2 => "intensity@12:1H scan_angle@16:1b user_data@17:1B point_source_id@18:1H",
+        1 | 3..=5 => "intensity@12:1H scan_angle@16:1b user_data@17:1B point_source_id@18:1H gps_time@20:1d",
+        _ => "intensity@12:1H classification@16:1B user_data@17:1B scan_angle@18:1h point_source_id@20:1H gps_time@22:1d",
+    }
+}
+
+/// The attributes of a point record of `format` that are bit fields: return number, number of
+/// returns, and (formats 0 to 5) the classification.
+fn bit_columns(format: u8) -> Vec<Column> {
+    let bits = |name: &str, offset, shift, width| Column {
+        bits: Some(Bits { shift, width }),
+        ..Column::scalar(name, Code::U8, offset)
+    };
+    let mut columns = if format <= 5 {
+        vec![
+            bits("return_number", 14, 0, 3),
+            bits("number_of_returns", 14, 3, 3),
+            bits("classification", 15, 0, 5),
+        ]
+    } else {
+        vec![
+            bits("return_number", 14, 0, 4),
+            bits("number_of_returns", 14, 4, 4),
+        ]
+    };
+    for c in &mut columns {
+        if c.name == "classification" {
+            c.kind = ColumnKind::Classes;
+        }
+    }
+    columns
+}
+
+/// Bytes of the standard part of a point record of `format`, after which extra bytes follow.
+fn standard_size(format: u8) -> usize {
+    [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67][usize::from(format.min(10))]
+}
+
+/// The extra bytes (LAS 1.4's Extra Bytes VLR, user `LASF_Spec`, record 4) of single numbers:
+/// name, type and offset in the record. Their scale and offset, if any, are not applied: a
+/// colormap over stored values looks the same. Unreadable VLRs give none.
+fn extra_bytes(file: &File, format: u8) -> Vec<(String, Code, usize)> {
+    let Ok(mut handle) = file.try_clone() else {
+        return Vec::new();
+    };
+    if std::io::Seek::rewind(&mut handle).is_err() {
+        return Vec::new();
+    }
+    let Ok(reader) = las::Reader::new(BufReader::new(handle)) else {
+        return Vec::new();
+    };
+    let header = reader.header();
+    let Some(vlr) = header
+        .vlrs()
+        .iter()
+        .chain(header.evlrs())
+        .find(|v| v.user_id == "LASF_Spec" && v.record_id == 4)
+    else {
+        return Vec::new();
+    };
+    let mut offset = standard_size(format);
+    let mut out = Vec::new();
+    for d in vlr.data.chunks_exact(192) {
+        let (kind, options) = (d[2], d[3]);
+        let code = match kind {
+            1 => Code::U8,
+            2 => Code::I8,
+            3 => Code::U16,
+            4 => Code::I16,
+            5 => Code::U32,
+            6 => Code::I32,
+            7 => Code::U64,
+            8 => Code::I64,
+            9 => Code::F32,
+            10 => Code::F64,
+            _ => Code::Pad,
+        };
+        let size = match kind {
+            0 => usize::from(options),
+            1..=10 => code.size(),
+            // Deprecated arrays of two or three.
+            11..=30 => {
+                [1, 1, 2, 2, 4, 4, 8, 8, 4, 8][usize::from((kind - 11) % 10)]
+                    * (2 + usize::from(kind > 20))
+            }
+            _ => return out,
+        };
+        let name: String = String::from_utf8_lossy(&d[4..36])
+            .trim_end_matches('\0')
+            .chars()
+            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+            .collect();
+        if code != Code::Pad {
+            out.push((name, code, offset));
+        }
+        offset += size;
+    }
+    out
+}
+
 /// Opens a LAS file, and says what kind it is.
 pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     let header_error = |message: String| LoadError::Header {
@@ -68,9 +171,17 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         .filter(|&n| n > 0)
         .unwrap_or(u64::from(header.number_of_point_records));
     let record = usize::from(header.point_data_record_length);
-    let mut spec = String::from("pos:3i");
+    let mut spec = String::from("pos:3i ") + attribute_fields(format);
     if let Some(at) = color_offset(format) {
         spec += &format!(" rgb@{at}:3H");
+    }
+    for (name, code, offset) in extra_bytes(&file, format) {
+        // Names the spec cannot hold, and bytes past the record, are left out rather than
+        // refusing the file.
+        let fits = offset + code.size() <= record;
+        if fits && !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            spec += &format!(" {name}@{offset}:1{}", code.as_char());
+        }
     }
     let scale = Scale {
         scale: [
@@ -104,6 +215,7 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         count: Some(count),
         up: Up::Z,
         color_scale: ColorScale::EightBitIfSmall,
+        columns: bit_columns(format),
     };
     let source = if compressed {
         // Decompressed records stand from 0, one after the other.

@@ -4,6 +4,7 @@
 //! [`Layout`](crate::format::Layout), PLY ([`ply`]) and LAS ([`las`]), opened by extension with
 //! [`open::open`].
 
+mod columns;
 pub mod error;
 pub mod file;
 pub(crate) mod input;
@@ -17,7 +18,8 @@ pub mod sample;
 pub mod source;
 pub mod version;
 
-pub use error::{LoadError, SpecialFile};
+pub use columns::ColumnSample;
+pub use error::{LoadError, NoColumn, SpecialFile};
 pub use file::VertexFile;
 pub use open::FileKind;
 pub use source::{ColorScale, Records, VertexSource};

@@ -89,6 +89,8 @@ pub struct Framing {
     pub stats: crate::format::stats::VertexStats,
     /// The 2nd to 98th percentiles of x, y and z.
     pub ramp_ranges: Option<[[f32; 2]; 3]>,
+    /// Vertices in the framed files (a ramp over the index runs from 0 to this less one).
+    pub vertices: u64,
 }
 
 impl Framing {
@@ -102,6 +104,7 @@ impl Framing {
         Framing {
             stats: crate::format::stats::VertexStats::merge_all(&stats),
             ramp_ranges,
+            vertices: all.iter().map(|f| f.vertices).sum(),
         }
     }
 }

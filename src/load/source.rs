@@ -18,7 +18,7 @@ use crate::format::records::{shift_for, Decoder};
 use crate::format::stats::VertexStats;
 use crate::format::vertex::{Vertex, STRIDE};
 use crate::format::Up;
-use crate::format::{GpuLayout, Layout};
+use crate::format::{Column, GpuLayout, Layout};
 
 enum Origin {
     File(File),
@@ -54,6 +54,8 @@ pub struct Records {
     pub up: Up,
     /// How the colours' values are read.
     pub color_scale: ColorScale,
+    /// Columns besides the layout's fields (a container's bit fields: LAS return numbers).
+    pub columns: Vec<Column>,
 }
 
 impl Records {
@@ -64,6 +66,7 @@ impl Records {
             count: None,
             up: Up::Y,
             color_scale: ColorScale::Stored,
+            columns: Vec::new(),
         }
     }
 }
@@ -121,7 +124,12 @@ pub struct VertexSource {
     version: Option<FileVersion>,
     layout: Layout,
     /// Decodes records into vertices; `None` for the default layout, whose records are vertices.
-    decoder: Option<Decoder>,
+    pub(super) decoder: Option<Decoder>,
+    /// Columns besides the layout's fields ([`Records::columns`]).
+    pub(super) extra_columns: Vec<Column>,
+    /// Records the GPU could read in place are converted all the same, because a column the
+    /// frame colours by cannot be read in place ([`column_read`](Self::column_read)).
+    pub(super) convert: bool,
     /// Where the records end in the file (a LAS file may hold more after them).
     end: u64,
     /// Which axis is up in the file's coordinates.
@@ -212,6 +220,8 @@ impl VertexSource {
             count,
             unpadded_last: false,
             decoder: None,
+            extra_columns: records.columns,
+            convert: false,
             colored: records.layout.color().is_some(),
             end: count.saturating_mul(stride),
             layout: records.layout,
@@ -285,6 +295,7 @@ impl VertexSource {
             count,
             up,
             color_scale,
+            columns,
         } = records;
         let (count, unpadded_last, end) = record_count(&path, len, &layout, count)?;
         let mut source = VertexSource {
@@ -295,6 +306,8 @@ impl VertexSource {
             count,
             unpadded_last,
             decoder: None,
+            extra_columns: columns,
+            convert: false,
             colored: layout.color().is_some(),
             layout,
             end,
@@ -329,6 +342,8 @@ impl VertexSource {
             version: None,
             layout: Layout::default(),
             decoder: None,
+            extra_columns: Vec::new(),
+            convert: false,
             up: Up::Y,
             shift: [0.0; 3],
             colored: true,
@@ -393,12 +408,15 @@ impl VertexSource {
     /// How the GPU reads what [`read_gpu_raw`](Self::read_gpu_raw) gives: the records as they
     /// are where the GPU has formats for them, else default vertices converted from them.
     pub fn gpu_layout(&self) -> GpuLayout {
-        self.layout.gpu().unwrap_or(GpuLayout::DEFAULT)
+        match self.layout.gpu() {
+            Some(layout) if !self.convert => layout,
+            _ => GpuLayout::DEFAULT,
+        }
     }
 
     /// Whether the GPU reads the file's bytes unchanged (no conversion on upload).
     pub fn is_direct(&self) -> bool {
-        self.layout.gpu().is_some()
+        !self.convert && self.layout.gpu().is_some()
     }
 
     /// The path (or name) it reads.
@@ -476,6 +494,7 @@ impl VertexSource {
         Ok(super::sample::Framing {
             stats: VertexStats::of(&sample.vertices),
             ramp_ranges: sample.ramp_ranges(),
+            vertices: self.len(),
         })
     }
 

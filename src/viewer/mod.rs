@@ -20,7 +20,7 @@ pub use cost::{FrameCost, FRAME_BUDGET};
 pub use loader::{default_budget, resident_stride, spread_order};
 pub use pick::{describe, describe_in, nearest_lit, pick};
 
-use crate::gpu::{GpuError, Ramp, RenderSettings};
+use crate::gpu::{ColumnColors, GpuError, Ramp, RenderSettings};
 use crate::load::source::VertexSource;
 use crate::LoadError;
 
@@ -55,6 +55,11 @@ pub struct ViewerOptions {
     /// Whether the ramp's range was chosen by the user (`--range`): otherwise it is the 2nd to
     /// 98th percentile of its coordinate over the files' samples, as `render` takes it.
     pub ramp_range_chosen: bool,
+    /// The column of `--color COLUMN` by name, and its colours, which C toggles with the
+    /// file's: the sources were set to carry the column where they are converted
+    /// ([`VertexSource::column_read`](crate::load::VertexSource::column_read)), and a reloaded
+    /// file is set so again.
+    pub column: Option<(String, ColumnColors)>,
     /// Render this many frames, then exit (for smoke tests).
     pub frames: Option<u64>,
     /// Reload the file when it changes on disk.

@@ -12,6 +12,8 @@ use super::target::RasterTarget;
 /// frame's uniform buffer, its point size and its subsample.
 pub(crate) struct RasterJob<'a> {
     pub cloud: &'a PointCloud,
+    /// How the view reads the cloud's records (its layout, with the column it colours by).
+    pub layout: crate::format::GpuLayout,
     pub view_offset: u32,
     pub point_size: u32,
     pub subsample: Subsample,
@@ -75,8 +77,7 @@ impl ComputeRaster {
             if n == last && by_pixels {
                 let threads = pixel_count.div_ceil(u64::from(POINTS_PER_THREAD));
                 for (draw, w) in draws.iter().zip(&work) {
-                    let Some(pipeline) =
-                        self.pipeline(draw.cloud.layout(), self.stages.len(), false)
+                    let Some(pipeline) = self.pipeline(draw.layout, self.stages.len(), false)
                     else {
                         continue;
                     };
@@ -92,7 +93,7 @@ impl ComputeRaster {
             for (draw, w) in draws.iter().zip(&work) {
                 let splat = draw.point_size > 1;
                 // Made with the cloud; a cloud made for another renderer has none here.
-                let Some(pipeline) = self.pipeline(draw.cloud.layout(), n, splat) else {
+                let Some(pipeline) = self.pipeline(draw.layout, n, splat) else {
                     continue;
                 };
                 pass.set_pipeline(&pipeline);

@@ -33,7 +33,8 @@ use super::{ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::format::stats::{Bounds, VertexStats};
 use crate::gpu::{
-    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Ramp, Raster, RenderSettings,
+    ColorMode, ColumnColors, ComputeSupport, FrameParams, GpuContext, GpuError, Ramp, Raster,
+    RenderSettings,
 };
 use crate::load::source::VertexSource;
 use crate::load::FileVersion;
@@ -87,6 +88,8 @@ struct App {
     /// The ramp colourless files and C use, and whether its range was given.
     ramp: Ramp,
     ramp_range_chosen: bool,
+    /// The column of `--color COLUMN` and its colours, if asked for.
+    column: Option<(String, ColumnColors)>,
     frames_left: Option<u64>,
     watch: bool,
     watcher: Option<Debouncer<notify::RecommendedWatcher>>,
@@ -132,6 +135,7 @@ impl App {
             colors_chosen: options.colors_chosen,
             ramp: options.ramp,
             ramp_range_chosen: options.ramp_range_chosen,
+            column: options.column,
             frames_left: options.frames,
             watch: options.watch,
             watcher: None,
@@ -271,18 +275,26 @@ impl App {
         }
     }
 
+    /// Vertices in the files shown.
+    fn vertex_total(&self) -> u64 {
+        let scenes = self.scene.iter().chain(self.others.iter());
+        scenes.map(|s| s.source.len()).sum()
+    }
+
     /// The ramp over its range: the one given, or the 2nd to 98th percentile of its
     /// coordinate over the files' samples (the widest of them), as `render` takes it.
     fn height_ramp(&self) -> ColorMode {
         let mut ramp = self.ramp;
         if !self.ramp_range_chosen {
-            let axis = ramp.axis.component(self.settings.up);
-            let ranges = self
-                .scene
-                .iter()
-                .chain(self.others.iter())
-                .filter_map(|s| s.ramp_ranges.map(|r| r[axis]))
-                .reduce(|a, b| [a[0].min(b[0]), a[1].max(b[1])]);
+            let ranges = match ramp.axis.component(self.settings.up) {
+                Some(axis) => self
+                    .scene
+                    .iter()
+                    .chain(self.others.iter())
+                    .filter_map(|s| s.ramp_ranges.map(|r| r[axis]))
+                    .reduce(|a, b| [a[0].min(b[0]), a[1].max(b[1])]),
+                None => Some([0.0, self.vertex_total().saturating_sub(1) as f32]),
+            };
             if let Some([min, max]) = ranges {
                 (ramp.min, ramp.max) = (min, max);
             }
@@ -349,6 +361,35 @@ impl App {
         Ok(())
     }
 
+    /// `source` set to carry the `--color` column as the first file did (its range kept); a
+    /// file without it drops the column, and the points take the file's colours.
+    fn carry_column(&mut self, mut source: VertexSource) -> VertexSource {
+        let Some((name, colors)) = &mut self.column else {
+            return source;
+        };
+        let read = source.column(name).and_then(|column| {
+            let sample = source.column_sample(&column)?;
+            let range = [f64::from(colors.min), f64::from(colors.max)];
+            Ok(source.column_read(&column, &sample, range))
+        });
+        match read {
+            Ok(read) => {
+                colors.read = read;
+                if let ColorMode::Column(_) = self.settings.color_mode {
+                    self.settings.color_mode = ColorMode::Column(*colors);
+                }
+            }
+            Err(e) => {
+                eprintln!("vertexview: {e}");
+                self.column = None;
+                if let ColorMode::Column(_) = self.settings.color_mode {
+                    self.settings.color_mode = ColorMode::File;
+                }
+            }
+        }
+        source
+    }
+
     /// Opens another file (O, drop), or the same one again (a reload).
     fn open(&mut self, path: PathBuf, reload: bool) {
         // A reload reads the file as it was read (its layout); another file by its kind.
@@ -378,6 +419,7 @@ impl App {
                     self.settings.up = source.up();
                 }
                 let new_path = path != self.path();
+                let source = self.carry_column(source);
                 self.load(Arc::new(source));
                 if new_path {
                     if let Err(e) = self.start_watching() {
@@ -583,9 +625,12 @@ impl App {
             }
             Action::ToggleColors => {
                 self.colors_chosen = true;
-                self.settings.color_mode = match self.settings.color_mode {
-                    ColorMode::File => self.height_ramp(),
-                    ColorMode::Ramp(_) | ColorMode::Tint(_) => ColorMode::File,
+                // The file's colours and the colouring chosen: the column, else the ramp.
+                let column = self.column.as_ref().map(|c| c.1);
+                self.settings.color_mode = match (self.settings.color_mode, column) {
+                    (ColorMode::File, Some(column)) => ColorMode::Column(column),
+                    (ColorMode::File, None) => self.height_ramp(),
+                    _ => ColorMode::File,
                 };
             }
             Action::ToggleEdl => {
@@ -594,10 +639,21 @@ impl App {
             Action::NextColormap => {
                 // The ramp's next map, or the ramp itself if the file's colours were shown.
                 self.colors_chosen = true;
-                if matches!(self.settings.color_mode, ColorMode::Ramp(_)) {
-                    self.ramp.map = self.ramp.map.next();
+                match (
+                    self.settings.color_mode,
+                    self.column.as_mut().map(|c| &mut c.1),
+                ) {
+                    (ColorMode::Column(_), Some(column)) => {
+                        column.map = column.map.next();
+                        self.settings.color_mode = ColorMode::Column(*column);
+                    }
+                    (mode, _) => {
+                        if matches!(mode, ColorMode::Ramp(_)) {
+                            self.ramp.map = self.ramp.map.next();
+                        }
+                        self.settings.color_mode = self.height_ramp();
+                    }
                 }
-                self.settings.color_mode = self.height_ramp();
             }
             Action::Screenshot => match self.screenshot() {
                 Ok(path) => eprintln!("saving {}", path.display()),
