@@ -69,3 +69,31 @@ fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
     return select(high, low, c <= vec3<f32>(0.04045));
 }
 
+// Eye-dome lighting (Boucheny), shared by the compute path's resolve and the pass over a depth
+// texture: log2 of the eye distance, but for a constant, of a point at NDC depth `d` (d = 1 -
+// near/e for a perspective projection with a far plane far beyond, linear for clip-space data).
+fn log_distance(d: f32) -> f32 {
+    return -log2(max(1.0 - d, 1e-7));
+}
+
+// The shade (0 to 1) of a pixel at NDC depth `here` whose 8 neighbours are at `around` (a value
+// of 2 or more where nothing was drawn): the mean of how much nearer they are, in log distance,
+// through exp(-45 · strength · x). Potree weighs it by 300, but its points are several pixels
+// wide; here neighbours are mostly other points, and 45 keeps the steps within a surface from
+// drowning its silhouettes.
+fn eye_dome_shade(here: f32, around: array<f32, 8>, strength: f32) -> f32 {
+    let mine = log_distance(here);
+    var nearer = 0.0;
+    for (var i = 0u; i < 8u; i++) {
+        if around[i] < 2.0 {
+            nearer += max(0.0, mine - log_distance(around[i]));
+        }
+    }
+    return exp(-45.0 * strength * nearer / 8.0);
+}
+
+// The 8 neighbours of a pixel, in the order `eye_dome_shade` takes them.
+const NEIGHBOURS = array<vec2<i32>, 8>(
+    vec2<i32>(-1, -1), vec2<i32>(0, -1), vec2<i32>(1, -1), vec2<i32>(-1, 0),
+    vec2<i32>(1, 0), vec2<i32>(-1, 1), vec2<i32>(0, 1), vec2<i32>(1, 1),
+);

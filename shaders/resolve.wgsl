@@ -36,29 +36,14 @@ fn depth_word(p: vec2<i32>) -> u32 {
     return depths[at * DEPTH_WORDS + DEPTH_WORDS - 1u];
 }
 
-// log2 of the eye distance, but for a constant, from a stored depth word: depth d = 1 - near/e
-// for a perspective projection with a far plane far beyond (and linear for clip-space data).
-fn log_distance(word: u32) -> f32 {
-    let d = bitcast<f32>(~word);
-    return -log2(max(1.0 - d, 1e-7));
-}
-
-// The shade (0 to 1) of the pixel at `p`, whose depth word is `word`: the mean of how much nearer
-// its 8 neighbours are, in log distance, through exp(-45 · strength · x). Potree weighs it by 300,
-// but its points are several pixels wide; here neighbours are mostly other points, and 45 keeps
-// the steps within a surface from drowning its silhouettes.
+// The eye-dome shade of pixel `p`, whose depth word is `word` (see `eye_dome_shade`).
 fn eye_dome(p: vec2<i32>, word: u32) -> f32 {
-    let here = log_distance(word);
-    var nearer = 0.0;
-    for (var dy = -1; dy <= 1; dy++) {
-        for (var dx = -1; dx <= 1; dx++) {
-            let w = depth_word(p + vec2<i32>(dx, dy));
-            if (dx != 0 || dy != 0) && w != 0u {
-                nearer += max(0.0, here - log_distance(w));
-            }
-        }
+    var around: array<f32, 8>;
+    for (var i = 0u; i < 8u; i++) {
+        let w = depth_word(p + NEIGHBOURS[i]);
+        around[i] = select(2.0, bitcast<f32>(~w), w != 0u);
     }
-    return exp(-45.0 * pixels.edl * nearer / 8.0);
+    return eye_dome_shade(bitcast<f32>(~word), around, pixels.edl);
 }
 
 struct Lit {

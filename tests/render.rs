@@ -585,7 +585,8 @@ fn fit_camera_centres_degenerate_data() {
 
 /// Eye-dome lighting darkens a far surface where a nearer one's silhouette stands beside it,
 /// and leaves the far surface away from it, the near one's interior and its edge alone (their
-/// neighbours are no nearer); nothing goes dark or lights up that was not.
+/// neighbours are no nearer); nothing goes dark or lights up that was not. By both paths, which
+/// shade alike (the compute path in its resolve, the pipeline in a pass over the depth buffer).
 #[test]
 fn eye_dome_lighting_darkens_beside_silhouettes_only() {
     let white = [65535; 3];
@@ -602,17 +603,36 @@ fn eye_dome_lighting_darkens_beside_silhouettes_only() {
     }
     let source = VertexSource::from_file(VertexFile::from_vertices("steps", vertices));
     let gpu = gpu();
-    let settings = |edl| RenderSettings {
+    let settings = |edl, raster| RenderSettings {
         size: [W, H],
         camera: CameraMode::Ndc,
         background: BG,
-        raster: Raster::Auto,
+        raster,
         edl,
         ..RenderSettings::default()
     };
-    let plain = render_source(&gpu, &source, &settings(0.0));
-    let shaded = render_source(&gpu, &source, &settings(1.0));
+    let plain = render_source(&gpu, &source, &settings(0.0, Raster::Compute));
+    let shaded = render_source(&gpu, &source, &settings(1.0, Raster::Compute));
+    let by_pipeline = render_source(&gpu, &source, &settings(1.0, Raster::Pipeline));
     assert_eq!(lit_pixels(&plain, BG), lit_pixels(&shaded, BG));
+    assert_eq!(lit_pixels(&shaded, BG), lit_pixels(&by_pipeline, BG));
+    for (x, y) in lit_pixels(&shaded, BG) {
+        let (a, b) = (
+            shaded.pixel(x, y).unwrap(),
+            by_pipeline.pixel(x, y).unwrap(),
+        );
+        assert!(
+            (0..3).all(|c| a[c].abs_diff(b[c]) <= 1),
+            "({x}, {y}): compute {a:?}, pipeline {b:?}"
+        );
+    }
+    let darkened = |image: &vertexview::gpu::image::RgbaImage| {
+        lit_pixels(image, BG)
+            .into_iter()
+            .filter(|&(x, y)| image.pixel(x, y).unwrap()[0] < 250)
+            .count()
+    };
+    assert!(darkened(&by_pipeline) > 20, "{}", darkened(&by_pipeline));
     let value = |image: &vertexview::gpu::image::RgbaImage, x, y| image.pixel(x, y).unwrap()[0];
     // Beside the near square's left and top edges, and at its corner: darkened.
     for (x, y) in [(24, 25), (30, 19), (24, 19), (35, 25)] {

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use naga::valid::Capabilities;
 use vertexview::gpu::{
-    COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE, SHADE_SOURCE,
+    COMMON_SOURCE, EYE_DOME_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE,
+    SHADE_SOURCE,
 };
 
 fn validate(name: &str, source: &str, capabilities: Capabilities) -> naga::Module {
@@ -44,7 +45,11 @@ fn the_built_in_sources_are_the_files_on_disk() {
     let raster = common.clone() + &shade + &file("shaders/raster.wgsl");
     assert_eq!(RASTER_SOURCE, raster);
     assert_eq!(RASTER64_SOURCE, raster + &file("shaders/raster64.wgsl"));
-    assert_eq!(RESOLVE_SOURCE, common + &file("shaders/resolve.wgsl"));
+    assert_eq!(
+        RESOLVE_SOURCE,
+        common.clone() + &file("shaders/resolve.wgsl")
+    );
+    assert_eq!(EYE_DOME_SOURCE, common + &file("shaders/eye_dome.wgsl"));
     let mut on_disk: Vec<String> =
         std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders"))
             .unwrap()
@@ -55,6 +60,7 @@ fn the_built_in_sources_are_the_files_on_disk() {
         on_disk,
         [
             "common.wgsl",
+            "eye_dome.wgsl",
             "grid.wgsl",
             "points.wgsl",
             "raster.wgsl",
@@ -99,6 +105,8 @@ fn every_shader_validates_with_its_entry_points() {
         entry_points(&resolve),
         ["vs_resolve", "fs_resolve", "fs_resolve_color"]
     );
+    let eye_dome = validate("eye_dome.wgsl", EYE_DOME_SOURCE, none);
+    assert_eq!(entry_points(&eye_dome), ["vs_eye_dome", "fs_eye_dome"]);
     validate("grid.wgsl", &file("shaders/grid.wgsl"), none);
     validate("benches/plain.wgsl", &file("benches/plain.wgsl"), none);
 }

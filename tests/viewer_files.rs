@@ -163,3 +163,50 @@ fn two_files_in_one_window() {
     expect(&display, &mut viewer, GREEN, 100, "D again: the files");
     expect(&display, &mut viewer, RED, 100, "D again: the files");
 }
+
+const GROUND: [u8; 3] = [166, 110, 58];
+const WATER: [u8; 3] = [40, 100, 240];
+
+/// `view --color class`: the window shows each point in its class's colour (a 16-bit column
+/// read in place, in the records' padding), C flips to the file's colours and back.
+#[test]
+fn the_window_colours_by_a_column_and_c_flips_to_the_files_colours() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("classes.bin");
+    // A red 10 × 10 block, its first 40 points class 2 (ground), the other 60 class 9 (water).
+    let mut bytes = block(60, 10, [65535, 0, 0]);
+    for (i, record) in bytes.chunks_exact_mut(20).enumerate() {
+        let class: u16 = if i < 40 { 2 } else { 9 };
+        record[18..20].copy_from_slice(&class.to_le_bytes());
+    }
+    std::fs::write(&file, bytes).unwrap();
+    let size = format!("{W}x{H}");
+    let args = [
+        "view",
+        file.to_str().unwrap(),
+        "--layout",
+        "pos:3f col:3H class:1H",
+        "--color",
+        "class",
+        "--camera",
+        "ndc",
+        "--size",
+        &size,
+    ];
+    let mut viewer = Killed(
+        viewer(&display, &args, Path::new("."))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    expect(&display, &mut viewer, GROUND, 40, "class 2");
+    expect(&display, &mut viewer, WATER, 60, "class 9");
+    press(&display, "c");
+    expect(&display, &mut viewer, RED, 100, "the file's colours");
+    expect(&display, &mut viewer, GROUND, 0, "the file's colours");
+    press(&display, "c");
+    expect(&display, &mut viewer, GROUND, 40, "class 2 again");
+    expect(&display, &mut viewer, WATER, 60, "class 9 again");
+}

@@ -58,7 +58,7 @@ pub struct LookArgs {
     #[arg(long, allow_hyphen_values = true, value_parser = parse_distance)]
     pub distance: Option<f32>,
     /// Eye-dome lighting: darken pixels where nearer points stand beside them, so colourless
-    /// scans read as 3D; an optional strength (default 1). Drawn by the compute rasteriser.
+    /// scans read as 3D; an optional strength (default 1). Both rasterisers draw it alike.
     #[arg(long, value_name = "STRENGTH", num_args = 0..=1, default_missing_value = "1", value_parser = parse_strength)]
     pub edl: Option<f32>,
     /// Background colour, '#RRGGBB'.
@@ -150,19 +150,6 @@ impl LookArgs {
                     pitch: self.pitch,
                 }
             }
-        }
-    }
-
-    /// Exits with a usage error (status 2) where the flags contradict each other.
-    pub fn check(&self) {
-        if self.edl.is_some() && self.raster == RasterArg::Pipeline {
-            use clap::CommandFactory;
-            super::Cli::command()
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    "--edl is drawn by the compute rasteriser: it cannot be used with --raster pipeline",
-                )
-                .exit();
         }
     }
 

@@ -74,7 +74,6 @@ fn check_outputs(args: &Args) -> anyhow::Result<()> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    args.look.check();
     check_outputs(&args)?;
     let mut sources = Vec::new();
     for file in &args.files {

@@ -38,7 +38,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    args.look.check();
     let mut sources = Vec::new();
     for path in &args.files {
         let (source, _) = super::input::open_source(path, &args.layout)?;

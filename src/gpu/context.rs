@@ -165,11 +165,14 @@ pub fn maps_directly(info: &wgpu::AdapterInfo) -> bool {
 /// a [`GpuError`]. Blocks until the scopes are popped.
 pub fn catch_errors<T>(device: &wgpu::Device, work: impl FnOnce() -> T) -> Result<T, GpuError> {
     let oom = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    // A backend that fails to compile a shader or link a pipeline (GL) says so as internal.
+    let internal = device.push_error_scope(wgpu::ErrorFilter::Internal);
     let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let value = work();
     let validation = pollster::block_on(validation.pop());
+    let internal = pollster::block_on(internal.pop());
     let oom = pollster::block_on(oom.pop());
-    match oom.or(validation) {
+    match oom.or(internal).or(validation) {
         Some(error) => Err(GpuError::from_wgpu(error)),
         None => Ok(value),
     }

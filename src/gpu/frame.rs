@@ -315,6 +315,11 @@ impl PreparedFrame<'_> {
         }
     }
 
+    /// Whether any view takes the pipeline path.
+    pub fn paints_pipeline(&self) -> bool {
+        !self.pipeline.is_empty()
+    }
+
     /// Whether the pass has anything to do: pipeline views, or compute-path points to resolve.
     pub fn paints(&self) -> bool {
         !self.pipeline.is_empty() || self.raster.is_some_and(RasterTarget::has_points)

@@ -8,6 +8,7 @@ mod cloud;
 pub mod colormap;
 mod context;
 mod error;
+mod eye_dome;
 mod frame;
 pub mod image;
 mod layout;
@@ -24,6 +25,7 @@ pub use cloud::{FilePosition, PointCloud};
 pub use colormap::ColorMap;
 pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
 pub use error::GpuError;
+pub use eye_dome::EyeDome;
 pub use frame::{PointFrame, PreparedFrame};
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};
 #[cfg(feature = "viewer")]
@@ -38,7 +40,8 @@ pub use params::{
 pub use raster::{ComputeSupport, RasterTarget};
 pub use renderer::{choose_path, PointRenderer};
 pub use shaders::{
-    COMMON_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE, SHADE_SOURCE,
+    COMMON_SOURCE, EYE_DOME_SOURCE, RASTER64_SOURCE, RASTER_SOURCE, RESOLVE_SOURCE, SHADER_SOURCE,
+    SHADE_SOURCE,
 };
 pub use stream::{
     piece_vertices, render, RenderOptions, StreamError, UploadRing, PIPELINE_PIECE_VERTICES,

@@ -10,6 +10,7 @@ use crate::format::Up;
 use super::cloud::PointCloud;
 use super::context::{catch_errors, map_blocking};
 use super::error::GpuError;
+use super::eye_dome::EyeDome;
 use super::frame::PointFrame;
 use super::params::{ColorMode, FrameParams, PointShape, Raster};
 use super::raster::{ComputeSupport, RasterTarget};
@@ -50,8 +51,8 @@ pub struct RenderSettings {
     /// Which axis of the file is up; a z-up file is turned so z points up on screen.
     pub up: Up,
     /// Eye-dome lighting's strength (0 is off, 1 the usual): pixels darkened where nearer points
-    /// stand beside them. The compute path draws it; with `raster` `Auto`, asking for it picks
-    /// that path.
+    /// stand beside them. The compute path shades it in its resolve, the pipeline path in a
+    /// pass over the depth buffer ([`EyeDome`](super::EyeDome)), by the same formula.
     pub edl: f32,
 }
 
@@ -109,8 +110,12 @@ pub struct OffscreenTarget {
     raster: Option<Result<RasterTarget, String>>,
     /// Whether the raster target was emptied for the picture begun.
     raster_cleared: bool,
-    /// Eye-dome lighting's strength in the compute path's resolve.
+    /// Eye-dome lighting's strength.
     edl: f32,
+    /// Eye-dome lighting over the depth texture, made when first needed.
+    eye_dome: Option<EyeDome>,
+    /// Whether the pipeline path drew into the picture begun.
+    pipeline_drew: bool,
 }
 
 impl OffscreenTarget {
@@ -152,17 +157,20 @@ impl OffscreenTarget {
             depth: texture(
                 "vertexview offscreen depth",
                 DEPTH_FORMAT,
-                wgpu::TextureUsages::RENDER_ATTACHMENT,
+                // Read by eye-dome lighting after the pipeline path drew.
+                wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
             ),
             size,
             raster: None,
             raster_cleared: false,
             edl: 0.0,
+            eye_dome: None,
+            pipeline_drew: false,
         })
     }
 
-    /// Eye-dome lighting's strength for what the compute path draws (0, the default, is off):
-    /// see [`RenderSettings::edl`].
+    /// Eye-dome lighting's strength (0, the default, is off), by either path: see
+    /// [`RenderSettings::edl`].
     pub fn set_edl(&mut self, strength: f32) {
         self.edl = strength;
     }
@@ -239,6 +247,7 @@ impl OffscreenTarget {
                 raster.clear(&mut encoder);
             }
             self.raster_cleared = true;
+            self.pipeline_drew = false;
             self.pass(&mut encoder, Some(background_color(background)));
             queue.submit([encoder.finish()]);
         })
@@ -269,6 +278,7 @@ impl OffscreenTarget {
         };
         let (color, depth) = (&self.color, &self.depth);
         let cleared = &mut self.raster_cleared;
+        let pipeline_drew = &mut self.pipeline_drew;
         catch_errors(device, || {
             let mut encoder = device.create_command_encoder(&Default::default());
             if let Some(raster) = raster.as_deref_mut() {
@@ -279,6 +289,7 @@ impl OffscreenTarget {
                 }
             }
             let prepared = frame.prepare(device, &mut encoder, raster)?;
+            *pipeline_drew |= prepared.paints_pipeline();
             {
                 let mut pass = load_pass(&mut encoder, color, depth, None);
                 // The compute path's points are resolved once, in `finish`.
@@ -296,10 +307,16 @@ impl OffscreenTarget {
         queue: &wgpu::Queue,
         renderer: &PointRenderer,
     ) -> Result<RgbaImage, GpuError> {
+        // Where the pipeline drew, eye-dome lighting is a pass over the depth texture, which
+        // holds the compute path's points too: it then shades them all, and the resolve none.
+        let eye_dome = self.edl > 0.0 && self.pipeline_drew;
+        if eye_dome && self.eye_dome.is_none() {
+            self.eye_dome = Some(EyeDome::new(device, COLOR_FORMAT)?);
+        }
         catch_errors(device, || {
             if let Some(Ok(raster)) = &self.raster {
                 if raster.has_points() {
-                    raster.set_edl(queue, self.edl);
+                    raster.set_edl(queue, if eye_dome { 0.0 } else { self.edl });
                     let mut encoder = device.create_command_encoder(&Default::default());
                     {
                         let mut pass = load_pass(&mut encoder, &self.color, &self.depth, None);
@@ -307,6 +324,13 @@ impl OffscreenTarget {
                     }
                     queue.submit([encoder.finish()]);
                 }
+            }
+            if let (true, Some(pass)) = (eye_dome, &self.eye_dome) {
+                let mut encoder = device.create_command_encoder(&Default::default());
+                let color = self.color.create_view(&Default::default());
+                let depth = self.depth.create_view(&Default::default());
+                pass.apply(device, &mut encoder, &color, &depth, self.size, self.edl);
+                queue.submit([encoder.finish()]);
             }
             self.raster_cleared = false;
         })?;

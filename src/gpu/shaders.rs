@@ -38,3 +38,10 @@ pub const RESOLVE_SOURCE: &str = concat!(
     include_str!("../../shaders/common.wgsl"),
     include_str!("../../shaders/resolve.wgsl")
 );
+
+/// The WGSL of eye-dome lighting over a depth texture: `shaders/common.wgsl` then
+/// `shaders/eye_dome.wgsl`.
+pub const EYE_DOME_SOURCE: &str = concat!(
+    include_str!("../../shaders/common.wgsl"),
+    include_str!("../../shaders/eye_dome.wgsl")
+);

@@ -294,10 +294,8 @@ pub fn render(
     let renderer = PointRenderer::new(device, OFFSCREEN_TARGET)?;
     let mut target = OffscreenTarget::new(device, settings.size)?;
     let mut params = settings.frame_params(bounds);
-    // Decided once for the whole picture, as a render of it at once would decide it; eye-dome
-    // lighting is the compute path's.
+    // Decided once for the whole picture, as a render of it at once would decide it.
     params.raster = match choose_path(&params, &renderer, total) {
-        _ if settings.edl > 0.0 && settings.raster == Raster::Auto => Raster::Compute,
         RasterPath::Compute => Raster::Compute,
         RasterPath::Pipeline => Raster::Pipeline,
     };

@@ -6,7 +6,7 @@ use winit::window::Window;
 
 use super::scene::Scene;
 use crate::gpu::{
-    points_pass, FrameParams, GpuContext, GpuError, PointFrame, PointRenderer, Raster,
+    points_pass, EyeDome, FrameParams, GpuContext, GpuError, PointFrame, PointRenderer, Raster,
     RasterTarget, TargetFormat, DEPTH_FORMAT,
 };
 
@@ -20,6 +20,8 @@ pub struct WindowSurface {
     /// The compute path's buffers at the window's size; `None` where they cannot be made (then
     /// the pipeline draws).
     raster: Option<RasterTarget>,
+    /// Eye-dome lighting for the pipeline path's frames, made when first needed.
+    eye_dome: Option<EyeDome>,
 }
 
 /// What became of a frame.
@@ -84,6 +86,7 @@ impl WindowSurface {
             depth: None,
             renderer,
             raster: None,
+            eye_dome: None,
         };
         this.resize(gpu, size.width, size.height);
         Ok(this)
@@ -115,7 +118,8 @@ impl WindowSurface {
             sample_count: 1,
             dimension: wgpu::TextureDimension::D2,
             format: DEPTH_FORMAT,
-            usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+            // Read by eye-dome lighting after the pipeline path drew.
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
             view_formats: &[],
         });
         self.depth = Some(depth.create_view(&Default::default()));
@@ -197,6 +201,14 @@ impl WindowSurface {
         if let Some(raster) = &raster {
             raster.set_edl(&gpu.queue, edl);
         }
+        // The pipeline path's frames take eye-dome lighting as a pass over the depth buffer.
+        let eye_dome = edl > 0.0 && !accumulates;
+        if eye_dome && self.eye_dome.is_none() {
+            match EyeDome::new(&gpu.device, self.config.format) {
+                Ok(pass) => self.eye_dome = Some(pass),
+                Err(e) => eprintln!("vertexview: eye-dome lighting: {e}"),
+            }
+        }
         let prepared = match frame.prepare(&gpu.device, &mut encoder, raster) {
             Ok(prepared) => Some(prepared),
             Err(e) => {
@@ -212,6 +224,10 @@ impl WindowSurface {
             }
         }
         drop(prepared);
+        if let (true, Some(pass)) = (eye_dome, &self.eye_dome) {
+            let size = [self.config.width, self.config.height];
+            pass.apply(&gpu.device, &mut encoder, &view, depth, size, edl);
+        }
         let submission = gpu.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();
         gpu.queue.present(texture);
