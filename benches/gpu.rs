@@ -334,5 +334,58 @@ fn crossover(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, upload, frames, crossover);
+/// A frame coloured by a column costs what one with the file's colours does: 10 M points at
+/// 1920×1080 by both paths, coloured by the file's colours (baseline), by x, and by a 16-bit
+/// column read in place (the default record's padding, read as one).
+fn column_frames(c: &mut Criterion) {
+    use vertexview::format::{Code, ColumnKind, ColumnRead, GpuColumn};
+    use vertexview::gpu::{ColorMap, ColumnColors, Ramp, RampAxis};
+    let gpu = GpuContext::headless().expect("a GPU adapter");
+    let target = target(&gpu.device, SIZE);
+    let renderer = PointRenderer::new(&gpu.device, OFFSCREEN_TARGET).unwrap();
+    let mut raster = RasterTarget::new(&gpu.device, &renderer, SIZE).unwrap();
+    let (buffers, view_proj) = cube_cloud(&gpu, 10_000_000, SIZE);
+    let cloud = PointCloud::new(&gpu.device, &renderer, &buffers).unwrap();
+    let column = ColorMode::Column(ColumnColors {
+        read: ColumnRead {
+            column: GpuColumn {
+                code: Code::U16,
+                offset: 18,
+                vector: false,
+            },
+            base: 0.0,
+            step: 1.0,
+        },
+        kind: ColumnKind::Scalar,
+        min: 0.0,
+        max: 1.0,
+        map: ColorMap::Viridis,
+    });
+    let ramp = ColorMode::Ramp(Ramp {
+        axis: RampAxis::X,
+        min: -1.0,
+        max: 1.0,
+        map: ColorMap::Viridis,
+    });
+    let mut group = c.benchmark_group("frame 10M points 1920x1080 coloured");
+    group.sample_size(10);
+    for raster_kind in [Raster::Pipeline, Raster::Compute] {
+        for (name, color_mode) in [
+            ("file colours", ColorMode::File),
+            ("x", ramp),
+            ("a column", column),
+        ] {
+            let p = FrameParams {
+                color_mode,
+                ..params(view_proj, SIZE, 1.0, raster_kind)
+            };
+            group.bench_function(format!("{raster_kind:?}, {name}"), |b| {
+                b.iter(|| points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &p))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, upload, frames, crossover, column_frames);
 criterion_main!(benches);
