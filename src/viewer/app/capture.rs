@@ -61,6 +61,16 @@ impl App {
                 ramp.max
             ));
         }
+        if let (ColorMode::Column(colors), Some((name, _))) =
+            (self.settings.color_mode, &self.column)
+        {
+            command.push_str(&format!(
+                " --color {name} --colormap {} --range {},{}",
+                colors.map.name(),
+                colors.min,
+                colors.max
+            ));
+        }
         if self.settings.up == crate::format::Up::Z {
             command.push_str(" --up z");
         }
