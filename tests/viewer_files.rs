@@ -38,6 +38,17 @@ fn expect(display: &str, viewer: &mut Killed, color: [u8; 3], want: usize, what:
     }
 }
 
+/// The viewer on `display` with `args`, its output dropped but for errors.
+fn spawn_view(display: &str, args: &[&str]) -> Killed {
+    Killed(
+        viewer(display, args, Path::new("."))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    )
+}
+
 const RED: [u8; 3] = [255, 0, 0];
 const GREEN: [u8; 3] = [0, 255, 0];
 
@@ -63,13 +74,7 @@ fn two_files_in_one_window() {
         "--size",
         &size,
     ];
-    let mut viewer = Killed(
-        viewer(&display, &args, Path::new("."))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let mut viewer = spawn_view(&display, &args);
     expect(&display, &mut viewer, RED, 100, "both");
     expect(&display, &mut viewer, GREEN, 100, "both");
     let title = window_title(&display);
@@ -194,13 +199,7 @@ fn the_window_colours_by_a_column_and_c_flips_to_the_files_colours() {
         "--size",
         &size,
     ];
-    let mut viewer = Killed(
-        viewer(&display, &args, Path::new("."))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let mut viewer = spawn_view(&display, &args);
     expect(&display, &mut viewer, GROUND, 40, "class 2");
     expect(&display, &mut viewer, WATER, 60, "class 9");
     press(&display, "c");
