@@ -422,3 +422,61 @@ fn a_bad_file_is_reported_once_per_change() {
     assert_eq!(lines_with(&log, "1003 bytes"), 1, "{text}");
     assert_eq!(text.lines().count(), 2, "only the two errors: {text}");
 }
+
+/// The panel is drawn over the picture in the window (the points beside it still show), H hides
+/// it, leaving exactly the points on the background, and H shows it again.
+#[test]
+fn the_panel_shows_in_the_window_and_h_hides_it() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dump.bin");
+    // Right of where the panel opens (8 pixels in, about 280 wide).
+    std::fs::write(&data, x11::block(305, 10, [65535, 0, 0])).unwrap();
+    let size = format!("{W}x{H}");
+    let args = [
+        "view",
+        data.to_str().unwrap(),
+        "--camera",
+        "ndc",
+        "--size",
+        &size,
+    ];
+    let mut viewer = Killed(
+        viewer_with_panel(&display, &args, dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let red = [255, 0, 0];
+    // Pixels that are neither the background nor the points: the panel's.
+    let panel = |pixels: &[[u8; 3]]| {
+        pixels
+            .iter()
+            .filter(|p| **p != [0; 3] && **p != red)
+            .count()
+    };
+    let expect = |viewer: &mut Killed, shown: bool| {
+        let started = Instant::now();
+        loop {
+            viewer.assert_running();
+            let pixels = window_pixels(&display);
+            let (points, covered) = (count(&pixels, red), panel(&pixels));
+            // Shown: most of the window is the panel's; hidden: none of it.
+            let right = if shown { covered > 20_000 } else { covered == 0 };
+            if points == 100 && right {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "panel shown {shown}: {points} red pixels, {covered} panel pixels"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    expect(&mut viewer, true);
+    press(&display, "h");
+    expect(&mut viewer, false);
+    press(&display, "h");
+    expect(&mut viewer, true);
+}

@@ -10,6 +10,7 @@ use vertexview::gpu::{
 };
 use vertexview::load::sample::Framing;
 use vertexview::load::{ColumnSample, VertexSource};
+use vertexview::viewer::ColumnChoice;
 use vertexview::Bounds;
 use vertexview::LoadError;
 
@@ -245,14 +246,6 @@ pub fn default_range(framing: &Framing, axis: RampAxis, up: Up) -> Option<[f32; 
 }
 
 impl LookArgs {
-    /// The column `--color` names, if it names one.
-    pub fn column_name(&self) -> Option<String> {
-        match &self.color {
-            Some(ColorArg::Column(name)) => Some(name.clone()),
-            _ => None,
-        }
-    }
-
     /// For `--color COLUMN`: the column in every file, its colours over `--range` or the 2nd to
     /// 98th percentile over the files' samples, each source set to carry it where its records
     /// are converted (one encoding for all, so one frame reads them all alike). `None` for
@@ -260,7 +253,7 @@ impl LookArgs {
     pub fn column_colors(
         &self,
         sources: &mut [VertexSource],
-    ) -> Result<Option<ColumnColors>, LoadError> {
+    ) -> Result<Option<ColumnChoice>, LoadError> {
         let Some(ColorArg::Column(name)) = &self.color else {
             return Ok(None);
         };
@@ -290,12 +283,19 @@ impl LookArgs {
                 .map(|(s, c)| s.carry_column(c, &sample, range))
                 .collect();
         }
-        Ok(Some(ColumnColors {
+        let colors = ColumnColors {
             read: reads[0],
             kind,
             min,
             max,
             map: self.colormap,
+        };
+        Ok(Some(ColumnChoice {
+            name: name.clone(),
+            colors,
+            classes: (kind == ColumnKind::Classes)
+                .then_some(sample.classes)
+                .flatten(),
         }))
     }
 }

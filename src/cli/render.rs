@@ -101,7 +101,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         framing.as_ref(),
         args.look.up(sources[0].up()),
         colored,
-        column,
+        column.as_ref().map(|c| c.colors),
     );
     let total: u64 = sources.iter().map(|s| s.len()).sum();
     let name = match &args.files[..] {

@@ -35,6 +35,9 @@ pub struct Args {
     /// storage binding takes). Small pieces test how the picture fills in.
     #[arg(long, value_name = "N", hide = true, value_parser = clap::value_parser!(u64).range(1..))]
     piece_vertices: Option<u64>,
+    /// Start with the on-screen panel hidden (H shows it).
+    #[arg(long)]
+    no_panel: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -60,7 +63,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(&framing),
         args.look.up(sources[0].up()),
         colored,
-        column,
+        column.as_ref().map(|c| c.colors),
     );
     let sources_up = sources[0].up();
     let source = sources.remove(0);
@@ -71,7 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .look
             .ramp_over(Some(&framing), args.look.up(sources_up)),
         ramp_range_chosen: args.look.range.is_some(),
-        column: args.look.column_name().zip(column),
+        column,
+        panel: !args.no_panel,
         source,
         others: sources,
         frames: args.frames,
@@ -95,6 +99,7 @@ pub fn run_default() -> anyhow::Result<ExitCode> {
         },
         ramp_range_chosen: false,
         column: None,
+        panel: true,
         source: viewer::built_in_sample()?,
         others: Vec::new(),
         frames: None,

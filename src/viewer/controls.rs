@@ -35,6 +35,8 @@ pub enum Action {
     Flip,
     /// The second file coloured by its difference from the first ↔ the files.
     ToggleDifference,
+    /// Show or hide the on-screen panel.
+    TogglePanel,
 }
 
 impl Action {
@@ -54,12 +56,13 @@ Controls:
   R                    reset the view
   + / -                bigger / smaller points
   B                    cycle the background
-  C                    colours: the file's, or a ramp by height
-  M                    the ramp's next colormap (viridis, magma, ...)
+  C                    colours: the file's, or the --color column, or a ramp by height
+  M                    the ramp's (or column's) next colormap (viridis, magma, ...)
   L                    eye-dome lighting: shade by depth, so colourless scans read as 3D
   hover / click        show a vertex's index, position and colour in the title
   S or F12             save a screenshot PNG (the pixels `render` gives)
   P                    print the camera as `vertexview render` flags
+  H                    hide / show the panel (file, vertex, colours, settings)
   O / Shift+O          open the next / previous file in the folder (or drop a file)
 With several files (`view A B ...`):
   1 ... 9              show / hide that file
@@ -86,6 +89,7 @@ pub fn key_action(key: &Key, shift: bool) -> Option<Action> {
             "l" => Action::ToggleEdl,
             "s" => Action::Screenshot,
             "p" => Action::PrintCamera,
+            "h" => Action::TogglePanel,
             "o" => Action::OpenSibling(if shift { -1 } else { 1 }),
             "t" => Action::ToggleTint,
             "d" => Action::ToggleDifference,
@@ -146,6 +150,7 @@ mod tests {
             Some(Action::Flip)
         );
         assert_eq!(key_action(&ch("D"), true), Some(Action::ToggleDifference));
+        assert_eq!(key_action(&ch("h"), false), Some(Action::TogglePanel));
         assert!(Action::ScalePoints(1.5).repeats());
         assert!(!Action::Screenshot.repeats() && !Action::OpenSibling(1).repeats());
     }

@@ -6,6 +6,7 @@ mod controls;
 mod cost;
 mod events;
 mod loader;
+mod panel;
 mod pick;
 mod reload;
 mod scene;
@@ -18,7 +19,7 @@ use thiserror::Error;
 pub use controls::{key_action, Action, CONTROLS};
 pub use cost::{FrameCost, FRAME_BUDGET};
 pub use loader::{default_budget, resident_stride, spread_order};
-pub use pick::{describe, describe_in, nearest_lit, pick};
+pub use pick::{describe, describe_in, fields_of, nearest_lit, pick};
 
 use crate::gpu::{ColumnColors, GpuError, Ramp, RenderSettings};
 use crate::load::source::VertexSource;
@@ -55,11 +56,10 @@ pub struct ViewerOptions {
     /// Whether the ramp's range was chosen by the user (`--range`): otherwise it is the 2nd to
     /// 98th percentile of its coordinate over the files' samples, as `render` takes it.
     pub ramp_range_chosen: bool,
-    /// The column of `--color COLUMN` by name, and its colours, which C toggles with the
-    /// file's: the sources were set to carry the column where they are converted
-    /// ([`VertexSource::column_read`](crate::load::VertexSource::column_read)), and a reloaded
-    /// file is set so again.
-    pub column: Option<(String, ColumnColors)>,
+    /// The column of `--color COLUMN`, which C toggles with the file's colours.
+    pub column: Option<ColumnChoice>,
+    /// Whether the on-screen panel starts shown (H flips it).
+    pub panel: bool,
     /// Render this many frames, then exit (for smoke tests).
     pub frames: Option<u64>,
     /// Reload the file when it changes on disk.
@@ -70,6 +70,20 @@ pub struct ViewerOptions {
     /// Vertices a piece of the file holds on its way to the GPU. `None`: as many as one storage
     /// binding takes ([`piece_vertices`](crate::gpu::piece_vertices)).
     pub piece_vertices: Option<u64>,
+}
+
+/// The column the points are coloured by (`--color COLUMN`): the sources were set to carry it
+/// where they are converted
+/// ([`VertexSource::column_read`](crate::load::VertexSource::column_read)), and a reloaded file
+/// is set so again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnChoice {
+    /// Its name.
+    pub name: String,
+    /// Its colours.
+    pub colors: ColumnColors,
+    /// The classes the files' samples hold (for the panel's legend), if it has classes.
+    pub classes: Option<Vec<i64>>,
 }
 
 /// Why the viewer could not run.

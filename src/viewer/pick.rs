@@ -59,14 +59,19 @@ pub fn nearest_lit(
     best.map(|(_, order)| order)
 }
 
-/// One line describing vertex `index` of `source` as the file holds it: a record of another
-/// layout field by field (`#12 pos=(1, 2, 3) col=(255, 0, 0, 255)`), LAS and PLY coordinates
-/// with their shift added back; a default record as [`describe`] does.
-pub fn describe_in(source: &crate::load::source::VertexSource, index: u64, v: &Vertex) -> String {
+/// Vertex `index` of `source` as the file holds it, field by field (name, values): a record of
+/// another layout as its fields (`pos`, `col`, `intensity`…), LAS and PLY coordinates with their
+/// shift added back; a default record as its position and colour.
+pub fn fields_of(
+    source: &crate::load::source::VertexSource,
+    index: u64,
+    v: &Vertex,
+) -> Vec<(String, String)> {
     let layout = source.layout();
+    let list = |values: Vec<String>| format!("({})", values.join(", "));
     if source.decoder().is_some() {
         if let Ok(record) = source.record(index) {
-            let fields: Vec<String> = layout
+            return layout
                 .read_values(&record)
                 .iter()
                 .map(|(f, values)| {
@@ -83,24 +88,39 @@ pub fn describe_in(source: &crate::load::source::VertexSource, index: u64, v: &V
                             .map(|x| crate::format::format_value(f.code, *x))
                             .collect()
                     };
-                    format!("{}=({})", f.name, shown.join(", "))
+                    (f.name.clone(), list(shown))
                 })
                 .collect();
-            return format!("#{index} {}", fields.join(" "));
         }
     }
     let shift = source.shift();
-    if shift != [0.0; 3] {
-        let p = v.position.to_array();
-        let [r, g, b] = v.color;
-        return format!(
-            "#{index} ({}, {}, {}) rgb({r}, {g}, {b})",
-            f64::from(p[0]) + shift[0],
-            f64::from(p[1]) + shift[1],
-            f64::from(p[2]) + shift[2]
-        );
+    let position = v
+        .position
+        .to_array()
+        .iter()
+        .zip(shift)
+        .map(|(&p, s)| (f64::from(p) + s).to_string())
+        .collect();
+    let color = v.color.iter().map(|c| c.to_string()).collect();
+    vec![
+        ("position".into(), list(position)),
+        ("rgb".into(), list(color)),
+    ]
+}
+
+/// One line describing vertex `index` of `source` as the file holds it (see [`fields_of`]):
+/// `#12 pos=(1, 2, 3) col=(255, 0, 0, 255)` for a record of another layout, a default record
+/// as [`describe`] does.
+pub fn describe_in(source: &crate::load::source::VertexSource, index: u64, v: &Vertex) -> String {
+    if source.decoder().is_none() && source.shift() == [0.0; 3] {
+        return describe(index as usize, v);
     }
-    describe(index as usize, v)
+    let fields = fields_of(source, index, v);
+    if source.decoder().is_none() {
+        return format!("#{index} {} rgb{}", fields[0].1, fields[1].1);
+    }
+    let shown: Vec<String> = fields.iter().map(|(n, v)| format!("{n}={v}")).collect();
+    format!("#{index} {}", shown.join(" "))
 }
 
 /// One line describing vertex `index` as stored: `#12 (1, 2, 3) rgb(65535, 0, 0)`.

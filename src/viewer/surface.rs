@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use winit::window::Window;
 
+use super::panel::{Panel, PanelInfo};
 use super::scene::Scene;
 use crate::gpu::{
-    points_pass, EyeDome, FrameParams, GpuContext, GpuError, PointFrame, PointRenderer, Raster,
-    RasterTarget, TargetFormat, DEPTH_FORMAT,
+    catch_errors, points_pass, EyeDome, FrameParams, GpuContext, GpuError, PointFrame,
+    PointRenderer, Raster, RasterTarget, TargetFormat, DEPTH_FORMAT,
 };
 
 /// A window with a configured surface and a renderer for it.
@@ -22,6 +23,10 @@ pub struct WindowSurface {
     raster: Option<RasterTarget>,
     /// Eye-dome lighting for the pipeline path's frames, made when first needed.
     eye_dome: Option<EyeDome>,
+    /// The on-screen panel; `None` where its renderer could not be made (said once).
+    pub panel: Option<Panel>,
+    /// Whether the panel asked to be drawn again at once (an animation under way).
+    pub panel_animating: bool,
 }
 
 /// What became of a frame.
@@ -87,7 +92,15 @@ impl WindowSurface {
             renderer,
             raster: None,
             eye_dome: None,
+            panel: None,
+            panel_animating: false,
         };
+        match catch_errors(&gpu.device, || {
+            Panel::new(&this.window, &gpu.device, format)
+        }) {
+            Ok(panel) => this.panel = Some(panel),
+            Err(e) => eprintln!("vertexview: no on-screen panel: {e}"),
+        }
         this.resize(gpu, size.width, size.height);
         Ok(this)
     }
@@ -137,14 +150,17 @@ impl WindowSurface {
     }
 
     /// Draws what `scenes` plan for this frame (or just the background), each with its own
-    /// parameters, into one picture, with eye-dome lighting of `edl` (0: none), and presents it; waits for the GPU, so that the time the
-    /// frame took is known. Returns what became of the frame and how many vertices it drew.
+    /// parameters, into one picture, with eye-dome lighting of `edl` (0: none) and the panel
+    /// showing `info` over it (where the panel is shown), and presents it; waits for the GPU,
+    /// so that the time the frame took is known. Returns what became of the frame and how many
+    /// vertices it drew.
     pub fn draw(
         &mut self,
         gpu: &GpuContext,
         scenes: Vec<(&mut Scene, FrameParams)>,
         background: [u8; 3],
         edl: f32,
+        info: &PanelInfo,
     ) -> (FrameOutcome, u64) {
         let Some(depth) = &self.depth else {
             return (FrameOutcome::Waiting, 0);
@@ -227,6 +243,16 @@ impl WindowSurface {
         if let (true, Some(pass)) = (eye_dome, &self.eye_dome) {
             let size = [self.config.width, self.config.height];
             pass.apply(&gpu.device, &mut encoder, &view, depth, size, edl);
+        }
+        if let Some(panel) = &mut self.panel {
+            self.panel_animating = panel.paint(
+                &gpu.device,
+                &gpu.queue,
+                &mut encoder,
+                &view,
+                &self.window,
+                info,
+            );
         }
         let submission = gpu.queue.submit([encoder.finish()]);
         self.window.pre_present_notify();

@@ -107,7 +107,18 @@ pub fn count(pixels: &[[u8; 3]], color: [u8; 3]) -> usize {
     pixels.iter().filter(|&&p| p == color).count()
 }
 
+/// `vertexview ARGS` on `display`, in `cwd`; a `view` with its panel hidden, which would cover
+/// the points the tests count ([`viewer_with_panel`] shows it).
 pub fn viewer(display: &str, args: &[&str], cwd: &Path) -> Command {
+    let mut command = viewer_with_panel(display, args, cwd);
+    if args.first() == Some(&"view") {
+        command.arg("--no-panel");
+    }
+    command
+}
+
+/// `vertexview ARGS` on `display`, in `cwd`, as given.
+pub fn viewer_with_panel(display: &str, args: &[&str], cwd: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vertexview"));
     command
         .args(args)

@@ -22,7 +22,7 @@ impl App {
     }
 
     /// The rasteriser that draws the window, as a choice `render` takes.
-    fn drawn_raster(&self) -> Raster {
+    pub(super) fn drawn_raster(&self) -> Raster {
         match &self.window {
             Some(window) if window.accumulates(self.settings.raster) => Raster::Compute,
             _ => Raster::Pipeline,
@@ -61,11 +61,11 @@ impl App {
                 ramp.max
             ));
         }
-        if let (ColorMode::Column(colors), Some((name, _))) =
-            (self.settings.color_mode, &self.column)
+        if let (ColorMode::Column(colors), Some(column)) = (self.settings.color_mode, &self.column)
         {
             command.push_str(&format!(
-                " --color {name} --colormap {} --range {},{}",
+                " --color {} --colormap {} --range {},{}",
+                column.name,
                 colors.map.name(),
                 colors.min,
                 colors.max

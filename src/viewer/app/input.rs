@@ -25,6 +25,13 @@ pub(super) struct Pointer {
     last_click: Option<Instant>,
 }
 
+impl Pointer {
+    /// Whether a drag (orbit or pan) is under way.
+    pub(super) fn dragging(&self) -> bool {
+        self.orbiting || self.panning
+    }
+}
+
 /// A file's name as the readout names it.
 fn file_name(source: &VertexSource) -> String {
     let path = source.path();
@@ -73,6 +80,14 @@ impl App {
             None => return,
         };
         let several = self.file_count() > 1;
+        let picked = found
+            .as_ref()
+            .map(|(source, i, v)| (*i, pick::fields_of(source, *i, v)));
+        if picked != self.picked {
+            self.picked = picked;
+            // The panel shows it.
+            self.redraw();
+        }
         self.readout = found.map(|(source, i, v)| {
             let described = pick::describe_in(&source, i, &v);
             match several {

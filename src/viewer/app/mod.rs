@@ -4,6 +4,7 @@ mod capture;
 pub(super) mod files;
 mod input;
 mod loading;
+mod panel;
 
 pub(super) use files::Difference;
 use files::FileView;
@@ -29,12 +30,11 @@ use super::loader::{self, FillIn, LoadTarget};
 use super::reload;
 use super::scene::Scene;
 use super::surface::{FrameOutcome, WindowSurface};
-use super::{ViewerError, ViewerOptions};
+use super::{ColumnChoice, ViewerError, ViewerOptions};
 use crate::camera::{CameraMode, OrbitCamera};
 use crate::format::stats::{Bounds, VertexStats};
 use crate::gpu::{
-    ColorMode, ColumnColors, ComputeSupport, FrameParams, GpuContext, GpuError, Ramp, Raster,
-    RenderSettings,
+    ColorMode, ComputeSupport, FrameParams, GpuContext, GpuError, Ramp, Raster, RenderSettings,
 };
 use crate::load::source::VertexSource;
 use crate::load::FileVersion;
@@ -89,7 +89,12 @@ struct App {
     ramp: Ramp,
     ramp_range_chosen: bool,
     /// The column of `--color COLUMN` and its colours, if asked for.
-    column: Option<(String, ColumnColors)>,
+    column: Option<ColumnChoice>,
+    /// The vertex last picked (hovered or clicked): its index and its fields as stored, for
+    /// the panel.
+    picked: Option<(u64, crate::viewer::panel::Rows)>,
+    /// Whether the panel starts shown.
+    panel_shown: bool,
     frames_left: Option<u64>,
     watch: bool,
     watcher: Option<Debouncer<notify::RecommendedWatcher>>,
@@ -136,6 +141,8 @@ impl App {
             ramp: options.ramp,
             ramp_range_chosen: options.ramp_range_chosen,
             column: options.column,
+            picked: None,
+            panel_shown: options.panel,
             frames_left: options.frames,
             watch: options.watch,
             watcher: None,
@@ -320,7 +327,10 @@ impl App {
             .create_surface(window.clone())
             .map_err(|e| ViewerError::NoDisplay(format!("cannot create a surface: {e}")))?;
         let gpu = GpuContext::with_instance(instance, Some(&surface))?;
-        let surface = WindowSurface::new(&gpu, window, surface)?;
+        let mut surface = WindowSurface::new(&gpu, window, surface)?;
+        if let Some(panel) = &mut surface.panel {
+            panel.shown = self.panel_shown;
+        }
         if let (Raster::Compute, ComputeSupport::Unavailable(why)) =
             (self.settings.raster, surface.renderer.compute_support())
         {
@@ -364,7 +374,7 @@ impl App {
     /// `source` set to carry the `--color` column as the first file did (its range kept); a
     /// file without it drops the column, and the points take the file's colours.
     fn carry_column(&mut self, mut source: VertexSource) -> VertexSource {
-        let Some((name, colors)) = &mut self.column else {
+        let Some(ColumnChoice { name, colors, .. }) = &mut self.column else {
             return source;
         };
         let read = source.column(name).and_then(|column| {
@@ -518,6 +528,7 @@ impl App {
     fn draw(&mut self, event_loop: &ActiveEventLoop) {
         let params = self.frame_params();
         let background = self.settings.background;
+        let info = self.panel_info();
         let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) else {
             return;
         };
@@ -529,7 +540,8 @@ impl App {
             &self.view,
             &params,
         );
-        let (outcome, vertices) = window.draw(gpu, scenes, background, self.settings.edl);
+        let (outcome, vertices) = window.draw(gpu, scenes, background, self.settings.edl, &info);
+        let animating = window.panel_animating;
         if let Some(error) = gpu.take_error() {
             self.error = Some(error.into());
             event_loop.exit();
@@ -546,6 +558,9 @@ impl App {
                 }
                 self.continue_filling();
                 self.update_title();
+                if animating {
+                    self.redraw();
+                }
             }
             // Bounded, so that a surface that never recovers cannot spin a core; the next
             // event starts again.
@@ -626,12 +641,17 @@ impl App {
             Action::ToggleColors => {
                 self.colors_chosen = true;
                 // The file's colours and the colouring chosen: the column, else the ramp.
-                let column = self.column.as_ref().map(|c| c.1);
+                let column = self.column.as_ref().map(|c| c.colors);
                 self.settings.color_mode = match (self.settings.color_mode, column) {
                     (ColorMode::File, Some(column)) => ColorMode::Column(column),
                     (ColorMode::File, None) => self.height_ramp(),
                     _ => ColorMode::File,
                 };
+            }
+            Action::TogglePanel => {
+                if let Some(panel) = self.window.as_mut().and_then(|w| w.panel.as_mut()) {
+                    panel.shown = !panel.shown;
+                }
             }
             Action::ToggleEdl => {
                 self.settings.edl = if self.settings.edl > 0.0 { 0.0 } else { 1.0 };
@@ -641,7 +661,7 @@ impl App {
                 self.colors_chosen = true;
                 match (
                     self.settings.color_mode,
-                    self.column.as_mut().map(|c| &mut c.1),
+                    self.column.as_mut().map(|c| &mut c.colors),
                 ) {
                     (ColorMode::Column(_), Some(column)) => {
                         column.map = column.map.next();
@@ -717,6 +737,25 @@ impl ApplicationHandler<ViewerEvent> for App {
     }
 
     fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        // The panel sees every event first; the pointer over it is its own (but a button's
+        // release always reaches the view, so that a drag begun there ends).
+        if let Some(window) = &mut self.window {
+            let surface_window = window.window.clone();
+            if let Some(panel) = &mut window.panel {
+                let over_panel = panel.on_event(&surface_window, &event);
+                let release = matches!(
+                    event,
+                    WindowEvent::MouseInput {
+                        state: ElementState::Released,
+                        ..
+                    }
+                );
+                if over_panel && !release && !self.pointer.dragging() {
+                    self.redraw();
+                    return;
+                }
+            }
+        }
         match event {
             WindowEvent::CloseRequested => event_loop.exit(),
             WindowEvent::Resized(size) => {
