@@ -347,3 +347,40 @@ fn a_missing_column_names_those_there_are() {
         "{error}"
     );
 }
+
+/// An ASCII PLY's properties are columns too: read into the records of its little-endian twin,
+/// `quality` colours it as a layout's field would.
+#[test]
+fn an_ascii_ply_property_is_a_column() {
+    let gpu = gpu();
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = format!(
+        "ply\nformat ascii 1.0\nelement vertex {W}\nproperty float x\nproperty float y\nproperty float z\nproperty float quality\nproperty list uchar int extra\nend_header\n"
+    );
+    for k in 0..W {
+        let (x, y) = pixel_center(k, ROW, W, H);
+        text += &format!("{x} {y} 0.5 {} 2 7 8\n", 10.0 * k as f32 / 63.0);
+    }
+    let path = dir.path().join("quality.ply");
+    std::fs::write(&path, text).unwrap();
+    let (mut source, _) = vertexview::load::open::open(&path, None).unwrap();
+    let column = source.column("quality").unwrap();
+    let sample = source.column_sample(&column).unwrap();
+    let read = source.column_read(&column, &sample, [0.0, 10.0]);
+    assert!(source.is_direct());
+    let colors = ColumnColors {
+        read,
+        kind: column.kind,
+        min: 0.0,
+        max: 10.0,
+        map: ColorMap::Viridis,
+    };
+    let image = render_source(&gpu, &source, &settings(ColorMode::Column(colors)));
+    for k in 0..W {
+        let want = ColorMap::Viridis.color(f64::from(k) / 63.0);
+        assert!(
+            near(image.pixel(k, ROW).unwrap(), want, 1),
+            "quality at {k}"
+        );
+    }
+}

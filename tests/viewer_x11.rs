@@ -463,7 +463,11 @@ fn the_panel_shows_in_the_window_and_h_hides_it() {
             let pixels = window_pixels(&display);
             let (points, covered) = (count(&pixels, red), panel(&pixels));
             // Shown: most of the window is the panel's; hidden: none of it.
-            let right = if shown { covered > 20_000 } else { covered == 0 };
+            let right = if shown {
+                covered > 20_000
+            } else {
+                covered == 0
+            };
             if points == 100 && right {
                 return;
             }

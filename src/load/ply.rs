@@ -371,6 +371,37 @@ fn read_whole(
             len,
         });
     }
+    // The scalar properties as little-endian records of their own types, where they make a
+    // layout (x, y, z side by side, and the colour): then every property is a column to
+    // colour by, as in a binary file read in place. Else positions and colours alone.
+    let scalars = Element {
+        properties: vertex
+            .properties
+            .iter()
+            .filter(|p| matches!(p.kind, PropertyType::Scalar(_)))
+            .cloned()
+            .collect(),
+        ..vertex.clone()
+    };
+    let as_records = Columns::of(&scalars)
+        .ok()
+        .and_then(|c| record_layout(&scalars, &c, Encoding::BinaryLittle));
+    if let Some(layout) = as_records {
+        let mut records = Vec::with_capacity(vertex.count as usize * layout.stride());
+        for _ in 0..vertex.count {
+            for p in &vertex.properties {
+                match &p.kind {
+                    PropertyType::Scalar(code) => {
+                        let value = body.number(*code).map_err(header_error)?;
+                        put_number(&mut records, *code, value);
+                    }
+                    list => body.skip(list).map_err(header_error)?,
+                }
+            }
+        }
+        let source = VertexSource::from_memory_with(path, records, layout, Some(vertex.count))?;
+        return Ok(source.with_file_len(len));
+    }
     let mut positions: Vec<[f64; 3]> = Vec::with_capacity(vertex.count as usize);
     let mut colors: Vec<[u16; 3]> = Vec::with_capacity(vertex.count as usize);
     let mut values = vec![0f64; vertex.properties.len()];
@@ -405,6 +436,20 @@ fn read_whole(
         VertexFile::from_vertices(path, vertices),
         converted,
     ))
+}
+
+/// Appends `value` as a little-endian number of `code` (a PLY scalar type).
+fn put_number(out: &mut Vec<u8>, code: Code, value: f64) {
+    match code {
+        Code::U8 => out.push(value as u8),
+        Code::I8 => out.push(value as i8 as u8),
+        Code::U16 => out.extend((value as u16).to_le_bytes()),
+        Code::I16 => out.extend((value as i16).to_le_bytes()),
+        Code::U32 => out.extend((value as u32).to_le_bytes()),
+        Code::I32 => out.extend((value as i32).to_le_bytes()),
+        Code::F32 => out.extend((value as f32).to_le_bytes()),
+        _ => out.extend(value.to_le_bytes()),
+    }
 }
 
 /// A colour channel as a 16-bit value: 8-bit values times 257, floats (0 to 1) times 65535.

@@ -330,6 +330,15 @@ impl VertexSource {
         }
     }
 
+    /// This source, saying its file is `len` bytes (records converted into memory from a file
+    /// of another length: an ASCII PLY).
+    pub(crate) fn with_file_len(self, len: u64) -> VertexSource {
+        VertexSource {
+            file_len: len,
+            ..self
+        }
+    }
+
     /// A source over a file already loaded (a stream read to its end, say), without a copy.
     pub fn from_file(file: VertexFile) -> VertexSource {
         VertexSource {
