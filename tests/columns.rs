@@ -80,8 +80,9 @@ fn near(got: [u8; 4], want: [u8; 3], units: u8) -> bool {
 }
 
 /// A float column and a 16-bit one, read where they lie in records uploaded once: the
-/// colormap's table at every stop, by every path, and the second column drawn from the same
-/// buffers as the first (colouring by another column uploads nothing).
+/// colormap's table at every stop, by every path, the second column drawn from the same buffers
+/// as the first, which still hold exactly the file's bytes (colouring by another column uploads
+/// nothing).
 #[test]
 fn columns_read_in_place_draw_the_colormaps_table() {
     let gpu = gpu();
@@ -109,6 +110,32 @@ fn columns_read_in_place_draw_the_colormaps_table() {
         );
     }
     assert_eq!(lit_pixels(&t, BG).len(), W as usize);
+    // Nothing was written for either column: the GPU holds the file's bytes, as uploaded.
+    assert_eq!(read_back(&gpu, &buffers), bytes);
+}
+
+/// The bytes `buffers` hold on the GPU, piece after piece.
+fn read_back(gpu: &vertexview::gpu::GpuContext, buffers: &VertexBuffers) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (buffer, _) in buffers.buffers() {
+        let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: None,
+            size: buffer.size(),
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(buffer, 0, &staging, 0, buffer.size());
+        gpu.queue.submit([encoder.finish()]);
+        staging
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, |r| r.unwrap());
+        gpu.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .unwrap();
+        out.extend_from_slice(&staging.slice(..).get_mapped_range().unwrap());
+    }
+    out
 }
 
 /// The source for records of `SPEC` (big-endian: converted on upload), coloured by `name`.

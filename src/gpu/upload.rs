@@ -11,7 +11,9 @@ use super::error::GpuError;
 /// new contents can be written in place; and mapped for writing where the device maps them in
 /// place (CPU and integrated GPUs: without, wgpu stages each mapping in memory of its own).
 pub fn vertex_usage(device: &wgpu::Device) -> wgpu::BufferUsages {
-    let mut usage = wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST;
+    // COPY_SRC: what is on the GPU can be read back and compared with the file.
+    let mut usage =
+        wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC;
     if device.limits().max_storage_buffers_per_shader_stage > 0 {
         usage |= wgpu::BufferUsages::STORAGE;
     }
