@@ -246,25 +246,40 @@ pub fn default_range(framing: &Framing, axis: RampAxis, up: Up) -> Option<[f32; 
 }
 
 impl LookArgs {
-    /// For `--color COLUMN`: the column in every file, its colours over `--range` or the 2nd to
-    /// 98th percentile over the files' samples, each source set to carry it where its records
-    /// are converted (one encoding for all, so one frame reads them all alike). `None` for
-    /// other colourings; a file without the column is an error naming those it has.
-    pub fn column_colors(
+    /// The files' framing (each file's evenly spread sample, merged) and, for `--color
+    /// COLUMN`, the column in every file, read in the same pass over the same sample: its
+    /// colours over `--range` or the 2nd to 98th percentile, each source set to carry it where
+    /// its records are converted (one encoding for all, so one frame reads them all alike). A
+    /// file without the column is an error naming those it has.
+    pub fn frame(
         &self,
         sources: &mut [VertexSource],
-    ) -> Result<Option<ColumnChoice>, LoadError> {
-        let Some(ColorArg::Column(name)) = &self.color else {
-            return Ok(None);
+    ) -> Result<(Framing, Option<ColumnChoice>), LoadError> {
+        let name = match &self.color {
+            Some(ColorArg::Column(name)) => Some(name),
+            _ => None,
         };
-        let columns = sources
-            .iter()
-            .map(|s| s.column(name))
-            .collect::<Result<Vec<_>, _>>()?;
+        let columns = match name {
+            Some(name) => Some(
+                sources
+                    .iter()
+                    .map(|s| s.column(name))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let mut framings = Vec::new();
         let mut samples = Vec::new();
-        for (source, column) in sources.iter().zip(&columns) {
-            samples.push(source.column_sample(column)?);
+        for (i, source) in sources.iter().enumerate() {
+            let column = columns.as_ref().map(|c| &c[i]);
+            let (framing, sample) = source.framing_with(column)?;
+            framings.push(framing);
+            samples.extend(sample);
         }
+        let framing = Framing::merge(&framings);
+        let (Some(name), Some(columns)) = (name, columns) else {
+            return Ok((framing, None));
+        };
         let sample = merge_samples(&samples);
         let kind = columns[0].kind;
         let [min, max] = self
@@ -290,13 +305,15 @@ impl LookArgs {
             max,
             map: self.colormap,
         };
-        Ok(Some(ColumnChoice {
+        let classes = (kind == ColumnKind::Classes)
+            .then_some(sample.classes)
+            .flatten();
+        let choice = ColumnChoice {
             name: name.clone(),
             colors,
-            classes: (kind == ColumnKind::Classes)
-                .then_some(sample.classes)
-                .flatten(),
-        }))
+            classes,
+        };
+        Ok((framing, Some(choice)))
     }
 }
 

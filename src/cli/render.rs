@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 use vertexview::gpu;
 use vertexview::gpu::image::{self, RgbaImage};
-use vertexview::load::sample::Framing;
 use vertexview::write::output;
 
 use super::input::LayoutArgs;
@@ -86,17 +85,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // a small one), as the viewer fits them, so that a render and the window agree; then the
     // files piece by piece: memory stays at a few pieces whatever their sizes, and a big file is
     // read once.
-    let framing = if args.look.needs_bounds(colored) {
-        let mut all = Vec::new();
-        for source in &sources {
-            all.push(source.framing()?);
-        }
-        Some(Framing::merge(&all))
+    let (framing, column) = if args.look.needs_bounds(colored) {
+        let (framing, column) = args.look.frame(&mut sources)?;
+        (Some(framing), column)
     } else {
-        None
+        (None, None)
     };
     let stats = framing.map(|f| f.stats);
-    let column = args.look.column_colors(&mut sources)?;
     let settings = args.look.settings(
         framing.as_ref(),
         args.look.up(sources[0].up()),

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use vertexview::gpu::{self, RenderSettings};
-use vertexview::load::sample::Framing;
 use vertexview::viewer::{self, ViewerError, ViewerOptions, CONTROLS};
 
 use super::input::LayoutArgs;
@@ -52,13 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // A first camera from each file's evenly spread sample (milliseconds, whatever the size),
     // over all of them, as `render` frames them.
-    let mut all = Vec::new();
-    for source in &sources {
-        all.push(source.framing()?);
-    }
-    let framing = Framing::merge(&all);
+    let (framing, column) = args.look.frame(&mut sources)?;
     let colored = sources.iter().all(|s| s.has_color());
-    let column = args.look.column_colors(&mut sources)?;
     let settings = args.look.settings(
         Some(&framing),
         args.look.up(sources[0].up()),

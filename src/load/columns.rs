@@ -3,10 +3,11 @@
 //! in place where the records are read in place, else carried in the converted vertices.
 
 use super::error::{LoadError, NoColumn};
-use super::sample::{SamplePlan, RAMP_PERCENTILES, SAMPLE_RUNS};
+use super::sample::{Framing, Sample, SamplePlan, FIT_SAMPLE, RAMP_PERCENTILES, SAMPLE_RUNS};
 use super::source::VertexSource;
 use crate::format::records::{Carried, CARRIED_OFFSET};
-use crate::format::{Code, Column, ColumnKind, ColumnRead, GpuColumn};
+use crate::format::stats::VertexStats;
+use crate::format::{Code, Column, ColumnKind, ColumnRead, GpuColumn, Vertex};
 
 /// Classes beyond this many distinct values are not told apart by colour.
 const MAX_CLASSES: usize = 256;
@@ -54,30 +55,54 @@ impl VertexSource {
     /// `column`'s values over the evenly spread sample (the one framing reads, about 1 M
     /// records in runs; every record of a smaller file).
     pub fn column_sample(&self, column: &Column) -> Result<ColumnSample, LoadError> {
-        let plan = SamplePlan::in_runs(
-            self.len(),
-            super::sample::FIT_SAMPLE,
-            SAMPLE_RUNS,
-            self.chunk_points(),
-        );
+        let (_, sample) = self.framing_with(Some(column))?;
+        Ok(sample.unwrap_or_else(|| summarise(Vec::new())))
+    }
+
+    /// What frames a picture of this file ([`framing`](Self::framing)) and, when colouring by
+    /// `column`, its values over the same sample: one read of the sample for both.
+    pub fn framing_with(
+        &self,
+        column: Option<&Column>,
+    ) -> Result<(Framing, Option<ColumnSample>), LoadError> {
+        let plan = SamplePlan::in_runs(self.len(), FIT_SAMPLE, SAMPLE_RUNS, self.chunk_points());
         let stride = self.layout().stride();
-        let mut values = Vec::with_capacity(plan.len() as usize * column.components());
+        let mut vertices = vec![Vertex::default(); plan.len() as usize];
+        let components = column.map_or(0, Column::components);
+        let mut values = Vec::with_capacity(plan.len() as usize * components);
         let mut bytes = vec![0u8; plan.run as usize * stride];
         self.scattered(|| {
-            for run in 0..plan.runs {
-                let first = run * plan.gap;
-                let n = plan.run.min(self.len().saturating_sub(first)) as usize;
-                self.read_records(first, &mut bytes[..n * stride])?;
-                for record in bytes[..n * stride].chunks_exact(stride) {
-                    for i in 0..column.components() {
-                        values.push(column.value(self.layout(), record, i));
+            for (i, run) in vertices.chunks_mut(plan.run.max(1) as usize).enumerate() {
+                let records = &mut bytes[..run.len() * stride];
+                self.read_records(i as u64 * plan.gap, records)?;
+                match &self.decoder {
+                    Some(decoder) => decoder.decode(records, run),
+                    None => bytemuck::cast_slice_mut(run).copy_from_slice(records),
+                }
+                let Some(column) = column else { continue };
+                for record in records.chunks_exact(stride) {
+                    for c in 0..components {
+                        values.push(column.value(self.layout(), record, c));
                     }
                 }
             }
             Ok::<(), LoadError>(())
         })?;
-        values.retain(|v| v.is_finite());
-        Ok(summarise(values))
+        let sample = Sample {
+            run: plan.run,
+            gap: plan.gap,
+            vertices,
+        };
+        let framing = Framing {
+            stats: VertexStats::of(&sample.vertices),
+            ramp_ranges: sample.ramp_ranges(),
+            vertices: self.len(),
+        };
+        let column = column.map(|_| {
+            values.retain(|v| v.is_finite());
+            summarise(values)
+        });
+        Ok((framing, column))
     }
 
     /// How the GPU reads `column` in what this source uploads, and, for records that are

@@ -497,14 +497,10 @@ impl VertexSource {
     }
 
     /// What frames a picture of this file: [`sample_stats`](Self::sample_stats) and the default
-    /// ranges of ramps over x, y and z, from the same sample.
+    /// ranges of ramps over x, y and z, from the same sample (see
+    /// [`framing_with`](Self::framing_with)).
     pub fn framing(&self) -> Result<super::sample::Framing, LoadError> {
-        let sample = self.sample(super::sample::FIT_SAMPLE)?;
-        Ok(super::sample::Framing {
-            stats: VertexStats::of(&sample.vertices),
-            ramp_ranges: sample.ramp_ranges(),
-            vertices: self.len(),
-        })
+        Ok(self.framing_with(None)?.0)
     }
 
     /// Runs `read` with the kernel told that reads will be scattered (no read-ahead), as a
