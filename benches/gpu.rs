@@ -12,9 +12,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use glam::Mat4;
 use vertexview::camera::CameraMode;
 use vertexview::gpu::{
-    AtomicWidth, ColorMode, FrameParams, GpuContext, PointCloud, PointFrame, PointRenderer,
-    PointShape, Raster, RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT, OFFSCREEN_TARGET,
-    VERTEX_BUFFER_LAYOUT,
+    AtomicWidth, ColorMode, EyeDome, FrameParams, GpuContext, PointCloud, PointFrame,
+    PointRenderer, PointShape, Raster, RasterTarget, VertexBuffers, COLOR_FORMAT, DEPTH_FORMAT,
+    OFFSCREEN_TARGET, VERTEX_BUFFER_LAYOUT,
 };
 use vertexview::write::gen::{self, Shape};
 use vertexview::{Vertex, VertexStats};
@@ -83,7 +83,9 @@ fn target(device: &wgpu::Device, size: [u32; 2]) -> Target {
                 sample_count: 1,
                 dimension: wgpu::TextureDimension::D2,
                 format,
-                usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+                // Eye-dome lighting reads the depth.
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT
+                    | wgpu::TextureUsages::TEXTURE_BINDING,
                 view_formats: &[],
             })
             .create_view(&Default::default())
@@ -117,7 +119,7 @@ fn pass<'e>(encoder: &'e mut wgpu::CommandEncoder, target: &Target) -> wgpu::Ren
             view: &target.depth,
             depth_ops: Some(wgpu::Operations {
                 load: wgpu::LoadOp::Clear(1.0),
-                store: wgpu::StoreOp::Discard,
+                store: wgpu::StoreOp::Store,
             }),
             stencil_ops: None,
         }),
@@ -202,6 +204,19 @@ fn points_frame(
     cloud: &PointCloud,
     params: &FrameParams,
 ) {
+    points_frame_lit(gpu, target, renderer, raster, cloud, params, None);
+}
+
+/// [`points_frame`], with the pipeline path's eye-dome lighting pass after it when given.
+fn points_frame_lit(
+    gpu: &GpuContext,
+    target: &Target,
+    renderer: &PointRenderer,
+    raster: &mut RasterTarget,
+    cloud: &PointCloud,
+    params: &FrameParams,
+    eye_dome: Option<&EyeDome>,
+) {
     let mut frame = PointFrame::new(renderer, params.viewport);
     frame.add(cloud, params);
     let mut encoder = gpu.device.create_command_encoder(&Default::default());
@@ -210,6 +225,16 @@ fn points_frame(
     let prepared = frame.prepare(&gpu.device, &mut encoder, raster).unwrap();
     prepared.paint(&mut pass(&mut encoder, target));
     drop(prepared);
+    if let Some(eye_dome) = eye_dome {
+        eye_dome.apply(
+            &gpu.device,
+            &mut encoder,
+            &target.color,
+            &target.depth,
+            params.viewport,
+            1.0,
+        );
+    }
     submit_and_wait(gpu, encoder);
 }
 
@@ -384,6 +409,44 @@ fn column_frames(c: &mut Criterion) {
             });
         }
     }
+    // Eye-dome lighting: the compute path in its resolve, the pipeline's in a pass after.
+    let eye_dome = EyeDome::new(&gpu.device, COLOR_FORMAT).unwrap();
+    let p = params(view_proj, SIZE, 1.0, Raster::Compute);
+    raster.set_edl(&gpu.queue, 1.0);
+    group.bench_function("Compute, file colours, eye-dome lighting", |b| {
+        b.iter(|| points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &p))
+    });
+    raster.set_edl(&gpu.queue, 0.0);
+    let p = params(view_proj, SIZE, 1.0, Raster::Pipeline);
+    group.bench_function("Pipeline, file colours, eye-dome lighting", |b| {
+        b.iter(|| {
+            points_frame_lit(
+                &gpu,
+                &target,
+                &renderer,
+                &mut raster,
+                &cloud,
+                &p,
+                Some(&eye_dome),
+            )
+        })
+    });
+    // The pipeline's pass alone, over the depth of the frame just drawn.
+    points_frame(&gpu, &target, &renderer, &mut raster, &cloud, &p);
+    group.bench_function("the eye-dome lighting pass alone", |b| {
+        b.iter(|| {
+            let mut encoder = gpu.device.create_command_encoder(&Default::default());
+            eye_dome.apply(
+                &gpu.device,
+                &mut encoder,
+                &target.color,
+                &target.depth,
+                SIZE,
+                1.0,
+            );
+            submit_and_wait(&gpu, encoder);
+        })
+    });
     group.finish();
 }
 
