@@ -38,8 +38,56 @@ impl LazRecords {
         (!self.vlr.uses_variable_size_chunks()).then(|| u64::from(self.vlr.chunk_size().max(1)))
     }
 
-    /// Decompresses records `first..` of `file` into `into` (a whole number of records).
+    /// Decompresses records `first..` of `file` into `into` (a whole number of records): on
+    /// several threads where `into` spans several chunks, each decoding whole chunks of its
+    /// own (chunks are compressed independently).
     pub fn read(&self, file: &File, first: u64, into: &mut [u8]) -> io::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.read_on(threads as u64, file, first, into)
+    }
+
+    /// [`read`](Self::read) on at most `threads` threads.
+    fn read_on(&self, threads: u64, file: &File, first: u64, into: &mut [u8]) -> io::Result<()> {
+        let records = (into.len() / self.record_len) as u64;
+        // Fixed chunks split where they start; variable ones in even parts (each part then
+        // decodes the start of its first chunk in vain).
+        let chunk = self.chunk_points().unwrap_or(MIN_PART);
+        let parts = (records / chunk.max(MIN_PART)).clamp(1, threads);
+        if parts < 2 {
+            return self.read_one(file, first, into);
+        }
+        let per_part = records.div_ceil(parts).div_ceil(chunk) * chunk;
+        let first_chunk_end = (first / chunk + 1) * chunk - first;
+        std::thread::scope(|scope| {
+            let mut rest = &mut *into;
+            let mut at = first;
+            let mut jobs = Vec::new();
+            while !rest.is_empty() {
+                // The first part ends on a chunk boundary; the others are whole chunks.
+                let want = if at == first {
+                    first_chunk_end + per_part.saturating_sub(chunk)
+                } else {
+                    per_part
+                };
+                let n = (want as usize * self.record_len).min(rest.len());
+                let (part, tail) = rest.split_at_mut(n);
+                let start = at;
+                jobs.push(scope.spawn(move || self.read_one(file, start, part)));
+                at += (n / self.record_len) as u64;
+                rest = tail;
+            }
+            jobs.into_iter()
+                .map(|j| {
+                    j.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("a decoder panicked")))
+                })
+                .collect::<io::Result<Vec<()>>>()
+                .map(drop)
+        })
+    }
+
+    /// Decompresses records `first..` of `file` into `into` on this thread.
+    fn read_one(&self, file: &File, first: u64, into: &mut [u8]) -> io::Result<()> {
         if into.is_empty() {
             return Ok(());
         }
@@ -59,6 +107,9 @@ impl LazRecords {
         decompressor.decompress_many(into)
     }
 }
+
+/// The fewest records worth a thread of their own.
+const MIN_PART: u64 = 50_000;
 
 /// `Read` and `Seek` over positional reads of a shared file: each reader has its own position.
 struct At<'a> {
@@ -85,5 +136,61 @@ impl Seek for At<'_> {
         self.pos = new
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
         Ok(self.pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A LAZ file of `n` points in chunks of 50 000, x the point's index.
+    fn laz(path: &std::path::Path, n: u32) {
+        let mut builder = las::Builder::from((1, 2));
+        builder.point_format = las::point::Format::new(1).unwrap();
+        builder.point_format.is_compressed = true;
+        let header = builder.into_header().unwrap();
+        let mut writer = las::Writer::from_path(path, header).unwrap();
+        for i in 0..n {
+            let point = las::Point {
+                x: f64::from(i) * 0.01,
+                gps_time: Some(0.0),
+                ..Default::default()
+            };
+            writer.write_point(point).unwrap();
+        }
+        writer.close().unwrap();
+    }
+
+    #[test]
+    fn reads_split_over_threads_give_the_records_one_thread_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("points.laz");
+        laz(&path, 230_000);
+        let file = File::open(&path).unwrap();
+        let reader = las::Reader::from_path(&path).unwrap();
+        let header = reader.header();
+        let vlr = header
+            .vlrs()
+            .iter()
+            .find(|v| v.user_id == "laszip encoded")
+            .unwrap();
+        let point_data = u64::from(header.clone().into_raw().unwrap().offset_to_point_data);
+        let records = LazRecords::new(point_data, &vlr.data, 28).unwrap();
+        assert_eq!(records.chunk_points(), Some(50_000));
+        for (first, n) in [(0u64, 230_000usize), (12_345, 200_000), (49_999, 100_002)] {
+            let mut one = vec![0u8; n * 28];
+            let mut many = vec![1u8; n * 28];
+            records.read_on(1, &file, first, &mut one).unwrap();
+            records.read_on(3, &file, first, &mut many).unwrap();
+            assert!(one == many, "{first}+{n}");
+            // x of the first and the last record read: 0.01 × their indices, stored in
+            // thousandths (the builder's default scale).
+            let x = |r: &[u8]| i32::from_le_bytes([r[0], r[1], r[2], r[3]]);
+            assert_eq!(x(&one[..28]), 10 * first as i32);
+            assert_eq!(
+                x(&one[(n - 1) * 28..]),
+                10 * (first as usize + n - 1) as i32
+            );
+        }
     }
 }
