@@ -560,3 +560,65 @@ fn color_takes_any_column_by_name() {
         "{err}"
     );
 }
+
+/// A real COPC file with a paged hierarchy (laspy's test data): `inspect` shows its octree with
+/// the points per level laspy's own COPC reader counts, `--lod LEVEL` reads exactly levels 0 to
+/// LEVEL, and all of them draw the picture the whole file draws.
+#[test]
+fn copc_levels_read_as_laspy_reads_them() {
+    let copc = data("simple_with_page.copc.laz");
+    let script = "import sys, laspy\nwith laspy.CopcReader.open(sys.argv[1]) as r:\n    print(*[len(r.query(level=l)) for l in range(4)])";
+    let py = Command::new("python3")
+        .args(["-c", script, &copc])
+        .output()
+        .expect("python3");
+    assert!(
+        py.status.success(),
+        "laspy (pip install laspy lazrs): {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let per_level: Vec<u64> = String::from_utf8_lossy(&py.stdout)
+        .split_whitespace()
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert_eq!(per_level.len(), 4);
+    let text = stdout(&run(&["inspect", &copc]));
+    for (level, points) in per_level.iter().enumerate() {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("octree {level} ")))
+            .unwrap_or_else(|| panic!("no level {level} in\n{text}"));
+        assert!(
+            line.contains(&format!(" nodes, {points} points, spacing ")),
+            "{line}"
+        );
+    }
+    for level in 0..4usize {
+        let text = stdout(&run(&["inspect", &copc, "--lod", &level.to_string()]));
+        let want: u64 = per_level[..=level].iter().sum();
+        assert!(
+            text.contains(&format!("vertices     {want}\n")),
+            "{level}: {text}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (all, deepest) = (dir.path().join("all.png"), dir.path().join("lod3.png"));
+    for (out, extra) in [(&all, None), (&deepest, Some("3"))] {
+        let mut args = vec!["render", &copc, "--size", "160x120", "-o"];
+        let out = s(out);
+        args.push(&out);
+        if let Some(level) = extra {
+            args.extend(["--lod", level]);
+        }
+        let result = run(&args);
+        assert!(result.status.success(), "{}", stderr(&result));
+    }
+    assert_eq!(
+        std::fs::read(&all).unwrap(),
+        std::fs::read(&deepest).unwrap()
+    );
+    // Not a COPC file: said, exit 1.
+    let out = run(&["render", &data("autzen.las"), "--lod", "0", "-o", &s(&all)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--lod reads the levels of a COPC file's octree"));
+}

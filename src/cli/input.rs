@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use vertexview::format::Layout;
+use vertexview::load::copc;
 use vertexview::load::open::{self, FileKind};
 use vertexview::load::source::VertexSource;
 use vertexview::load::SpecialFile;
@@ -26,6 +27,10 @@ pub struct LayoutArgs {
     /// Bytes to skip before the first record (a header).
     #[arg(long, value_name = "N")]
     pub offset: Option<u64>,
+    /// Of a COPC file, only its octree's levels 0 to LEVEL, read into memory: a quick picture
+    /// of a big survey (default: every point).
+    #[arg(long, value_name = "LEVEL")]
+    pub lod: Option<u32>,
 }
 
 /// How the second file's records are laid out, where they differ from the first's (`diff`).
@@ -49,6 +54,7 @@ impl LayoutArgsB {
             layout: self.layout_b.clone().or_else(|| a.layout.clone()),
             stride: self.stride_b.or(a.stride),
             offset: self.offset_b.or(a.offset),
+            lod: a.lod,
         }
     }
 }
@@ -75,8 +81,18 @@ impl LayoutArgs {
 }
 
 /// FILE for reading in pieces; `-` reads standard input to its end first.
-pub fn open_source(path: &Path, layout: &LayoutArgs) -> anyhow::Result<(VertexSource, FileKind)> {
-    let layout = layout.layout()?;
+pub fn open_source(path: &Path, args: &LayoutArgs) -> anyhow::Result<(VertexSource, FileKind)> {
+    let layout = args.layout()?;
+    if let Some(level) = args.lod {
+        if layout.is_some() || !copc::is_copc(path) {
+            anyhow::bail!(
+                "{}: --lod reads the levels of a COPC file's octree, and this is not one",
+                path.display()
+            );
+        }
+        let (source, info) = copc::open_levels(path, level)?;
+        return Ok((source, FileKind::Las(info)));
+    }
     if path == Path::new("-") {
         return Ok((read_stdin(layout)?, FileKind::Raw));
     }

@@ -214,6 +214,17 @@ fn summary(
     if file.up() == Up::Z {
         writeln!(out, "up           z")?;
     }
+    if matches!(kind, FileKind::Las(_)) && vertexview::load::copc::is_copc(file.path()) {
+        // A COPC file: its octree, level by level (`--lod LEVEL` draws levels 0 to LEVEL).
+        let levels = vertexview::load::copc::octree(file.path()).map_err(io::Error::other)?;
+        for level in levels {
+            writeln!(
+                out,
+                "octree {:<5} {} nodes, {} points, spacing {}",
+                level.level, level.nodes, level.points, level.spacing
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! [`open::open`].
 
 mod columns;
+pub mod copc;
 pub mod error;
 pub mod file;
 pub(crate) mod input;

@@ -257,6 +257,16 @@ impl VertexSource {
         Self::from_memory_with(name, bytes, Layout::default(), None)
     }
 
+    /// A source over records in memory that a container's header describes (the nodes of a
+    /// COPC file read whole).
+    pub(crate) fn from_memory_records(
+        path: &Path,
+        bytes: Vec<u8>,
+        records: Records,
+    ) -> Result<VertexSource, LoadError> {
+        Self::of_records(path.to_owned(), Origin::Memory(bytes.into()), None, records)
+    }
+
     /// [`from_memory`](Self::from_memory) for records of `layout`, `count` of them if known.
     pub fn from_memory_with(
         name: impl Into<PathBuf>,
