@@ -9,7 +9,7 @@
 //! LAS is z-up.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
 use super::error::LoadError;
@@ -86,31 +86,34 @@ fn standard_size(format: u8) -> usize {
     [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67][usize::from(format.min(10))]
 }
 
-/// The extra bytes (LAS 1.4's Extra Bytes VLR, user `LASF_Spec`, record 4) of single numbers:
-/// name, type and offset in the record. Their scale and offset, if any, are not applied: a
-/// colormap over stored values looks the same. Unreadable VLRs give none.
-fn extra_bytes(file: &File, format: u8) -> Vec<(String, Code, usize)> {
-    let Ok(mut handle) = file.try_clone() else {
-        return Vec::new();
-    };
-    if std::io::Seek::rewind(&mut handle).is_err() {
-        return Vec::new();
+/// The extra bytes (LAS 1.4's Extra Bytes VLR, user `LASF_Spec`, record 4, among the `count`
+/// VLRs that `vlrs` holds, the bytes from the header's end to the point data) of single
+/// numbers: name, type and offset in the record. Their scale and offset, if any, are not
+/// applied: a colormap over stored values looks the same. VLRs that do not read give none.
+fn extra_bytes(vlrs: &[u8], count: u32, format: u8) -> Vec<(String, Code, usize)> {
+    let mut at = 0usize;
+    let mut data = None;
+    for _ in 0..count {
+        // reserved (2), user id (16), record id (2), length after the header (2), description (32).
+        let Some(head) = vlrs.get(at..at + 54) else {
+            return Vec::new();
+        };
+        let user = String::from_utf8_lossy(&head[2..18]);
+        let record = u16::from_le_bytes([head[18], head[19]]);
+        let len = usize::from(u16::from_le_bytes([head[20], head[21]]));
+        let body = vlrs.get(at + 54..at + 54 + len);
+        if user.trim_end_matches('\0') == "LASF_Spec" && record == 4 {
+            data = body;
+            break;
+        }
+        at += 54 + len;
     }
-    let Ok(reader) = las::Reader::new(BufReader::new(handle)) else {
-        return Vec::new();
-    };
-    let header = reader.header();
-    let Some(vlr) = header
-        .vlrs()
-        .iter()
-        .chain(header.evlrs())
-        .find(|v| v.user_id == "LASF_Spec" && v.record_id == 4)
-    else {
+    let Some(data) = data else {
         return Vec::new();
     };
     let mut offset = standard_size(format);
     let mut out = Vec::new();
-    for d in vlr.data.chunks_exact(192) {
+    for d in data.chunks_exact(192) {
         let (kind, options) = (d[2], d[3]);
         let code = match kind {
             1 => Code::U8,
@@ -150,12 +153,51 @@ fn extra_bytes(file: &File, format: u8) -> Vec<(String, Code, usize)> {
 
 /// Opens a LAS file, and says what kind it is.
 pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
+    let file = open_file(path)?;
+    let LasRecords {
+        mut records,
+        mut info,
+        point_data,
+    } = read_header(path, &file)?;
+    let source = if info.compressed {
+        // Decompressed records stand from 0, one after the other.
+        records.layout = records.layout.with_header(0);
+        let record = records.layout.stride();
+        let laz = laz_records(&file, point_data, record).map_err(|message| LoadError::Header {
+            path: path.to_owned(),
+            message,
+        })?;
+        VertexSource::from_laz(path, file, laz, records)?
+    } else {
+        VertexSource::from_open_file(path, file, records)?
+    };
+    info.eight_bit_color = source.decoder().is_some_and(|d| d.color_gain() != 1.0);
+    Ok((source, info))
+}
+
+/// What a LAS header says of its records: their layout (from the byte after the header, where
+/// the point data starts), count and columns; what `inspect` says of the file (its colours'
+/// scale not yet known); and where the point data starts.
+pub(crate) struct LasRecords {
+    pub records: Records,
+    pub info: LasInfo,
+    pub point_data: u64,
+}
+
+/// Reads the LAS header (and its extra bytes' descriptions) at the start of `input`, a file or
+/// a remote one, named `path` in errors.
+pub(crate) fn read_header<R: Read + Seek>(
+    path: &Path,
+    mut input: R,
+) -> Result<LasRecords, LoadError> {
     let header_error = |message: String| LoadError::Header {
         path: path.to_owned(),
         message,
     };
-    let file = open_file(path)?;
-    let header = las::raw::Header::read_from(BufReader::new(&file))
+    input
+        .rewind()
+        .map_err(|e| header_error(format!("cannot read the header: {e}")))?;
+    let header = las::raw::Header::read_from(BufReader::new(&mut input))
         .map_err(|e| header_error(format!("not a readable LAS header: {e}")))?;
     // Bits 6 and 7 of the point format say the points are compressed (LAZ).
     let compressed = header.point_data_record_format & 0xc0 != 0;
@@ -175,7 +217,17 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
     if let Some(at) = color_offset(format) {
         spec += &format!(" rgb@{at}:3H");
     }
-    for (name, code, offset) in extra_bytes(&file, format) {
+    let vlr_start = u64::from(header.header_size);
+    let vlr_len = u64::from(header.offset_to_point_data).saturating_sub(vlr_start);
+    let mut vlrs = vec![0u8; vlr_len.min(1 << 24) as usize];
+    let read = input
+        .seek(std::io::SeekFrom::Start(vlr_start))
+        .and_then(|_| input.read_exact(&mut vlrs));
+    if read.is_err() {
+        vlrs.clear();
+    }
+    let vlr_count = header.number_of_variable_length_records;
+    for (name, code, offset) in extra_bytes(&vlrs, vlr_count, format) {
         // Names the spec cannot hold, and bytes past the record, are left out rather than
         // refusing the file.
         let fits = offset + code.size() <= record;
@@ -210,30 +262,25 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         })?
         .with_scale(scale);
     let point_data = u64::from(header.offset_to_point_data);
-    let mut records = Records {
+    let records = Records {
         layout: layout.with_header(point_data),
         count: Some(count),
         up: Up::Z,
         color_scale: ColorScale::EightBitIfSmall,
         columns: bit_columns(format),
     };
-    let source = if compressed {
-        // Decompressed records stand from 0, one after the other.
-        records.layout = records.layout.with_header(0);
-        let laz = laz_records(&file, point_data, record).map_err(header_error)?;
-        VertexSource::from_laz(path, file, laz, records)?
-    } else {
-        VertexSource::from_open_file(path, file, records)?
-    };
-    let eight_bit = source.decoder().is_some_and(|d| d.color_gain() != 1.0);
     let info = LasInfo {
         version: (header.version.major, header.version.minor),
         point_format: format,
         record_length: header.point_data_record_length,
-        eight_bit_color: eight_bit,
+        eight_bit_color: false,
         compressed,
     };
-    Ok((source, info))
+    Ok(LasRecords {
+        records,
+        info,
+        point_data,
+    })
 }
 
 /// How a LAZ file's points were compressed: the `laszip encoded` VLR (record 22204), read from
