@@ -4,8 +4,11 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::Context;
+use std::sync::Arc;
 use vertexview::format::Layout;
+
 use vertexview::load::copc;
+use vertexview::load::http::{is_url, Traffic};
 use vertexview::load::open::{self, FileKind};
 use vertexview::load::source::VertexSource;
 use vertexview::load::SpecialFile;
@@ -82,21 +85,31 @@ impl LayoutArgs {
 
 /// FILE for reading in pieces; `-` reads standard input to its end first.
 pub fn open_source(path: &Path, args: &LayoutArgs) -> anyhow::Result<(VertexSource, FileKind)> {
+    open_counted(path, args).map(|(source, kind, _)| (source, kind))
+}
+
+/// [`open_source`], with what fetching a URL cost.
+pub fn open_counted(
+    path: &Path,
+    args: &LayoutArgs,
+) -> anyhow::Result<(VertexSource, FileKind, Option<Arc<Traffic>>)> {
     let layout = args.layout()?;
-    if let Some(level) = args.lod {
-        if layout.is_some() || !copc::is_copc(path) {
+    // A URL is read as COPC, by range requests; so are the levels of one on disk.
+    if is_url(path) || args.lod.is_some() {
+        if layout.is_some() || !(is_url(path) || copc::is_copc(path)) {
             anyhow::bail!(
                 "{}: --lod reads the levels of a COPC file's octree, and this is not one",
                 path.display()
             );
         }
-        let (source, info) = copc::open_levels(path, level)?;
-        return Ok((source, FileKind::Las(info)));
+        let (source, info, traffic) = copc::open_levels(path, args.lod)?;
+        return Ok((source, FileKind::Las(info), traffic));
     }
     if path == Path::new("-") {
-        return Ok((read_stdin(layout)?, FileKind::Raw));
+        return Ok((read_stdin(layout)?, FileKind::Raw, None));
     }
-    Ok(open::open(path, layout)?)
+    let (source, kind) = open::open(path, layout)?;
+    Ok((source, kind, None))
 }
 
 fn read_stdin(layout: Option<Layout>) -> anyhow::Result<VertexSource> {

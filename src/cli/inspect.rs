@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (file, kind) = super::input::open_source(&args.file, &args.layout)?;
+    let (file, kind, traffic) = super::input::open_counted(&args.file, &args.layout)?;
     super::note_if_empty(&file);
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(1 << 16, stdout);
@@ -46,7 +46,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let started = std::time::Instant::now();
         let stats = super::input::summarise(&file)?;
         let took = started.elapsed();
-        summary(&mut out, &file, &kind, &stats, took).map_err(Failure::Write)
+        summary(&mut out, &file, &kind, &stats, took)
+            .and_then(|()| match &traffic {
+                Some(t) => writeln!(
+                    out,
+                    "fetched      {} bytes in {} range requests ({:.1} % of the file)",
+                    t.bytes(),
+                    t.requests(),
+                    t.bytes() as f64 * 100.0 / file.file_len().max(1) as f64
+                ),
+                None => Ok(()),
+            })
+            .map_err(Failure::Write)
     };
     match written.and_then(|()| out.flush().map_err(Failure::Write)) {
         // `vertexview inspect --list big.bin | head` closes the pipe early: that is success.
@@ -214,7 +225,9 @@ fn summary(
     if file.up() == Up::Z {
         writeln!(out, "up           z")?;
     }
-    if matches!(kind, FileKind::Las(_)) && vertexview::load::copc::is_copc(file.path()) {
+    let path = file.path();
+    let copc = vertexview::load::http::is_url(path) || vertexview::load::copc::is_copc(path);
+    if matches!(kind, FileKind::Las(_)) && copc {
         // A COPC file: its octree, level by level (`--lod LEVEL` draws levels 0 to LEVEL).
         let levels = vertexview::load::copc::octree(file.path()).map_err(io::Error::other)?;
         for level in levels {

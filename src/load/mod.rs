@@ -8,6 +8,7 @@ mod columns;
 pub mod copc;
 pub mod error;
 pub mod file;
+pub mod http;
 pub(crate) mod input;
 pub mod las;
 pub(crate) mod laz;

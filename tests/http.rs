@@ -1,0 +1,213 @@
+//! COPC over HTTP, from a loopback server inside the test: one that honours range requests
+//! (counted), one that answers every request with the whole file, one that drops the connection
+//! mid-body once, and one that always does. The picture is the one the file on disk gives, or
+//! the error is clear and bounded in time, never a wrong picture.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::headless::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// 206 with the bytes asked for.
+    Ranges,
+    /// 200 with the whole file, whatever was asked.
+    Whole,
+    /// As `Ranges`, but the first request gets half its body, then the connection closes.
+    DropOnce,
+    /// Every request gets half its body.
+    DropAlways,
+}
+
+/// Serves `bytes` at `http://127.0.0.1:PORT/scan.copc.laz`, one request per connection;
+/// returns the URL and the number of requests served.
+fn serve(bytes: Vec<u8>, mode: Mode) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/scan.copc.laz", listener.local_addr().unwrap());
+    let served = Arc::new(AtomicUsize::new(0));
+    let count = served.clone();
+    let dropped = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut range = None;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(r) = lower.strip_prefix("range: bytes=") {
+                    let (a, b) = r.trim().split_once('-').unwrap();
+                    range = Some((a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()));
+                }
+            }
+            count.fetch_add(1, Ordering::SeqCst);
+            let _ = match (mode, range) {
+                (Mode::Whole, _) | (_, None) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        bytes.len()
+                    );
+                    stream
+                        .write_all(head.as_bytes())
+                        .and_then(|()| stream.write_all(&bytes))
+                }
+                (_, Some((a, b))) => {
+                    let b = b.min(bytes.len() - 1);
+                    let body = &bytes[a..=b];
+                    let head = format!(
+                        "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {a}-{b}/{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        bytes.len(),
+                        body.len()
+                    );
+                    let drop = body.len() > 1
+                        && match mode {
+                            Mode::DropAlways => true,
+                            Mode::DropOnce => dropped.fetch_add(1, Ordering::SeqCst) == 0,
+                            _ => false,
+                        };
+                    let sent = if drop { &body[..body.len() / 2] } else { body };
+                    stream
+                        .write_all(head.as_bytes())
+                        .and_then(|()| stream.write_all(sent))
+                }
+            };
+        }
+    });
+    (url, served)
+}
+
+fn copc() -> (String, Vec<u8>) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/simple_with_page.copc.laz");
+    let bytes = std::fs::read(&path).unwrap();
+    (s(&path), bytes)
+}
+
+fn render_to(input: &str, out: &Path, extra: &[&str]) -> std::process::Output {
+    let out = s(out);
+    let mut args = vec!["render", input, "--size", "160x120", "-o", &out];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+#[test]
+fn a_copc_url_renders_as_the_file_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = copc();
+    let (url, served) = serve(bytes.clone(), Mode::Ranges);
+    let (disk, remote) = (dir.path().join("disk.png"), dir.path().join("url.png"));
+    assert!(render_to(&path, &disk, &[]).status.success());
+    let out = render_to(&url, &remote, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&disk).unwrap(),
+        std::fs::read(&remote).unwrap()
+    );
+    // One request: the first block, which holds this small file whole.
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    // The levels over HTTP are the levels on disk.
+    let text = stdout(&run(&["inspect", &url, "--lod", "1"]));
+    assert!(text.contains("vertices     90\n"), "{text}");
+    assert!(text.contains("octree 3     48 nodes, 778 points"), "{text}");
+    let fetched = text.lines().find(|l| l.starts_with("fetched")).unwrap();
+    // The file is smaller than a block: the first request, which asks for one, brings it all.
+    assert_eq!(
+        fetched,
+        format!(
+            "fetched      {} bytes in 1 range requests (100.0 % of the file)",
+            bytes.len()
+        )
+    );
+}
+
+#[test]
+fn a_server_that_ignores_ranges_is_an_error_not_a_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, bytes) = copc();
+    let (url, served) = serve(bytes, Mode::Whole);
+    let out = render_to(&url, &dir.path().join("x.png"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the server does not honour range requests"),
+        "{}",
+        stderr(&out)
+    );
+    // Said at the first answer: no retries of a refusal.
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    assert!(!dir.path().join("x.png").exists());
+}
+
+#[test]
+fn a_dropped_connection_is_tried_again_and_then_given_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, bytes) = copc();
+    let disk = dir.path().join("disk.png");
+    assert!(render_to(&path, &disk, &[]).status.success());
+    // Once: the retry gets the bytes, and the picture is the file's.
+    let (url, _) = serve(bytes.clone(), Mode::DropOnce);
+    let remote = dir.path().join("url.png");
+    let out = render_to(&url, &remote, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&disk).unwrap(),
+        std::fs::read(&remote).unwrap()
+    );
+    // Always: three tries, then one line saying so, in a few seconds.
+    let (url, served) = serve(bytes, Mode::DropAlways);
+    let started = Instant::now();
+    let out = render_to(&url, &dir.path().join("never.png"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("after 3 tries"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // Three tries of the first block.
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+}
+
+/// A remote file of several blocks reads back exactly, wherever reads start and end, fetching
+/// each block once and neighbouring missing blocks in one request.
+#[test]
+fn a_remote_file_reads_its_bytes_by_coalesced_ranges() {
+    use std::io::{Read, Seek, SeekFrom};
+    use vertexview::load::http::{RemoteFile, BLOCK};
+    let bytes: Vec<u8> = (0..5 * BLOCK as usize + 1234)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    let (url, served) = serve(bytes.clone(), Mode::Ranges);
+    let mut remote = RemoteFile::open(&url).unwrap();
+    assert_eq!(remote.len(), bytes.len() as u64);
+    // Blocks 1 to 3 in one request; then block 5 (the short last one).
+    let mut got = vec![0u8; 3 * BLOCK as usize];
+    remote.seek(SeekFrom::Start(BLOCK)).unwrap();
+    remote.read_exact(&mut got).unwrap();
+    assert!(got[..] == bytes[BLOCK as usize..4 * BLOCK as usize]);
+    let mut tail = Vec::new();
+    remote.seek(SeekFrom::End(-100)).unwrap();
+    remote.read_to_end(&mut tail).unwrap();
+    assert!(tail[..] == bytes[bytes.len() - 100..]);
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    // Within blocks already here: nothing more fetched.
+    for (at, n) in [
+        (10u64, 100usize),
+        (BLOCK - 3, 7),
+        (2 * BLOCK + 5, BLOCK as usize),
+    ] {
+        let mut part = vec![0u8; n];
+        remote.seek(SeekFrom::Start(at)).unwrap();
+        remote.read_exact(&mut part).unwrap();
+        assert!(part[..] == bytes[at as usize..at as usize + n], "{at}+{n}");
+    }
+    assert_eq!(served.load(Ordering::SeqCst), 3);
+    let traffic = remote.traffic();
+    assert_eq!((traffic.requests(), traffic.bytes()), (3, 4 * BLOCK + 1234));
+}
