@@ -25,6 +25,8 @@ pub use cloud::{FilePosition, PointCloud};
 pub use colormap::ColorMap;
 pub use context::{catch_errors, maps_directly, DeviceOptions, GpuContext};
 pub use error::GpuError;
+#[cfg(feature = "viewer")]
+pub(crate) use eye_dome::overlay_pass;
 pub use eye_dome::EyeDome;
 pub use frame::{PointFrame, PreparedFrame};
 pub use layout::{INSTANCE_BUFFER_LAYOUT, VERTEX_ATTRIBUTES, VERTEX_BUFFER_LAYOUT};

@@ -126,19 +126,7 @@ impl Panel {
             .renderer
             .update_buffers(device, queue, encoder, &jobs, &screen);
         {
-            let pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("vertexview panel"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Load,
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                ..Default::default()
-            });
+            let pass = crate::gpu::overlay_pass(encoder, view, "vertexview panel");
             self.renderer
                 .render(&mut pass.forget_lifetime(), &jobs, &screen);
         }
