@@ -144,40 +144,39 @@ impl Panel {
 
 /// The panel's window: sections of rows, the legend drawn as a bar or swatches.
 fn contents(ctx: &egui::Context, info: &PanelInfo) {
-    // As tall as its contents, up to the window's height, then scrolled.
-    let tallest = (ctx.content_rect().height() - 24.0).max(100.0);
+    // As tall as its contents (a window too short for them cuts them off: H hides the panel).
     egui::Window::new("vertexview")
         .default_pos([8.0, 8.0])
         .default_width(280.0)
         .max_width(320.0)
         .resizable(false)
-        .default_height(tallest)
-        .max_height(tallest)
-        .vscroll(true)
-        .show(ctx, |ui| {
-            rows(ui, "file", &info.file);
-            ui.separator();
-            ui.strong("vertex");
-            match &info.vertex {
-                Some(vertex) => rows(ui, "vertex", vertex),
-                None => {
-                    ui.weak("hover or click a point");
-                }
-            }
-            ui.separator();
-            ui.horizontal(|ui| {
-                ui.strong("colour");
-                ui.label(&info.coloring);
-            });
-            match &info.legend {
-                Some(Legend::Ramp { map, min, max }) => ramp(ui, *map, *min, *max),
-                Some(Legend::Classes(classes)) => swatches(ui, classes),
-                None => {}
-            }
-            ui.separator();
-            rows(ui, "drawing", &info.drawing);
-            ui.weak("H hides this panel");
-        });
+        .show(ctx, |ui| sections(ui, info));
+}
+
+/// The panel's sections, top to bottom.
+fn sections(ui: &mut egui::Ui, info: &PanelInfo) {
+    rows(ui, "file", &info.file);
+    ui.separator();
+    ui.strong("vertex");
+    match &info.vertex {
+        Some(vertex) => rows(ui, "vertex", vertex),
+        None => {
+            ui.weak("hover or click a point");
+        }
+    }
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.strong("colour");
+        ui.label(&info.coloring);
+    });
+    match &info.legend {
+        Some(Legend::Ramp { map, min, max }) => ramp(ui, *map, *min, *max),
+        Some(Legend::Classes(classes)) => swatches(ui, classes),
+        None => {}
+    }
+    ui.separator();
+    rows(ui, "drawing", &info.drawing);
+    ui.weak("H hides this panel");
 }
 
 fn rows(ui: &mut egui::Ui, id: &str, rows: &Rows) {
