@@ -5,7 +5,9 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::sync::OnceLock;
 
+use laz::laszip::{ChunkTable, ChunkTableEntry};
 use laz::{LasZipDecompressor, LazVlr};
 
 use super::reader::read_at;
@@ -17,6 +19,8 @@ pub(crate) struct LazRecords {
     point_data: u64,
     vlr: LazVlr,
     record_len: usize,
+    /// The chunk table of a file of variable-sized chunks, read on the first read.
+    chunks: OnceLock<Vec<ChunkTableEntry>>,
 }
 
 impl LazRecords {
@@ -29,6 +33,7 @@ impl LazRecords {
             point_data,
             vlr,
             record_len,
+            chunks: OnceLock::new(),
         })
     }
 
@@ -91,6 +96,10 @@ impl LazRecords {
         if into.is_empty() {
             return Ok(());
         }
+        debug_assert_eq!(into.len() % self.record_len, 0);
+        if self.vlr.uses_variable_size_chunks() {
+            return self.read_variable(file, first, into);
+        }
         let mut at = At {
             file,
             pos: self.point_data,
@@ -103,8 +112,115 @@ impl LazRecords {
         if first > 0 {
             decompressor.seek(first).map_err(io::Error::other)?;
         }
-        debug_assert_eq!(into.len() % self.record_len, 0);
         decompressor.decompress_many(into)
+    }
+
+    /// [`read_one`](Self::read_one) for variable-sized chunks (COPC's, one per octree node).
+    /// `laz` 0.13's seek finds the right chunk but skips `first % chunk points` records into
+    /// it, which is right only for chunks of one size; so the decoder is given a stream that
+    /// starts at the chunk holding `first` instead (with the rest of the chunk table), and
+    /// skips the records before `first` itself.
+    fn read_variable(&self, file: &File, first: u64, into: &mut [u8]) -> io::Result<()> {
+        let table = self.chunk_table(file)?;
+        let (mut start, mut offset) = (0u64, self.point_data + ChunkTable::OFFSET_SIZE as u64);
+        let mut k = 0;
+        while k < table.len() && start + table[k].point_count <= first {
+            start += table[k].point_count;
+            offset += table[k].byte_count;
+            k += 1;
+        }
+        if k == table.len() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("record {first} is past the last LAZ chunk"),
+            ));
+        }
+        let mut rest = ChunkTable::default();
+        table[k..].iter().for_each(|&e| rest.push(e));
+        let mut encoded = Vec::new();
+        rest.write_to(&mut encoded, &self.vlr)?;
+        let chunks_len: u64 = table[k..].iter().map(|e| e.byte_count).sum();
+        let stream = Spliced {
+            head: (ChunkTable::OFFSET_SIZE as u64 + chunks_len).to_le_bytes(),
+            body: At { file, pos: 0 },
+            body_at: offset,
+            body_len: chunks_len,
+            tail: encoded,
+            pos: 0,
+        };
+        let buffered = BufReader::with_capacity(1 << 16, stream);
+        let mut decompressor =
+            LasZipDecompressor::new(buffered, self.vlr.clone()).map_err(io::Error::other)?;
+        let mut skipped = vec![0; self.record_len];
+        for _ in start..first {
+            decompressor.decompress_one(&mut skipped)?;
+        }
+        decompressor.decompress_many(into)
+    }
+
+    /// The chunk table (variable-sized chunks), read once.
+    fn chunk_table(&self, file: &File) -> io::Result<&[ChunkTableEntry]> {
+        if let Some(table) = self.chunks.get() {
+            return Ok(table);
+        }
+        let mut at = At {
+            file,
+            pos: self.point_data,
+        };
+        let table = ChunkTable::read_from(&mut at, &self.vlr).map_err(io::Error::other)?;
+        Ok(self.chunks.get_or_init(|| table.as_ref().to_vec()))
+    }
+}
+
+/// A LAZ point-data stream made up for a decoder: an 8-byte chunk-table offset, some of a file's
+/// chunks, and a chunk table for them.
+struct Spliced<'a> {
+    head: [u8; 8],
+    body: At<'a>,
+    body_at: u64,
+    body_len: u64,
+    tail: Vec<u8>,
+    pos: u64,
+}
+
+impl Read for Spliced<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let head = self.head.len() as u64;
+        let tail_at = head + self.body_len;
+        let n = if self.pos < head {
+            let from = &self.head[self.pos as usize..];
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        } else if self.pos < tail_at {
+            let left = (tail_at - self.pos).min(buf.len() as u64) as usize;
+            self.body.pos = self.body_at + (self.pos - head);
+            self.body.read(&mut buf[..left])?
+        } else {
+            let from = self
+                .tail
+                .get((self.pos - tail_at) as usize..)
+                .unwrap_or(&[]);
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        };
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Spliced<'_> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let len = self.head.len() as u64 + self.body_len + self.tail.len() as u64;
+        let new = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => len.checked_add_signed(d),
+        };
+        self.pos = new
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
     }
 }
 
@@ -159,6 +275,66 @@ mod tests {
             writer.write_point(point).unwrap();
         }
         writer.close().unwrap();
+    }
+
+    /// Chunks of 7, 50 000, 1 and 123 456 points (as COPC's nodes are), x the point's index:
+    /// any range reads its own records, on one thread or several.
+    #[test]
+    fn variable_chunks_read_from_anywhere() {
+        let sizes = [7u64, 50_000, 1, 123_456];
+        let n: u64 = sizes.iter().sum();
+        let format = las::point::Format::new(1).unwrap();
+        let vlr = laz::LazVlrBuilder::default()
+            .with_point_format(1, 0)
+            .unwrap()
+            .with_variable_chunk_size()
+            .build();
+        let mut stream = std::io::Cursor::new(vec![0u8; 100]);
+        stream.set_position(100);
+        let mut compressor = laz::LasZipCompressor::new(stream, vlr.clone()).unwrap();
+        let mut i = 0u64;
+        for size in sizes {
+            for _ in 0..size {
+                let mut record = Vec::new();
+                let raw = las::raw::Point {
+                    x: i as i32,
+                    gps_time: Some(0.0),
+                    ..Default::default()
+                };
+                raw.write_to(&mut record, &format).unwrap();
+                compressor.compress_one(&record).unwrap();
+                i += 1;
+            }
+            compressor.finish_current_chunk().unwrap();
+        }
+        compressor.done().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("variable.laz");
+        std::fs::write(&path, compressor.into_inner().into_inner()).unwrap();
+        let file = File::open(&path).unwrap();
+        let mut vlr_bytes = Vec::new();
+        vlr.write_to(&mut vlr_bytes).unwrap();
+        let records = LazRecords::new(100, &vlr_bytes, 28).unwrap();
+        assert_eq!(records.chunk_points(), None);
+        let x = |r: &[u8]| u64::from(u32::from_le_bytes([r[0], r[1], r[2], r[3]]));
+        for (first, count) in [
+            (0, n),
+            (3, 10),
+            (7, 1),
+            (50_006, 3),
+            (50_007, 123_456),
+            (60_000, 100_000),
+        ] {
+            for threads in [1, 3] {
+                let mut into = vec![0u8; count as usize * 28];
+                records.read_on(threads, &file, first, &mut into).unwrap();
+                let got: Vec<u64> = into.chunks_exact(28).map(x).collect();
+                let want: Vec<u64> = (first..first + count).collect();
+                assert!(got == want, "{first}+{count} on {threads}");
+            }
+        }
+        let mut past = vec![0u8; 28];
+        assert!(records.read_on(1, &file, n, &mut past).is_err());
     }
 
     #[test]
