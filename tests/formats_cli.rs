@@ -298,27 +298,105 @@ fn python_float(v: f32) -> String {
     format!("{:?}", f64::from(v))
 }
 
-/// An output kind vertexview cannot write is refused before anything is written: a plain LAZ
-/// file named .copc.laz would be taken for COPC.
+/// An output vertexview cannot write is refused before anything is written: ASCII is PLY's
+/// alone, whatever else the name asks for.
 #[test]
 fn convert_refuses_outputs_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.bin");
     let o = run(&["gen", "--shape", "cube", "--count", "100", "-o", &s(&input)]);
     assert!(o.status.success());
-    for name in ["out.copc.laz", "OUT.COPC.LAZ"] {
+    for name in ["out.copc.laz", "OUT.LAS"] {
         let out = dir.path().join(name);
-        let o = run(&["convert", &s(&input), &s(&out)]);
+        let o = run(&["convert", &s(&input), &s(&out), "--ascii"]);
         assert_eq!(o.status.code(), Some(1), "{name}");
         assert_eq!(
             stderr(&o).trim(),
             format!(
-                "vertexview: {}: convert does not write COPC (yet); name the output .laz for plain LAZ",
+                "vertexview: {}: --ascii writes PLY; name the output .ply",
                 out.display()
             )
         );
         assert!(!out.exists(), "{name} written");
     }
+}
+
+/// `convert` writes COPC that an independent reader (laspy's CopcReader, with lazrs) reads:
+/// every point once, at its position (on the LAS grid) and with its colour, level by level, the
+/// coarsest a sparse sample of the whole; and vertexview reads it back as COPC (`inspect` shows
+/// the octree) and as the LAZ file it also is, matching the input point for point.
+#[test]
+fn convert_writes_copc_that_laspy_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("galaxy.bin");
+    let out = run(&[
+        "gen",
+        "--shape",
+        "galaxy",
+        "--count",
+        "300000",
+        "-o",
+        &s(&raw),
+    ]);
+    assert!(out.status.success());
+    let copc = dir.path().join("galaxy.copc.laz");
+    let out = run(&["convert", &s(&raw), &s(&copc)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        format!("wrote 300000 vertices to {} (COPC)", copc.display())
+    );
+    // laspy: the points of each level, and all of them sorted, against the input sorted.
+    let script = r#"
+import sys, laspy, numpy as np
+with laspy.CopcReader.open(sys.argv[1]) as r:
+    levels = [len(r.query(level=l)) for l in range(6)]
+    p = r.query()
+a = np.stack([p.X, p.Y, p.Z, p.red, p.green, p.blue], 1).astype(np.int64)
+g = np.fromfile(sys.argv[2], dtype=np.dtype([("p", "<f4", 3), ("c", "<u2", 3), ("pad", "<u2")]))
+h = r.header
+v = (g["p"].astype(np.float64) - h.offsets) / h.scales
+q = np.trunc(v + np.copysign(0.5, v)).astype(np.int64)  # halves away from zero, as Rust rounds
+b = np.concatenate([q, g["c"].astype(np.int64)], 1)
+same = np.array_equal(a[np.lexsort(a.T[::-1])], b[np.lexsort(b.T[::-1])])
+print(h.version, h.point_format.id, len(p), same, *levels)
+"#;
+    let py = Command::new("python3")
+        .args(["-c", script, &s(&copc), &s(&raw)])
+        .output()
+        .expect("python3");
+    assert!(
+        py.status.success(),
+        "laspy (pip install laspy lazrs): {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let text = String::from_utf8_lossy(&py.stdout).into_owned();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(words[..4], ["1.4", "7", "300000", "True"], "{text}");
+    let levels: Vec<u64> = words[4..].iter().map(|w| w.parse().unwrap()).collect();
+    assert_eq!(levels.iter().sum::<u64>(), 300_000, "{text}");
+    assert!(levels[0] > 1000 && levels[0] < 128 * 128 * 8, "{text}");
+    assert!(levels[1] > levels[0], "{text}");
+    // vertexview: the octree laspy saw, and the points themselves, in another order.
+    let text = stdout(&run(&["inspect", &s(&copc)]));
+    for (level, points) in levels.iter().enumerate().filter(|(_, &p)| p > 0) {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("octree {level} "))
+                    && l.contains(&format!(" nodes, {points} points, spacing "))),
+            "{level}: {text}"
+        );
+    }
+    let diff = run(&[
+        "diff",
+        &s(&raw),
+        &s(&copc),
+        "--match",
+        "nearest",
+        "--tolerance",
+        "1e-6",
+    ]);
+    assert_eq!(diff.status.code(), Some(0), "{}", stdout(&diff));
 }
 
 /// `convert` writes LAS and LAZ that vertexview and an independent reader (Python's laspy, with

@@ -1,5 +1,5 @@
-//! `vertexview convert`: between raw files of any layout, PLY, LAS and LAZ in, and raw (the default
-//! layout), PLY, LAS or LAZ out, chosen by the output's extension.
+//! `vertexview convert`: between raw files of any layout, PLY, LAS, LAZ and COPC in, and raw (the
+//! default layout), PLY, LAS, LAZ or COPC out, chosen by the output's extension.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,8 +16,8 @@ use super::progress;
 pub struct Args {
     /// File to read: raw (of --layout), .ply, .las or .laz.
     input: PathBuf,
-    /// File to write: .ply for PLY, .las for LAS, .laz for LAZ (LAS 1.4, point format 7 with
-    /// colours, 6 without), anything else for a raw file of the default layout.
+    /// File to write: .ply for PLY, .las for LAS, .laz for LAZ, .copc.laz for COPC (LAS 1.4, point
+    /// format 7 with colours, 6 without), anything else for a raw file of the default layout.
     output: PathBuf,
     /// Write ASCII PLY instead of binary little-endian.
     #[arg(long)]
@@ -30,15 +30,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let kind = kind_of(&args.output);
     let ply = kind == "ply";
     let las = matches!(kind, "las" | "laz");
-    // Refused before anything is read or written. A LAZ file named .copc.laz would be taken by
-    // other tools for a COPC file, which it is not.
-    let name = args.output.to_string_lossy().to_ascii_lowercase();
-    if name.ends_with(".copc.laz") {
-        anyhow::bail!(
-            "{}: convert does not write COPC (yet); name the output .laz for plain LAZ",
-            args.output.display()
-        );
-    }
+    let copc = args
+        .output
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .ends_with(".copc.laz");
     if args.ascii && !ply {
         anyhow::bail!(
             "{}: --ascii writes PLY; name the output .ply",
@@ -49,6 +45,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (source, _) = super::input::open_source(&args.input, &args.layout)?;
     super::note_if_empty(&source);
     let interrupted = progress::interrupt_flag();
+    if copc {
+        return write_copc(&args, &source, interrupted);
+    }
     if las {
         return write_las(&args, &source, kind == "laz", interrupted);
     }
@@ -105,6 +104,41 @@ fn write_las(
     }
     eprintln!(
         "wrote {} vertices to {}",
+        source.len(),
+        args.output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// COPC: one pass for the exact bounds (the header's, and the octree's cube), then the octree,
+/// built with a spill file beside the output.
+fn write_copc(
+    args: &Args,
+    source: &VertexSource,
+    interrupted: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> anyhow::Result<ExitCode> {
+    let stats = super::input::summarise(source)?;
+    let bar = progress::count_bar(
+        format!("writing {}", args.output.display()),
+        2 * source.len(),
+    );
+    let dir = match args.output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let written = output::write_seekable_atomically(&args.output, |file| {
+        let out = std::io::BufWriter::with_capacity(1 << 20, file);
+        vertexview::write::copc::write(source, &stats, out, &dir, |done| {
+            bar.set_position(done);
+            progress::check(&interrupted)
+        })
+    });
+    bar.finish_and_clear();
+    if let Some(code) = progress::write_outcome(written, &args.output)? {
+        return Ok(code);
+    }
+    eprintln!(
+        "wrote {} vertices to {} (COPC)",
         source.len(),
         args.output.display()
     );

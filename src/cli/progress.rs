@@ -59,6 +59,15 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
 
 const INTERRUPTED: &str = "interrupted";
 
+/// An error after Ctrl-C, for a write that is told its progress rather than writing through
+/// [`Watched`] or [`Interruptible`].
+pub fn check(interrupted: &AtomicBool) -> io::Result<()> {
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(io::Error::other(INTERRUPTED));
+    }
+    Ok(())
+}
+
 /// Whether a write stopped because of Ctrl-C.
 fn is_interruption(error: &io::Error) -> bool {
     error.kind() == io::ErrorKind::Other && error.to_string() == INTERRUPTED

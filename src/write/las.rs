@@ -37,18 +37,7 @@ pub fn write<W: Write + Seek + Send + Sync + 'static>(
     builder.point_format = las::point::Format::new(format).map_err(io::Error::other)?;
     builder.point_format.is_compressed = compressed;
     builder.generating_software = format!("vertexview {}", env!("CARGO_PKG_VERSION"));
-    let transforms: [las::Transform; 3] = std::array::from_fn(|axis| {
-        let (low, high) = match stats.bounds {
-            Some(b) => (f64::from(b.min[axis]), f64::from(b.max[axis])),
-            None => (0.0, 0.0),
-        };
-        transform(low + shift[axis], high + shift[axis])
-    });
-    builder.transforms = las::Vector {
-        x: transforms[0],
-        y: transforms[1],
-        z: transforms[2],
-    };
+    builder.transforms = transforms(stats, shift);
     let header = builder.into_header().map_err(io::Error::other)?;
     let mut writer = las::Writer::new(BufWriter::with_capacity(1 << 20, file), header)
         .map_err(io::Error::other)?;
@@ -59,24 +48,42 @@ pub fn write<W: Write + Seek + Send + Sync + 'static>(
             .read(range.start, vertices)
             .map_err(io::Error::other)?;
         for v in vertices.iter() {
-            let mut point = las::Point {
-                x: f64::from(v.position.x) + shift[0],
-                y: f64::from(v.position.y) + shift[1],
-                z: f64::from(v.position.z) + shift[2],
-                return_number: 1,
-                number_of_returns: 1,
-                gps_time: Some(0.0),
-                ..Default::default()
-            };
-            if format == 7 {
-                let [red, green, blue] = v.color;
-                point.color = Some(las::Color { red, green, blue });
-            }
-            writer.write_point(point).map_err(io::Error::other)?;
+            writer
+                .write_point(point(v, shift, format == 7))
+                .map_err(io::Error::other)?;
         }
         progress(range.end);
     }
     writer.close().map_err(io::Error::other)
+}
+
+/// The scale and offset of each coordinate for vertices within `stats`' bounds, in the file's
+/// own coordinates (`shift` added back).
+pub(crate) fn transforms(stats: &VertexStats, shift: [f64; 3]) -> las::Vector<las::Transform> {
+    let [x, y, z]: [las::Transform; 3] = std::array::from_fn(|axis| {
+        let (low, high) = match stats.bounds {
+            Some(b) => (f64::from(b.min[axis]), f64::from(b.max[axis])),
+            None => (0.0, 0.0),
+        };
+        transform(low + shift[axis], high + shift[axis])
+    });
+    las::Vector { x, y, z }
+}
+
+/// The LAS point for `v`: at its position in the file's coordinates, a first and only return,
+/// with its colour when `color`.
+pub(crate) fn point(v: &Vertex, shift: [f64; 3], color: bool) -> las::Point {
+    let [red, green, blue] = v.color;
+    las::Point {
+        x: f64::from(v.position.x) + shift[0],
+        y: f64::from(v.position.y) + shift[1],
+        z: f64::from(v.position.z) + shift[2],
+        return_number: 1,
+        number_of_returns: 1,
+        gps_time: Some(0.0),
+        color: color.then_some(las::Color { red, green, blue }),
+        ..Default::default()
+    }
 }
 
 /// The scale and offset of a coordinate from `low` to `high`: centred, [`STEPS`] steps over

@@ -1,6 +1,7 @@
 //! Writing files: every output whole or not at all ([`output`]), deterministic sample files
-//! ([`gen`]), PLY ([`ply`]), and LAS and LAZ ([`las`]).
+//! ([`gen`]), PLY ([`ply`]), LAS and LAZ ([`las`]), and COPC ([`copc`]).
 
+pub mod copc;
 pub mod gen;
 pub mod las;
 pub mod output;
