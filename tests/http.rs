@@ -5,86 +5,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use common::headless::*;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    /// 206 with the bytes asked for.
-    Ranges,
-    /// 200 with the whole file, whatever was asked.
-    Whole,
-    /// As `Ranges`, but the first request gets half its body, then the connection closes.
-    DropOnce,
-    /// Every request gets half its body.
-    DropAlways,
-}
-
-/// Serves `bytes` at `http://127.0.0.1:PORT/scan.copc.laz`, one request per connection;
-/// returns the URL and the number of requests served.
-fn serve(bytes: Vec<u8>, mode: Mode) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/scan.copc.laz", listener.local_addr().unwrap());
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = served.clone();
-    let dropped = Arc::new(AtomicUsize::new(0));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut range = None;
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let lower = line.to_ascii_lowercase();
-                if let Some(r) = lower.strip_prefix("range: bytes=") {
-                    let (a, b) = r.trim().split_once('-').unwrap();
-                    range = Some((a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()));
-                }
-            }
-            count.fetch_add(1, Ordering::SeqCst);
-            let _ = match (mode, range) {
-                (Mode::Whole, _) | (_, None) => {
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        bytes.len()
-                    );
-                    stream
-                        .write_all(head.as_bytes())
-                        .and_then(|()| stream.write_all(&bytes))
-                }
-                (_, Some((a, b))) => {
-                    let b = b.min(bytes.len() - 1);
-                    let body = &bytes[a..=b];
-                    let head = format!(
-                        "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {a}-{b}/{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        bytes.len(),
-                        body.len()
-                    );
-                    let drop = body.len() > 1
-                        && match mode {
-                            Mode::DropAlways => true,
-                            Mode::DropOnce => dropped.fetch_add(1, Ordering::SeqCst) == 0,
-                            _ => false,
-                        };
-                    let sent = if drop { &body[..body.len() / 2] } else { body };
-                    stream
-                        .write_all(head.as_bytes())
-                        .and_then(|()| stream.write_all(sent))
-                }
-            };
-        }
-    });
-    (url, served)
-}
+use common::serve::{serve, Mode};
 
 fn copc() -> (String, Vec<u8>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/simple_with_page.copc.laz");

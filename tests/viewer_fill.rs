@@ -1,10 +1,14 @@
 //! How the viewer fills in a file at rest, watched from outside under Xvfb: what it has drawn
 //! stays, whatever the loader does meanwhile, and the finished picture is `render`'s.
 
+#[path = "common/serve.rs"]
+mod serve;
 mod x11;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use x11::*;
@@ -200,4 +204,77 @@ fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
         "{idle} CPU seconds in 2 s after the picture was complete"
     );
     assert_eq!(window_pixels(&display), reference, "still the full picture");
+}
+
+/// A COPC file over HTTP (a loopback server in the test): the first picture comes from the top
+/// levels of the octree, before the server lets more than three quarters of the file go (the
+/// first sample is the first half of the points, coarsest first); once it lets the rest go, the
+/// picture fills in to exactly `render`'s of the same URL, having fetched each node about once.
+#[test]
+fn a_copc_url_shows_its_top_levels_first_then_fills_in() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let raw = galaxy(dir.path(), 2_000_000);
+    let copc = dir.path().join("galaxy.copc.laz");
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .arg("convert")
+        .args([&raw, &copc])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&copc).unwrap();
+    let len = bytes.len();
+    let (open_url, _, _) = serve::serve_counted(bytes.clone(), serve::Mode::Ranges, None);
+    let reference = rendered(dir.path(), Path::new(&open_url));
+    assert!(lit(&reference) > 5_000, "{}", lit(&reference));
+
+    let gate = Arc::new(AtomicUsize::new(len * 3 / 4));
+    let (url, _, sent) = serve::serve_counted(bytes, serve::Mode::Ranges, Some(gate.clone()));
+    let mut viewer = view(&display, dir.path(), Path::new(&url), &[]);
+    let started = Instant::now();
+    let first = loop {
+        viewer.assert_running();
+        let shown = window_pixels(&display);
+        if lit(&shown) > 0 {
+            break shown;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "no picture from {} of {len} bytes; title {:?}",
+            sent.load(Ordering::SeqCst),
+            window_title(&display)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let before = sent.load(Ordering::SeqCst);
+    assert!(before <= len * 3 / 4, "{before} of {len}");
+    eprintln!(
+        "first picture from {before} of {len} bytes: {} of {} pixels lit",
+        lit(&first),
+        lit(&reference)
+    );
+    gate.store(usize::MAX, Ordering::SeqCst);
+    loop {
+        viewer.assert_running();
+        let title = window_title(&display);
+        if window_pixels(&display) == reference && !title.contains("loading") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "never became the render: {} of {} lit; title {title:?}",
+            lit(&window_pixels(&display)),
+            lit(&reference)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let total = sent.load(Ordering::SeqCst);
+    assert!(
+        total < len * 3 / 2,
+        "fetched {total} bytes of a {len}-byte file"
+    );
 }

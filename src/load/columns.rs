@@ -3,7 +3,7 @@
 //! in place where the records are read in place, else carried in the converted vertices.
 
 use super::error::{LoadError, NoColumn};
-use super::sample::{Framing, Sample, SamplePlan, FIT_SAMPLE, RAMP_PERCENTILES, SAMPLE_RUNS};
+use super::sample::{Framing, Sample, FIT_SAMPLE, RAMP_PERCENTILES, SAMPLE_RUNS};
 use super::source::VertexSource;
 use crate::format::records::{Carried, CARRIED_OFFSET};
 use crate::format::stats::VertexStats;
@@ -65,7 +65,7 @@ impl VertexSource {
         &self,
         column: Option<&Column>,
     ) -> Result<(Framing, Option<ColumnSample>), LoadError> {
-        let plan = SamplePlan::in_runs(self.len(), FIT_SAMPLE, SAMPLE_RUNS, self.chunk_points());
+        let plan = self.sample_plan(FIT_SAMPLE, SAMPLE_RUNS);
         let stride = self.layout().stride();
         let mut vertices = vec![Vertex::default(); plan.len() as usize];
         let components = column.map_or(0, Column::components);

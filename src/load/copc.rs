@@ -1,14 +1,16 @@
 //! COPC files (cloud-optimised point clouds): LAZ 1.4 files whose chunks are the nodes of an
 //! octree, with a hierarchy saying where each node lies. Read through the `las` crate's COPC
 //! reader, from disk or from a URL (range requests: [`RemoteFile`]): the octree as `inspect`
-//! shows it, and the points of its coarsest levels (`--lod LEVEL`), or all of them, node by
-//! node. A COPC file on disk without `--lod` opens as the LAZ file it also is (every point, in
-//! pieces).
+//! shows it, and its points coarsest level first ([`open_levels`]), all of them or levels 0 to
+//! `--lod LEVEL`, each node fetched and decoded only when a read reaches it. So the first
+//! records of such a source are the top levels, an evenly spread sample of the whole: what the
+//! viewer's first picture needs, and nothing more. A COPC file on disk is otherwise read as the
+//! LAZ file it also is (every point in file order, decoded on all cores).
 
 use std::path::Path;
 
-use std::io::{BufReader, Read, Seek, SeekFrom};
-use std::sync::Arc;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::sync::{Arc, Mutex};
 
 use super::error::LoadError;
 use super::http::{is_url, RemoteFile, Traffic};
@@ -98,8 +100,9 @@ pub fn octree(path: &Path) -> Result<Vec<OctreeLevel>, LoadError> {
 }
 
 /// The points of a COPC file's octree levels 0 to `deepest` (all of them for `None`), on disk
-/// or at a URL, read into memory as the file's own LAS records (so they have its columns and
-/// are drawn as its LAZ twin would be), and for a URL what fetching them cost.
+/// or at a URL, as the file's own LAS records (so they have its columns and are drawn as its
+/// LAZ twin would be), coarsest level first, each node read when a read first reaches it; and
+/// for a URL what fetching has cost so far.
 pub fn open_levels(
     path: &Path,
     deepest: Option<u32>,
@@ -115,36 +118,125 @@ pub fn open_levels(
             path: path.to_owned(),
             error,
         })?;
-    let mut reader = reader(path, input)?;
+    let reader = reader(path, input)?;
     let last = deepest.map_or(i64::MAX, i64::from);
-    // The nodes in the order they lie in the file, so that the points come in file order (ties
-    // at equal depth resolve as for the whole file) whatever order the hierarchy lists them in;
-    // neighbours in the file are neighbours in the requests.
-    let mut nodes: Vec<::las::copc::Entry> = reader
+    let mut entries: Vec<::las::copc::Entry> = reader
         .hierarchy_entries()
         .filter(|e| e.point_count > 0 && i64::from(e.key.l) <= last)
         .collect();
-    nodes.sort_by_key(|e| e.offset);
-    let stride = records.layout.stride();
-    let mut bytes = Vec::new();
-    for node in &nodes {
-        let points = reader
-            .read_entry(node)
-            .map_err(|e| error(path, format!("cannot read octree node {:?}: {e}", node.key)))?;
-        if points.raw_bytes().len() != points.len() * stride {
-            return Err(error(
-                path,
-                format!("its nodes decode to records of another size than the header's {stride}"),
-            ));
-        }
-        bytes.extend_from_slice(points.raw_bytes());
+    // Level by level; within one, in the order they lie in the file, so that neighbours in the
+    // file are neighbours in the requests.
+    entries.sort_by_key(|e| (e.key.l, e.offset));
+    let mut nodes = Vec::with_capacity(entries.len());
+    let mut count = 0u64;
+    for entry in entries {
+        nodes.push((count, entry));
+        count += entry.point_count as u64;
     }
+    let stride = records.layout.stride();
+    let copc = CopcNodes {
+        path: path.to_owned(),
+        reader: Mutex::new(reader),
+        nodes,
+        stride,
+        decoded: Mutex::new(Vec::new()),
+    };
     let records = Records {
         layout: records.layout.with_header(0),
-        count: Some((bytes.len() / stride.max(1)) as u64),
+        count: Some(count),
         ..records
     };
-    let source = VertexSource::from_memory_records(path, bytes, records)?;
+    let source = VertexSource::from_copc(path, copc, records, file_len)?;
     info.eight_bit_color = source.decoder().is_some_and(|d| d.color_gain() != 1.0);
-    Ok((source.with_file_len(file_len), info, traffic))
+    Ok((source, info, traffic))
+}
+
+/// Decoded records kept, newest first out last: a read that ends inside a node leaves it for
+/// the next, the threads of a statistics pass each have one in hand, and the first levels,
+/// which the framing sample, the viewer's first picture and its first pieces all read, are
+/// fetched and decoded once (a million 36-byte records fit).
+const DECODED_BYTES: usize = 64 << 20;
+
+/// A COPC file's nodes as one run of records, coarsest level first, decoded as reads reach
+/// them.
+pub(crate) struct CopcNodes {
+    path: std::path::PathBuf,
+    reader: Mutex<::las::CopcReader<'static, Input>>,
+    /// Each node with the index of its first record.
+    nodes: Vec<(u64, ::las::copc::Entry)>,
+    stride: usize,
+    /// The latest nodes decoded, newest last.
+    decoded: Mutex<Vec<(usize, Arc<[u8]>)>>,
+}
+
+impl CopcNodes {
+    /// Records `first..` into `into` (a whole number of them).
+    pub fn read(&self, first: u64, into: &mut [u8]) -> io::Result<()> {
+        let mut at = first;
+        let mut rest = into;
+        while !rest.is_empty() {
+            let i = self.nodes.partition_point(|(start, _)| *start <= at);
+            let Some(i) = i.checked_sub(1) else {
+                return Err(io::Error::other("a read before the first node"));
+            };
+            let bytes = self.node(i)?;
+            let skip = (at - self.nodes[i].0) as usize * self.stride;
+            let n = bytes.len().saturating_sub(skip).min(rest.len());
+            if n == 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("record {at} is past the last octree node"),
+                ));
+            }
+            rest[..n].copy_from_slice(&bytes[skip..skip + n]);
+            rest = &mut rest[n..];
+            at += (n / self.stride) as u64;
+        }
+        Ok(())
+    }
+
+    /// Node `i`'s records, decoded now or kept from before.
+    fn node(&self, i: usize) -> io::Result<Arc<[u8]>> {
+        let kept = |decoded: &Vec<(usize, Arc<[u8]>)>| {
+            decoded
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map(|(_, b)| b.clone())
+        };
+        if let Some(bytes) = kept(&self.decoded.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(bytes);
+        }
+        let entry = self.nodes[i].1;
+        let bytes: Arc<[u8]> = {
+            let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
+            // Another thread may have decoded it while this one waited.
+            if let Some(bytes) = kept(&self.decoded.lock().unwrap_or_else(|e| e.into_inner())) {
+                return Ok(bytes);
+            }
+            let points = reader.read_entry(&entry).map_err(|e| {
+                io::Error::other(format!(
+                    "{}: cannot read octree node {:?}: {e}",
+                    self.path.display(),
+                    entry.key
+                ))
+            })?;
+            if points.raw_bytes().len() != entry.point_count as usize * self.stride {
+                return Err(io::Error::other(format!(
+                    "octree node {:?} decodes to {} bytes, not {} records of {}",
+                    entry.key,
+                    points.raw_bytes().len(),
+                    entry.point_count,
+                    self.stride
+                )));
+            }
+            points.raw_bytes().into()
+        };
+        let mut decoded = self.decoded.lock().unwrap_or_else(|e| e.into_inner());
+        decoded.push((i, bytes.clone()));
+        let mut kept: usize = decoded.iter().map(|(_, b)| b.len()).sum();
+        while kept > DECODED_BYTES && decoded.len() > 1 {
+            kept -= decoded.remove(0).1.len();
+        }
+        Ok(bytes)
+    }
 }

@@ -54,3 +54,19 @@ pub fn open(path: &Path, layout: Option<Layout>) -> Result<(VertexSource, FileKi
         (_, None) => las::open(path).map(|(s, info)| (s, FileKind::Las(info))),
     }
 }
+
+/// [`open`] for a viewer: a COPC file (on disk, or at a URL) opens coarsest level first
+/// ([`copc::open_levels`](super::copc::open_levels)), each node read when first needed, so the
+/// first picture comes from its top levels and the rest refines it; anything else as
+/// [`open`] opens it.
+pub fn open_coarse_first(
+    path: &Path,
+    layout: Option<Layout>,
+) -> Result<(VertexSource, FileKind), LoadError> {
+    use super::copc;
+    if layout.is_none() && (super::http::is_url(path) || copc::is_copc(path)) {
+        let (source, info, _) = copc::open_levels(path, None)?;
+        return Ok((source, FileKind::Las(info)));
+    }
+    open(path, layout)
+}

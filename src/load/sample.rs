@@ -146,9 +146,19 @@ impl VertexSource {
         self.sample_in(vertices, SAMPLE_RUNS)
     }
 
+    /// How a sample of about `vertices` in at most `runs` runs is read from this source: runs
+    /// spread over the file, starting where decompression starts (LAZ); the first `vertices`
+    /// where the records come coarsest first (COPC), as those are spread already.
+    pub(crate) fn sample_plan(&self, vertices: u64, runs: u64) -> SamplePlan {
+        if self.is_coarse_first() {
+            return SamplePlan::in_runs(self.len(), vertices, 1, None);
+        }
+        SamplePlan::in_runs(self.len(), vertices, runs, self.chunk_points())
+    }
+
     /// [`sample`](Self::sample) in at most `runs` runs.
     pub fn sample_in(&self, vertices: u64, runs: u64) -> Result<Sample, LoadError> {
-        let plan = SamplePlan::in_runs(self.len(), vertices, runs, self.chunk_points());
+        let plan = self.sample_plan(vertices, runs);
         let mut sample = vec![Vertex::default(); plan.len() as usize];
         self.scattered(|| {
             for (i, run) in sample.chunks_mut(plan.run.max(1) as usize).enumerate() {

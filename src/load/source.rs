@@ -24,6 +24,8 @@ enum Origin {
     File(File),
     /// A LAZ file: records decompressed on demand.
     Laz(File, LazRecords),
+    /// A COPC file's octree nodes, coarsest level first, decoded on demand (from disk or a URL).
+    Copc(Box<super::copc::CopcNodes>),
     Memory(Arc<[u8]>),
     Loaded(VertexFile),
 }
@@ -32,7 +34,7 @@ impl Origin {
     /// The bytes of a source held in memory.
     fn bytes(&self) -> Option<&[u8]> {
         match self {
-            Origin::File(_) | Origin::Laz(..) => None,
+            Origin::File(_) | Origin::Laz(..) | Origin::Copc(_) => None,
             Origin::Memory(bytes) => Some(bytes),
             Origin::Loaded(file) => Some(file.bytes()),
         }
@@ -232,9 +234,46 @@ impl VertexSource {
         Ok(source)
     }
 
-    /// Whether the records are decompressed as they are read (LAZ).
+    /// A source over the `records` of a COPC file's octree nodes (of `file_len` bytes),
+    /// coarsest level first.
+    pub(crate) fn from_copc(
+        path: &Path,
+        nodes: super::copc::CopcNodes,
+        records: Records,
+        file_len: u64,
+    ) -> Result<VertexSource, LoadError> {
+        let count = records.count.unwrap_or(0);
+        let stride = records.layout.stride() as u64;
+        let mut source = VertexSource {
+            path: path.to_owned(),
+            version: None,
+            origin: Origin::Copc(Box::new(nodes)),
+            file_len,
+            count,
+            unpadded_last: false,
+            decoder: None,
+            extra_columns: records.columns,
+            convert: false,
+            colored: records.layout.color().is_some(),
+            end: count.saturating_mul(stride),
+            layout: records.layout,
+            up: records.up,
+            shift: [0.0; 3],
+        };
+        source.make_decoder(records.color_scale)?;
+        Ok(source)
+    }
+
+    /// Whether the records are decompressed as they are read (LAZ, COPC).
     pub fn is_compressed(&self) -> bool {
-        matches!(self.origin, Origin::Laz(..))
+        matches!(self.origin, Origin::Laz(..) | Origin::Copc(_))
+    }
+
+    /// Whether the records come coarsest first (a COPC file's octree, level by level): any
+    /// prefix is an evenly spread sample of the whole, so samples are prefixes, and the viewer
+    /// loads pieces in order, each level refining the whole picture.
+    pub fn is_coarse_first(&self) -> bool {
+        matches!(self.origin, Origin::Copc(_))
     }
 
     /// A source over `file`, already open (a container read its header from it), holding the
@@ -255,16 +294,6 @@ impl VertexSource {
         bytes: impl Into<Arc<[u8]>>,
     ) -> Result<VertexSource, LoadError> {
         Self::from_memory_with(name, bytes, Layout::default(), None)
-    }
-
-    /// A source over records in memory that a container's header describes (the nodes of a
-    /// COPC file read whole).
-    pub(crate) fn from_memory_records(
-        path: &Path,
-        bytes: Vec<u8>,
-        records: Records,
-    ) -> Result<VertexSource, LoadError> {
-        Self::of_records(path.to_owned(), Origin::Memory(bytes.into()), None, records)
     }
 
     /// [`from_memory`](Self::from_memory) for records of `layout`, `count` of them if known.
@@ -592,6 +621,12 @@ impl VertexSource {
                 laz.read(file, first, &mut data[..whole])
                     .map_err(|e| self.read_error(ReadError::Io(e)))
             }
+            Origin::Copc(nodes) => {
+                let whole = want - want % self.layout.stride();
+                nodes
+                    .read(first, &mut data[..whole])
+                    .map_err(|e| self.read_error(ReadError::Io(e)))
+            }
             memory => {
                 if want > 0 {
                     let bytes = memory.bytes().unwrap_or_default();
@@ -660,7 +695,7 @@ impl VertexSource {
                 unsafe { std::ptr::copy_nonoverlapping(staging.as_ptr(), into, want) };
                 Ok(())
             }
-            Origin::Laz(..) => {
+            Origin::Laz(..) | Origin::Copc(_) => {
                 let mut staging = vec![0u8; want];
                 self.read_records(first, &mut staging)?;
                 // SAFETY: as above; `staging` is ours.

@@ -73,6 +73,16 @@ pub fn spread_order(pieces: u64) -> Vec<u64> {
         .collect()
 }
 
+/// The order the loader reads `pieces` of `source` in: [`spread_order`], so that whatever has
+/// loaded covers the whole file, unless the file's records come coarsest first (COPC), which
+/// every prefix covers already: in order, each level refining the whole picture.
+pub fn load_order(source: &VertexSource, pieces: u64) -> Vec<u64> {
+    if source.is_coarse_first() {
+        return (0..pieces).collect();
+    }
+    spread_order(pieces)
+}
+
 /// Slots in a streaming thread's upload ring: the next piece is read while this one is drawn.
 const STREAM_SLOTS: usize = 2;
 
@@ -145,7 +155,7 @@ const PAUSE_POLL: Duration = Duration::from_millis(20);
 
 /// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
 /// `generation` until done or `cancel` is raised: evenly spread samples first, then piece
-/// after piece in [`spread_order`], keeping every `stride`-th vertex resident. Between pieces
+/// after piece in [`load_order`], keeping every `stride`-th vertex resident. Between pieces
 /// it waits while `paused` is raised: while a [`FillIn`] streams the file for the picture at
 /// rest, which comes first.
 pub fn spawn(
@@ -188,7 +198,7 @@ fn load(
     let pieces = source.len().div_ceil(target.per_piece);
     let mut stats = StatsAccumulator::default();
     let mut memory = PieceMemory::default();
-    for piece in spread_order(pieces) {
+    for piece in load_order(source, pieces) {
         while fills.load(Ordering::Relaxed) > 0 && !cancel.load(Ordering::Relaxed) {
             std::thread::sleep(PAUSE_POLL);
         }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::cost::FrameCost;
 use super::events::{ResidentPiece, SampledPiece, StreamedPiece};
-use super::loader::{spread_order, FillIn};
+use super::loader::{load_order, FillIn};
 use crate::format::stats::VertexStats;
 use crate::gpu::{GpuError, PointCloud, PointRenderer, Subsample};
 use crate::load::source::VertexSource;
@@ -389,8 +389,12 @@ impl Scene {
 
     /// Whether the fill-in should start: the sample has placed the camera, the picture rests,
     /// nothing is on its way, and some pieces will not be drawn whole from what is resident.
+    /// Not for a coarse-first source (COPC) that will be resident whole: the loader's own
+    /// pieces, in order, refine the whole picture level by level, and streaming them as well
+    /// would read (over HTTP: fetch) every node twice.
     pub fn wants_fill(&self) -> bool {
-        self.sample.is_some()
+        !(self.source.is_coarse_first() && self.stride == 1)
+            && self.sample.is_some()
             && self.accumulates
             && self.mode == Mode::Filling
             && self.fill.is_none()
@@ -401,7 +405,7 @@ impl Scene {
     /// The pieces the fill-in is to stream, spread over the file: those not drawn whole in this
     /// picture whose whole is not resident.
     pub fn fill_pieces(&self) -> Vec<usize> {
-        spread_order(self.covered.len() as u64)
+        load_order(&self.source, self.covered.len() as u64)
             .into_iter()
             .map(|p| p as usize)
             .filter(|&p| !self.is_covered(p) && (self.stride > 1 || !self.is_resident[p]))
