@@ -88,15 +88,6 @@ pub fn open_source(path: &Path, args: &LayoutArgs) -> anyhow::Result<(VertexSour
     open_counted(path, args).map(|(source, kind, _)| (source, kind))
 }
 
-/// [`open_source`] for the viewer: a COPC file on disk opens coarsest level first, as one at a
-/// URL does, so that the first picture comes from its top levels.
-pub fn open_for_view(path: &Path, args: &LayoutArgs) -> anyhow::Result<VertexSource> {
-    if args.lod.is_none() && args.layout()?.is_none() && copc::is_copc(path) {
-        return Ok(vertexview::load::open::open_coarse_first(path, None)?.0);
-    }
-    Ok(open_source(path, args)?.0)
-}
-
 /// [`open_source`], with what fetching a URL cost.
 pub fn open_counted(
     path: &Path,

@@ -42,7 +42,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sources = Vec::new();
     for path in &args.files {
-        let source = super::input::open_for_view(path, &args.layout)?;
+        let (source, _) = super::input::open_source(path, &args.layout)?;
         super::note_if_empty(&source);
         sources.push(source);
     }

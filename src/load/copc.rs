@@ -4,8 +4,8 @@
 //! shows it, and its points coarsest level first ([`open_levels`]), all of them or levels 0 to
 //! `--lod LEVEL`, each node fetched and decoded only when a read reaches it. So the first
 //! records of such a source are the top levels, an evenly spread sample of the whole: what the
-//! viewer's first picture needs, and nothing more. A COPC file on disk is otherwise read as the
-//! LAZ file it also is (every point in file order, decoded on all cores).
+//! viewer's first picture needs, and nothing more. Every command reads COPC this way, from disk
+//! and from a URL alike, so they draw the same picture.
 
 use std::path::Path;
 
@@ -118,7 +118,12 @@ pub fn open_levels(
             path: path.to_owned(),
             error,
         })?;
-    let reader = reader(path, input)?;
+    let shared = SharedInput(Arc::new(Mutex::new(input)));
+    let reader = reader(path, shared.clone())?;
+    let vlr = reader
+        .header()
+        .laz_vlr()
+        .map_err(|e| error(path, format!("its LAZ VLR does not read: {e}")))?;
     let last = deepest.map_or(i64::MAX, i64::from);
     let mut entries: Vec<::las::copc::Entry> = reader
         .hierarchy_entries()
@@ -134,9 +139,11 @@ pub fn open_levels(
         count += entry.point_count as u64;
     }
     let stride = records.layout.stride();
+    drop(reader);
     let copc = CopcNodes {
         path: path.to_owned(),
-        reader: Mutex::new(reader),
+        input: shared,
+        vlr,
         nodes,
         stride,
         decoded: Mutex::new(Vec::new()),
@@ -151,17 +158,40 @@ pub fn open_levels(
     Ok((source, info, traffic))
 }
 
-/// Decoded records kept, newest first out last: a read that ends inside a node leaves it for
-/// the next, the threads of a statistics pass each have one in hand, and the first levels,
-/// which the framing sample, the viewer's first picture and its first pieces all read, are
-/// fetched and decoded once (a million 36-byte records fit).
+/// Decoded records kept, oldest dropped first: a read that ends inside a node leaves it for
+/// the next, and the first levels, which the framing sample, the viewer's first picture and its
+/// first pieces all read, are fetched and decoded once (a million 36-byte records fit).
 const DECODED_BYTES: usize = 64 << 20;
 
-/// A COPC file's nodes as one run of records, coarsest level first, decoded as reads reach
-/// them.
+/// One input (file or remote) shared by the COPC reader that read its hierarchy and the nodes
+/// that fetch chunks from it; each call locks it.
+#[derive(Clone)]
+struct SharedInput(Arc<Mutex<Input>>);
+
+impl SharedInput {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Input> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Read for SharedInput {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.lock().read(buf)
+    }
+}
+
+impl Seek for SharedInput {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        self.lock().seek(to)
+    }
+}
+
+/// A COPC file's nodes as one run of records, coarsest level first, fetched and decoded as
+/// reads reach them: the chunks a read spans fetched in file order, then decoded on all cores.
 pub(crate) struct CopcNodes {
     path: std::path::PathBuf,
-    reader: Mutex<::las::CopcReader<'static, Input>>,
+    input: SharedInput,
+    vlr: laz::LazVlr,
     /// Each node with the index of its first record.
     nodes: Vec<(u64, ::las::copc::Entry)>,
     stride: usize,
@@ -172,71 +202,113 @@ pub(crate) struct CopcNodes {
 impl CopcNodes {
     /// Records `first..` into `into` (a whole number of them).
     pub fn read(&self, first: u64, into: &mut [u8]) -> io::Result<()> {
+        let records = (into.len() / self.stride.max(1)) as u64;
+        if records == 0 {
+            return Ok(());
+        }
+        let node_of = |at: u64| self.nodes.partition_point(|(start, _)| *start <= at);
+        let (Some(from), to) = (node_of(first).checked_sub(1), node_of(first + records - 1)) else {
+            return Err(io::Error::other("a read before the first node"));
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut at = first;
         let mut rest = into;
-        while !rest.is_empty() {
-            let i = self.nodes.partition_point(|(start, _)| *start <= at);
-            let Some(i) = i.checked_sub(1) else {
-                return Err(io::Error::other("a read before the first node"));
-            };
-            let bytes = self.node(i)?;
-            let skip = (at - self.nodes[i].0) as usize * self.stride;
-            let n = bytes.len().saturating_sub(skip).min(rest.len());
-            if n == 0 {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("record {at} is past the last octree node"),
-                ));
+        for batch in (from..to).collect::<Vec<_>>().chunks(threads) {
+            for (i, bytes) in batch.iter().zip(self.nodes_decoded(batch)?) {
+                let skip = (at - self.nodes[*i].0) as usize * self.stride;
+                let n = bytes.len().saturating_sub(skip).min(rest.len());
+                rest[..n].copy_from_slice(&bytes[skip..skip + n]);
+                rest = &mut rest[n..];
+                at += (n / self.stride) as u64;
             }
-            rest[..n].copy_from_slice(&bytes[skip..skip + n]);
-            rest = &mut rest[n..];
-            at += (n / self.stride) as u64;
+        }
+        if !rest.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("record {at} is past the last octree node"),
+            ));
         }
         Ok(())
     }
 
-    /// Node `i`'s records, decoded now or kept from before.
-    fn node(&self, i: usize) -> io::Result<Arc<[u8]>> {
-        let kept = |decoded: &Vec<(usize, Arc<[u8]>)>| {
-            decoded
+    /// Nodes `batch`' records: kept from before, or fetched (in file order, one lock) and
+    /// decoded (a thread each).
+    fn nodes_decoded(&self, batch: &[usize]) -> io::Result<Vec<Arc<[u8]>>> {
+        let kept: Vec<Option<Arc<[u8]>>> = {
+            let decoded = self.decoded.lock().unwrap_or_else(|e| e.into_inner());
+            batch
                 .iter()
-                .find(|(j, _)| *j == i)
-                .map(|(_, b)| b.clone())
+                .map(|i| decoded.iter().find(|(j, _)| j == i).map(|(_, b)| b.clone()))
+                .collect()
         };
-        if let Some(bytes) = kept(&self.decoded.lock().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(bytes);
-        }
-        let entry = self.nodes[i].1;
-        let bytes: Arc<[u8]> = {
-            let mut reader = self.reader.lock().unwrap_or_else(|e| e.into_inner());
-            // Another thread may have decoded it while this one waited.
-            if let Some(bytes) = kept(&self.decoded.lock().unwrap_or_else(|e| e.into_inner())) {
-                return Ok(bytes);
+        let mut missing: Vec<usize> = (0..batch.len()).filter(|&k| kept[k].is_none()).collect();
+        missing.sort_by_key(|&k| self.nodes[batch[k]].1.offset);
+        let mut chunks = Vec::with_capacity(missing.len());
+        {
+            let mut input = self.input.lock();
+            for &k in &missing {
+                let entry = &self.nodes[batch[k]].1;
+                let mut chunk = vec![0; usize::try_from(entry.byte_size).unwrap_or(0)];
+                input
+                    .seek(SeekFrom::Start(entry.offset))
+                    .and_then(|_| input.read_exact(&mut chunk))
+                    .map_err(|e| self.node_error(entry, &e))?;
+                chunks.push(chunk);
             }
-            let points = reader.read_entry(&entry).map_err(|e| {
-                io::Error::other(format!(
-                    "{}: cannot read octree node {:?}: {e}",
-                    self.path.display(),
-                    entry.key
-                ))
-            })?;
-            if points.raw_bytes().len() != entry.point_count as usize * self.stride {
-                return Err(io::Error::other(format!(
-                    "octree node {:?} decodes to {} bytes, not {} records of {}",
-                    entry.key,
-                    points.raw_bytes().len(),
-                    entry.point_count,
-                    self.stride
-                )));
-            }
-            points.raw_bytes().into()
-        };
-        let mut decoded = self.decoded.lock().unwrap_or_else(|e| e.into_inner());
-        decoded.push((i, bytes.clone()));
-        let mut kept: usize = decoded.iter().map(|(_, b)| b.len()).sum();
-        while kept > DECODED_BYTES && decoded.len() > 1 {
-            kept -= decoded.remove(0).1.len();
         }
-        Ok(bytes)
+        let decoded: Vec<io::Result<Arc<[u8]>>> = std::thread::scope(|scope| {
+            let jobs: Vec<_> = missing
+                .iter()
+                .zip(&chunks)
+                .map(|(&k, chunk)| {
+                    let entry = self.nodes[batch[k]].1;
+                    scope.spawn(move || self.decode(&entry, chunk))
+                })
+                .collect();
+            jobs.into_iter()
+                .map(|j| {
+                    j.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("a decoder panicked")))
+                })
+                .collect()
+        });
+        let mut all = kept;
+        let mut cache = self.decoded.lock().unwrap_or_else(|e| e.into_inner());
+        for (&k, bytes) in missing.iter().zip(decoded) {
+            let bytes = bytes?;
+            cache.push((batch[k], bytes.clone()));
+            all[k] = Some(bytes);
+        }
+        let mut kept_bytes: usize = cache.iter().map(|(_, b)| b.len()).sum();
+        while kept_bytes > DECODED_BYTES && cache.len() > batch.len() {
+            kept_bytes -= cache.remove(0).1.len();
+        }
+        Ok(all.into_iter().flatten().collect())
+    }
+
+    /// One node's chunk decompressed (COPC's point formats compress in layers).
+    fn decode(&self, entry: &::las::copc::Entry, chunk: &[u8]) -> io::Result<Arc<[u8]>> {
+        use laz::record::{LayeredPointRecordDecompressor, RecordDecompressor};
+        let points = usize::try_from(entry.point_count).unwrap_or(0);
+        let mut records = vec![0u8; points * self.stride];
+        let mut decompressor = LayeredPointRecordDecompressor::new(io::Cursor::new(chunk));
+        decompressor
+            .set_fields_from(self.vlr.items())
+            .map_err(|e| self.node_error(entry, &io::Error::other(e)))?;
+        decompressor
+            .decompress_many(&mut records)
+            .map_err(|e| self.node_error(entry, &e))?;
+        Ok(records.into())
+    }
+
+    fn node_error(&self, entry: &::las::copc::Entry, e: &io::Error) -> io::Error {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "{}: cannot read octree node {:?}: {e}",
+                self.path.display(),
+                entry.key
+            ),
+        )
     }
 }

@@ -51,21 +51,21 @@ pub fn open(path: &Path, layout: Option<Layout>) -> Result<(VertexSource, FileKi
             "--layout, --stride and --offset describe raw files; a PLY or LAS header says what its records hold",
         )),
         ("ply", None) => ply::open(path).map(|(s, info)| (s, FileKind::Ply(info))),
+        // A COPC file is LAZ too, but its chunks are octree nodes of all sizes: read node by
+        // node, coarsest first, every command draws it alike from disk and from a URL.
+        ("laz", None) if super::copc::is_copc(path) => super::copc::open_levels(path, None)
+            .map(|(s, info, _)| (s, FileKind::Las(info))),
         (_, None) => las::open(path).map(|(s, info)| (s, FileKind::Las(info))),
     }
 }
 
-/// [`open`] for a viewer: a COPC file (on disk, or at a URL) opens coarsest level first
-/// ([`copc::open_levels`](super::copc::open_levels)), each node read when first needed, so the
-/// first picture comes from its top levels and the rest refines it; anything else as
-/// [`open`] opens it.
-pub fn open_coarse_first(
+/// [`open`], and a COPC file at an `http://` or `https://` URL, read by range requests.
+pub fn open_or_fetch(
     path: &Path,
     layout: Option<Layout>,
 ) -> Result<(VertexSource, FileKind), LoadError> {
-    use super::copc;
-    if layout.is_none() && (super::http::is_url(path) || copc::is_copc(path)) {
-        let (source, info, _) = copc::open_levels(path, None)?;
+    if layout.is_none() && super::http::is_url(path) {
+        let (source, info, _) = super::copc::open_levels(path, None)?;
         return Ok((source, FileKind::Las(info)));
     }
     open(path, layout)

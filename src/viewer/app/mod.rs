@@ -409,7 +409,7 @@ impl App {
             }
             _ => None,
         };
-        match crate::load::open::open_coarse_first(&path, layout).map(|(source, _)| source) {
+        match crate::load::open::open_or_fetch(&path, layout).map(|(source, _)| source) {
             Ok(source) => {
                 // Said once at start; a reload to an empty file is no error, and the title
                 // shows its 0 vertices (a file written in place is empty for a moment).
