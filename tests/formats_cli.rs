@@ -641,7 +641,8 @@ fn color_takes_any_column_by_name() {
 
 /// A real COPC file with a paged hierarchy (laspy's test data): `inspect` shows its octree with
 /// the points per level laspy's own COPC reader counts, `--lod LEVEL` reads exactly levels 0 to
-/// LEVEL, and all of them draw the picture the whole file draws.
+/// LEVEL, `--resolution R` what laspy reads for R, and all levels draw the picture the whole
+/// file draws.
 #[test]
 fn copc_levels_read_as_laspy_reads_them() {
     let copc = data("simple_with_page.copc.laz");
@@ -698,5 +699,25 @@ fn copc_levels_read_as_laspy_reads_them() {
     // Not a COPC file: said, exit 1.
     let out = run(&["render", &data("autzen.las"), "--lod", "0", "-o", &s(&all)]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--lod reads the levels of a COPC file's octree"));
+    assert!(stderr(&out).contains("--lod and --resolution read the levels of a COPC file's octree"));
+    // --resolution R reads what laspy's query(resolution=R) reads.
+    let script = "import sys, laspy\nwith laspy.CopcReader.open(sys.argv[1]) as r:\n    print(*[len(r.query(resolution=x)) for x in (100, 10, 5)])";
+    let py = Command::new("python3")
+        .args(["-c", script, &copc])
+        .output()
+        .expect("python3");
+    let counts: Vec<String> = String::from_utf8_lossy(&py.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(counts.len(), 3, "{}", String::from_utf8_lossy(&py.stderr));
+    for (r, want) in ["100", "10", "5"].iter().zip(&counts) {
+        let text = stdout(&run(&["inspect", &copc, "--resolution", r]));
+        assert!(
+            text.contains(&format!("vertices     {want}\n")),
+            "{r}: {text}"
+        );
+    }
+    let out = run(&["inspect", &copc, "--resolution", "0"]);
+    assert_eq!(out.status.code(), Some(2));
 }

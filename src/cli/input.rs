@@ -32,8 +32,19 @@ pub struct LayoutArgs {
     pub offset: Option<u64>,
     /// Of a COPC file, only its octree's levels 0 to LEVEL, read into memory: a quick picture
     /// of a big survey (default: every point).
-    #[arg(long, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", conflicts_with = "resolution")]
     pub lod: Option<u32>,
+    /// Of a COPC file, only the levels needed for points about R apart (in the file's units):
+    /// those whose spacing is at least R, and the next.
+    #[arg(long, value_name = "R", value_parser = parse_resolution)]
+    pub resolution: Option<f64>,
+}
+
+fn parse_resolution(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("'{s}' is not a distance above 0")),
+    }
 }
 
 /// How the second file's records are laid out, where they differ from the first's (`diff`).
@@ -58,6 +69,7 @@ impl LayoutArgsB {
             stride: self.stride_b.or(a.stride),
             offset: self.offset_b.or(a.offset),
             lod: a.lod,
+            resolution: a.resolution,
         }
     }
 }
@@ -95,14 +107,19 @@ pub fn open_counted(
 ) -> anyhow::Result<(VertexSource, FileKind, Option<Arc<Traffic>>)> {
     let layout = args.layout()?;
     // A URL is read as COPC, by range requests; so are the levels of one on disk.
-    if is_url(path) || args.lod.is_some() {
+    let depth = match (args.lod, args.resolution) {
+        (Some(level), _) => Some(copc::Depth::Level(level)),
+        (None, Some(r)) => Some(copc::Depth::Resolution(r)),
+        (None, None) => None,
+    };
+    if is_url(path) || depth.is_some() {
         if layout.is_some() || !(is_url(path) || copc::is_copc(path)) {
             anyhow::bail!(
-                "{}: --lod reads the levels of a COPC file's octree, and this is not one",
+                "{}: --lod and --resolution read the levels of a COPC file's octree, and this is not one",
                 path.display()
             );
         }
-        let (source, info, traffic) = copc::open_levels(path, args.lod)?;
+        let (source, info, traffic) = copc::open_levels(path, depth.unwrap_or(copc::Depth::All))?;
         return Ok((source, FileKind::Las(info), traffic));
     }
     if path == Path::new("-") {

@@ -99,13 +99,40 @@ pub fn octree(path: &Path) -> Result<Vec<OctreeLevel>, LoadError> {
     Ok(levels)
 }
 
-/// The points of a COPC file's octree levels 0 to `deepest` (all of them for `None`), on disk
+/// How deep into a COPC file's octree to read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Depth {
+    /// Every level: every point.
+    All,
+    /// Levels 0 to this one.
+    Level(u32),
+    /// The levels whose spacing is at least this (in the file's units), and the first finer
+    /// one, as laspy's `CopcReader.query(resolution=…)` reads them: points about this far
+    /// apart.
+    Resolution(f64),
+}
+
+impl Depth {
+    /// The deepest level to read, for a root `spacing`.
+    pub fn deepest(self, spacing: f64) -> Option<u32> {
+        match self {
+            Depth::All => None,
+            Depth::Level(level) => Some(level),
+            Depth::Resolution(r) if r > 0.0 && spacing > 0.0 => {
+                Some((spacing / r).log2().ceil().clamp(0.0, 64.0) as u32)
+            }
+            Depth::Resolution(_) => Some(0),
+        }
+    }
+}
+
+/// The points of a COPC file's octree levels 0 to `depth`'s, on disk
 /// or at a URL, as the file's own LAS records (so they have its columns and are drawn as its
 /// LAZ twin would be), coarsest level first, each node read when a read first reaches it; and
 /// for a URL what fetching has cost so far.
 pub fn open_levels(
     path: &Path,
-    deepest: Option<u32>,
+    depth: Depth,
 ) -> Result<(VertexSource, LasInfo, Option<Arc<Traffic>>), LoadError> {
     let (mut input, traffic) = input(path)?;
     let LasRecords {
@@ -124,7 +151,11 @@ pub fn open_levels(
         .header()
         .laz_vlr()
         .map_err(|e| error(path, format!("its LAZ VLR does not read: {e}")))?;
-    let last = deepest.map_or(i64::MAX, i64::from);
+    let spacing = reader
+        .header()
+        .copc_info_vlr()
+        .map_or(0.0, |info| info.spacing);
+    let last = depth.deepest(spacing).map_or(i64::MAX, i64::from);
     let mut entries: Vec<::las::copc::Entry> = reader
         .hierarchy_entries()
         .filter(|e| e.point_count > 0 && i64::from(e.key.l) <= last)

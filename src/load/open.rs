@@ -53,7 +53,7 @@ pub fn open(path: &Path, layout: Option<Layout>) -> Result<(VertexSource, FileKi
         ("ply", None) => ply::open(path).map(|(s, info)| (s, FileKind::Ply(info))),
         // A COPC file is LAZ too, but its chunks are octree nodes of all sizes: read node by
         // node, coarsest first, every command draws it alike from disk and from a URL.
-        ("laz", None) if super::copc::is_copc(path) => super::copc::open_levels(path, None)
+        ("laz", None) if super::copc::is_copc(path) => super::copc::open_levels(path, super::copc::Depth::All)
             .map(|(s, info, _)| (s, FileKind::Las(info))),
         (_, None) => las::open(path).map(|(s, info)| (s, FileKind::Las(info))),
     }
@@ -65,7 +65,7 @@ pub fn open_or_fetch(
     layout: Option<Layout>,
 ) -> Result<(VertexSource, FileKind), LoadError> {
     if layout.is_none() && super::http::is_url(path) {
-        let (source, info, _) = super::copc::open_levels(path, None)?;
+        let (source, info, _) = super::copc::open_levels(path, super::copc::Depth::All)?;
         return Ok((source, FileKind::Las(info)));
     }
     open(path, layout)
