@@ -137,3 +137,30 @@ fn a_remote_file_reads_its_bytes_by_coalesced_ranges() {
     let traffic = remote.traffic();
     assert_eq!((traffic.requests(), traffic.bytes()), (3, 4 * BLOCK + 1234));
 }
+
+/// A read that needs a block kept from long ago and one not yet fetched, when the blocks kept
+/// are at their limit: the old one stays for it (it was once dropped first, failing the read).
+#[test]
+fn a_remote_file_keeps_the_old_blocks_a_read_needs() {
+    use std::io::{Read, Seek, SeekFrom};
+    use vertexview::load::http::{RemoteFile, BLOCK};
+    let blocks = 80usize;
+    let bytes: Vec<u8> = (0..blocks * BLOCK as usize)
+        .map(|i| (i * 13 % 253) as u8)
+        .collect();
+    let (url, _) = serve(bytes.clone(), Mode::Ranges);
+    let mut remote = RemoteFile::open(&url).unwrap();
+    let mut read = |at: u64, n: usize| {
+        let mut part = vec![0u8; n];
+        remote.seek(SeekFrom::Start(at)).unwrap();
+        remote.read_exact(&mut part).unwrap();
+        assert!(part[..] == bytes[at as usize..at as usize + n], "{at}+{n}");
+    };
+    // Block 0 (the open fetched it) and 1, then 63 far ones, one request each: 65 fetched.
+    read(BLOCK, 10);
+    for b in 10..73u64 {
+        read(b * BLOCK, 10);
+    }
+    // Blocks 1 (kept, the oldest left) and 2 (not fetched) in one read.
+    read(2 * BLOCK - 5, 10);
+}

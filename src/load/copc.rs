@@ -151,18 +151,16 @@ pub fn open_levels(
         .header()
         .laz_vlr()
         .map_err(|e| error(path, format!("its LAZ VLR does not read: {e}")))?;
-    let spacing = reader
-        .header()
-        .copc_info_vlr()
-        .map_or(0.0, |info| info.spacing);
+    let cube = reader.header().copc_info_vlr();
+    let spacing = cube.as_ref().map_or(0.0, |info| info.spacing);
     let last = depth.deepest(spacing).map_or(i64::MAX, i64::from);
     let mut entries: Vec<::las::copc::Entry> = reader
         .hierarchy_entries()
         .filter(|e| e.point_count > 0 && i64::from(e.key.l) <= last)
         .collect();
-    // Level by level; within one, in the order they lie in the file, so that neighbours in the
-    // file are neighbours in the requests.
-    entries.sort_by_key(|e| (e.key.l, e.offset));
+    // Level by level; within one, along a Z-order curve, so that the records of a piece of the
+    // viewer's lie together in space (it loads first the pieces nearest the camera).
+    entries.sort_by_key(|e| (e.key.l, z_order(&e.key)));
     let mut nodes = Vec::with_capacity(entries.len());
     let mut count = 0u64;
     for entry in entries {
@@ -175,6 +173,7 @@ pub fn open_levels(
         path: path.to_owned(),
         input: shared,
         vlr,
+        cube,
         nodes,
         stride,
         decoded: Mutex::new(Vec::new()),
@@ -223,6 +222,8 @@ pub(crate) struct CopcNodes {
     path: std::path::PathBuf,
     input: SharedInput,
     vlr: laz::LazVlr,
+    /// The octree's cube (COPC's info VLR).
+    cube: Option<::las::copc::CopcInfoVlr>,
     /// Each node with the index of its first record.
     nodes: Vec<(u64, ::las::copc::Entry)>,
     stride: usize,
@@ -230,7 +231,40 @@ pub(crate) struct CopcNodes {
     decoded: Mutex<Vec<(usize, Arc<[u8]>)>>,
 }
 
+/// A key's place along a Z-order (Morton) curve at its level.
+fn z_order(key: &::las::copc::VoxelKey) -> u128 {
+    let mut code = 0u128;
+    for bit in 0..31 {
+        for (axis, v) in [key.x, key.y, key.z].into_iter().enumerate() {
+            code |= u128::from((v as u32 >> bit) & 1) << (3 * bit + axis);
+        }
+    }
+    code
+}
+
 impl CopcNodes {
+    /// Each node's records and bounding sphere, in the file's coordinates less `shift`.
+    pub fn spheres(&self, shift: [f64; 3]) -> Vec<super::source::NodeSphere> {
+        let Some(info) = &self.cube else {
+            return Vec::new();
+        };
+        self.nodes
+            .iter()
+            .map(|(first, entry)| {
+                let b = entry.key.bounds(info);
+                let (min, max) = ([b.min.x, b.min.y, b.min.z], [b.max.x, b.max.y, b.max.z]);
+                let center: [f64; 3] = std::array::from_fn(|a| (min[a] + max[a]) / 2.0 - shift[a]);
+                let half = (0..3).map(|a| (max[a] - min[a]) / 2.0).fold(0.0, f64::max);
+                super::source::NodeSphere {
+                    first: *first,
+                    count: entry.point_count as u64,
+                    center: glam::DVec3::from(center).as_vec3(),
+                    radius: (half * 3f64.sqrt()) as f32,
+                }
+            })
+            .collect()
+    }
+
     /// Records `first..` into `into` (a whole number of them).
     pub fn read(&self, first: u64, into: &mut [u8]) -> io::Result<()> {
         let records = (into.len() / self.stride.max(1)) as u64;

@@ -217,11 +217,18 @@ impl RemoteFile {
             }
             block = end + 1;
         }
-        let excess = self
-            .blocks
-            .len()
-            .saturating_sub(KEPT.max((last - first + 1) as usize));
-        self.blocks.drain(..excess);
+        // The oldest go first, but never one this read needs, however old.
+        let keep = KEPT.max((last - first + 1) as usize);
+        while self.blocks.len() > keep {
+            let Some(old) = self
+                .blocks
+                .iter()
+                .position(|(b, _)| !(first..=last).contains(b))
+            else {
+                break;
+            };
+            self.blocks.remove(old);
+        }
         Ok(())
     }
 }

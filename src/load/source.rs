@@ -98,6 +98,20 @@ pub(crate) struct Converted {
     pub up: Up,
 }
 
+/// An octree node of a coarse-first source (COPC): its records, and the sphere round its cube
+/// in the source's coordinates (the file's less [`VertexSource::shift`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NodeSphere {
+    /// Its first record.
+    pub first: u64,
+    /// Its records.
+    pub count: u64,
+    /// The centre of its cube.
+    pub center: glam::Vec3,
+    /// Half its cube's diagonal.
+    pub radius: f32,
+}
+
 /// A vertex file opened for reading in pieces.
 ///
 /// ```
@@ -267,6 +281,14 @@ impl VertexSource {
     /// Whether the records are decompressed as they are read (LAZ, COPC).
     pub fn is_compressed(&self) -> bool {
         matches!(self.origin, Origin::Laz(..) | Origin::Copc(_))
+    }
+
+    /// The octree nodes of a coarse-first source (COPC), in record order; empty for others.
+    pub fn node_spheres(&self) -> Vec<NodeSphere> {
+        match &self.origin {
+            Origin::Copc(nodes) => nodes.spheres(self.shift()),
+            _ => Vec::new(),
+        }
     }
 
     /// Whether the records come coarsest first (a COPC file's octree, level by level): any

@@ -16,6 +16,7 @@ use winit::event_loop::EventLoopProxy;
 use super::events::{
     LoadEvent, LoadFailure, Permit, ResidentPiece, SampledPiece, StreamedPiece, ViewerEvent,
 };
+use super::priority::{PieceQueue, SharedView};
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::Vertex;
 use crate::gpu::{
@@ -82,6 +83,10 @@ pub fn load_order(source: &VertexSource, pieces: u64) -> Vec<u64> {
     }
     spread_order(pieces)
 }
+
+/// Vertices a piece of a coarse-first source (COPC) holds in the viewer: small enough that the
+/// loader, choosing pieces by what the camera sees ([`PieceQueue`]), chooses places.
+pub const COARSE_FIRST_PIECE: u64 = 1 << 19;
 
 /// Slots in a streaming thread's upload ring: the next piece is read while this one is drawn.
 const STREAM_SLOTS: usize = 2;
@@ -155,7 +160,7 @@ const PAUSE_POLL: Duration = Duration::from_millis(20);
 
 /// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
 /// `generation` until done or `cancel` is raised: evenly spread samples first, then piece
-/// after piece in [`load_order`], keeping every `stride`-th vertex resident. Between pieces
+/// after piece in [`load_order`] (a COPC file's in the order `view`, the camera, says), keeping every `stride`-th vertex resident. Between pieces
 /// it waits while `paused` is raised: while a [`FillIn`] streams the file for the picture at
 /// rest, which comes first.
 pub fn spawn(
@@ -166,13 +171,16 @@ pub fn spawn(
     generation: u64,
     cancel: Arc<AtomicBool>,
     fills: Arc<AtomicUsize>,
+    view: SharedView,
 ) {
     std::thread::spawn(move || {
         let send = |event| {
             // The event loop has gone if this fails: nobody is left to tell.
             let _ = proxy.send_event(ViewerEvent::Load { generation, event });
         };
-        let result = load(&target, &source, stride, &cancel, &fills, &mut |e| send(e));
+        let result = load(&target, &source, stride, &cancel, &fills, view, &mut |e| {
+            send(e)
+        });
         if let Err(failure) = result {
             send(LoadEvent::Failed(failure));
         }
@@ -185,6 +193,7 @@ fn load(
     stride: u32,
     cancel: &AtomicBool,
     fills: &AtomicUsize,
+    view: SharedView,
     send: &mut dyn FnMut(LoadEvent),
 ) -> Result<(), LoadFailure> {
     let device = &target.device;
@@ -198,7 +207,13 @@ fn load(
     let pieces = source.len().div_ceil(target.per_piece);
     let mut stats = StatsAccumulator::default();
     let mut memory = PieceMemory::default();
-    for piece in load_order(source, pieces) {
+    let spheres = source.node_spheres();
+    let order: Box<dyn Iterator<Item = u64>> = if spheres.is_empty() {
+        Box::new(load_order(source, pieces).into_iter())
+    } else {
+        Box::new(PieceQueue::new(&spheres, target.per_piece, pieces, view))
+    };
+    for piece in order {
         while fills.load(Ordering::Relaxed) > 0 && !cancel.load(Ordering::Relaxed) {
             std::thread::sleep(PAUSE_POLL);
         }

@@ -8,6 +8,7 @@ mod events;
 mod loader;
 mod panel;
 mod pick;
+mod priority;
 mod reload;
 mod scene;
 mod surface;

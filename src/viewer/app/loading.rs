@@ -38,7 +38,11 @@ impl App {
         // Pieces as large as one storage binding: each is one dispatch of the compute path, and
         // dispatches, not vertices, are what a frame of many small pieces spends its time on.
         let largest = crate::gpu::piece_vertices(&gpu.device);
-        let per_piece = self.piece_vertices.unwrap_or(largest).clamp(1, largest);
+        let mut per_piece = self.piece_vertices.unwrap_or(largest).clamp(1, largest);
+        if source.is_coarse_first() && self.piece_vertices.is_none() {
+            // Small enough that choosing pieces by the view chooses places.
+            per_piece = per_piece.min(loader::COARSE_FIRST_PIECE);
+        }
         let scene = Scene::new(
             source.clone(),
             self.generations,
@@ -58,6 +62,7 @@ impl App {
             self.generations,
             scene.cancel.clone(),
             self.fills.clone(),
+            self.load_view.clone(),
         );
         Some(scene)
     }

@@ -77,6 +77,8 @@ struct App {
     difference_pending: bool,
     /// Fill-in threads of all the scenes: the loaders wait for them.
     fills: Arc<AtomicUsize>,
+    /// The camera as last drawn, for loaders that choose what to load by it (COPC).
+    load_view: super::priority::SharedView,
     generations: u64,
     budget: Option<u64>,
     piece_vertices: Option<u64>,
@@ -130,6 +132,7 @@ impl App {
             difference: None,
             difference_pending: false,
             fills: Arc::new(AtomicUsize::new(0)),
+            load_view: Default::default(),
             generations: 0,
             budget: options.gpu_memory,
             piece_vertices: options.piece_vertices,
@@ -527,6 +530,11 @@ impl App {
 
     fn draw(&mut self, event_loop: &ActiveEventLoop) {
         let params = self.frame_params();
+        *self.load_view.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(super::priority::LoadView {
+                view_proj: params.view_proj,
+                height: params.viewport[1] as f32,
+            });
         let background = self.settings.background;
         let info = self.panel_info();
         let (Some(gpu), Some(window)) = (&self.gpu, &mut self.window) else {
