@@ -226,26 +226,7 @@ impl VertexSource {
     ) -> Result<VertexSource, LoadError> {
         let version = FileVersion::of_file(&file);
         let file_len = version.as_ref().map_or(0, FileVersion::len);
-        let count = records.count.unwrap_or(0);
-        let stride = records.layout.stride() as u64;
-        let mut source = VertexSource {
-            path: path.to_owned(),
-            version,
-            origin: Origin::Laz(file, laz),
-            file_len,
-            count,
-            unpadded_last: false,
-            decoder: None,
-            extra_columns: records.columns,
-            convert: false,
-            colored: records.layout.color().is_some(),
-            end: count.saturating_mul(stride),
-            layout: records.layout,
-            up: records.up,
-            shift: [0.0; 3],
-        };
-        source.make_decoder(records.color_scale)?;
-        Ok(source)
+        Self::decompressed(path, Origin::Laz(file, laz), version, file_len, records)
     }
 
     /// A source over the `records` of a COPC file's octree nodes (of `file_len` bytes),
@@ -256,12 +237,23 @@ impl VertexSource {
         records: Records,
         file_len: u64,
     ) -> Result<VertexSource, LoadError> {
+        Self::decompressed(path, Origin::Copc(Box::new(nodes)), None, file_len, records)
+    }
+
+    /// A source over records `origin` decompresses, standing one after the other from 0.
+    fn decompressed(
+        path: &Path,
+        origin: Origin,
+        version: Option<FileVersion>,
+        file_len: u64,
+        records: Records,
+    ) -> Result<VertexSource, LoadError> {
         let count = records.count.unwrap_or(0);
         let stride = records.layout.stride() as u64;
         let mut source = VertexSource {
             path: path.to_owned(),
-            version: None,
-            origin: Origin::Copc(Box::new(nodes)),
+            version,
+            origin,
             file_len,
             count,
             unpadded_last: false,

@@ -153,6 +153,8 @@ pub struct LoadTarget {
     pub queue: wgpu::Queue,
     /// Vertices a piece holds.
     pub per_piece: u64,
+    /// The camera as last drawn (a COPC file's pieces load in the order it says).
+    pub view: SharedView,
 }
 
 /// How often a paused loading thread looks whether it may go on.
@@ -160,7 +162,7 @@ const PAUSE_POLL: Duration = Duration::from_millis(20);
 
 /// Starts reading `source` onto the GPU on a thread of its own, posting [`LoadEvent`]s for
 /// `generation` until done or `cancel` is raised: evenly spread samples first, then piece
-/// after piece in [`load_order`] (a COPC file's in the order `view`, the camera, says), keeping every `stride`-th vertex resident. Between pieces
+/// after piece in [`load_order`] (a COPC file's in the order the camera says), keeping every `stride`-th vertex resident. Between pieces
 /// it waits while `paused` is raised: while a [`FillIn`] streams the file for the picture at
 /// rest, which comes first.
 pub fn spawn(
@@ -171,16 +173,13 @@ pub fn spawn(
     generation: u64,
     cancel: Arc<AtomicBool>,
     fills: Arc<AtomicUsize>,
-    view: SharedView,
 ) {
     std::thread::spawn(move || {
         let send = |event| {
             // The event loop has gone if this fails: nobody is left to tell.
             let _ = proxy.send_event(ViewerEvent::Load { generation, event });
         };
-        let result = load(&target, &source, stride, &cancel, &fills, view, &mut |e| {
-            send(e)
-        });
+        let result = load(&target, &source, stride, &cancel, &fills, &mut |e| send(e));
         if let Err(failure) = result {
             send(LoadEvent::Failed(failure));
         }
@@ -193,7 +192,6 @@ fn load(
     stride: u32,
     cancel: &AtomicBool,
     fills: &AtomicUsize,
-    view: SharedView,
     send: &mut dyn FnMut(LoadEvent),
 ) -> Result<(), LoadFailure> {
     let device = &target.device;
@@ -211,7 +209,12 @@ fn load(
     let order: Box<dyn Iterator<Item = u64>> = if spheres.is_empty() {
         Box::new(load_order(source, pieces).into_iter())
     } else {
-        Box::new(PieceQueue::new(&spheres, target.per_piece, pieces, view))
+        Box::new(PieceQueue::new(
+            &spheres,
+            target.per_piece,
+            pieces,
+            target.view.clone(),
+        ))
     };
     for piece in order {
         while fills.load(Ordering::Relaxed) > 0 && !cancel.load(Ordering::Relaxed) {

@@ -56,13 +56,13 @@ impl App {
                 device: gpu.device.clone(),
                 queue: gpu.queue.clone(),
                 per_piece,
+                view: self.load_view.clone(),
             },
             source,
             stride,
             self.generations,
             scene.cancel.clone(),
             self.fills.clone(),
-            self.load_view.clone(),
         );
         Some(scene)
     }

@@ -615,6 +615,7 @@ impl App {
                         device: device.clone(),
                         queue: queue.clone(),
                         per_piece: scene.per_piece,
+                        view: self.load_view.clone(),
                     },
                     scene.source.clone(),
                     scene.generation,

@@ -355,7 +355,11 @@ mod tests {
         };
         (0..n)
             .map(|i| {
-                let (a, b, r) = (next() * 6.283, next() * 3.1416, 10.0 + next());
+                let (a, b, r) = (
+                    next() * std::f32::consts::TAU,
+                    next() * std::f32::consts::PI,
+                    10.0 + next(),
+                );
                 let p = if i % 4 == 0 {
                     Vec3::new(next(), next(), next()) * 0.01 + 3.0
                 } else {
