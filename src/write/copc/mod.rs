@@ -3,12 +3,12 @@
 //! lets a reader fetch only the levels it needs.
 //!
 //! Built out of core, as PotreeConverter and untwine do, in two stages:
-//! 1. One streaming pass over the source decides the top [`octree::PASS_LEVELS`] levels (a bit
-//!    per sampling cell) and sets aside on disk ([`spill`]) the points they keep and, by
+//! 1. One streaming pass over the source decides the top three levels (a bit
+//!    per sampling cell) and sets aside on disk (`spill`) the points they keep and, by
 //!    subtree, all the others.
 //! 2. Each subtree is then divided on its own, on every core: in memory when it fits
 //!    ([`MEMORY_POINTS`]), by another streaming pass otherwise. Each finished node is encoded as
-//!    LAS records, compressed as one LAZ chunk, and appended to the file ([`file`]).
+//!    LAS records, compressed as one LAZ chunk, and appended to the file (`file`).
 //!
 //! Memory stays near `threads ×` [`MEMORY_POINTS`] vertices whatever the input's size; the disk
 //! needs room for one more copy of the vertices (20 bytes each) beside the output.
