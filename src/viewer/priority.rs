@@ -69,8 +69,11 @@ impl PieceQueue {
             }
             let first = node.first / per_piece;
             let last = (node.first + node.count - 1) / per_piece;
-            for piece in first..=last.min(pieces.saturating_sub(1)) {
-                left[piece as usize].1.push((node.center, node.radius));
+            for piece in first..=last {
+                // A node past the pieces (a source shorter than its hierarchy says) is no one's.
+                if let Some((_, spheres)) = left.get_mut(piece as usize) {
+                    spheres.push((node.center, node.radius));
+                }
             }
         }
         PieceQueue { left, view }
