@@ -278,3 +278,142 @@ fn a_copc_url_shows_its_top_levels_first_then_fills_in() {
         "fetched {total} bytes of a {len}-byte file"
     );
 }
+
+/// Waits until the title says the loader is done for the view; the title then.
+fn settled(viewer: &mut Killed, display: &str, started: Instant, what: &str) -> String {
+    loop {
+        viewer.assert_running();
+        let title = window_title(display);
+        if title.contains("detail") && !title.contains("loading") && !title.contains("drawn") {
+            return title;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "{what}: never settled; title {title:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The camera flags (`--yaw … --distance …`) of the render command the viewer prints for P.
+fn printed_camera(viewer: &mut Killed, display: &str) -> Vec<String> {
+    press(display, "p");
+    let mut out = std::io::BufReader::new(viewer.0.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("vertexview render ") {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+        assert!(n > 0, "the viewer printed no command");
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut flags = Vec::new();
+    for flag in ["--yaw", "--pitch", "--target", "--distance"] {
+        let at = words.iter().position(|w| *w == flag).expect(flag);
+        flags.extend([flag.to_owned(), words[at + 1].to_owned()]);
+    }
+    flags
+}
+
+/// A COPC file over HTTP larger than the GPU memory budget (1 M points in 40 pieces of 25 000,
+/// room for 20): the viewer keeps the 20 pieces the view needs most, half the file, draws
+/// points only where `render` does, and fetches nothing while the camera rests. Zoomed into
+/// one side, it drops pieces the view left for every piece the view now holds, and the picture
+/// is exactly `render`'s from that camera; still half the file on the GPU, never more.
+#[test]
+fn a_copc_url_over_the_budget_keeps_what_the_view_needs_and_trades_as_it_moves() {
+    let (_server, display) = xvfb();
+    let dir = tempfile::tempdir().unwrap();
+    let raw = galaxy(dir.path(), 1_000_000);
+    let copc = dir.path().join("galaxy.copc.laz");
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .arg("convert")
+        .args([&raw, &copc])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&copc).unwrap();
+    let (url, _, sent) = serve::serve_counted(bytes, serve::Mode::Ranges, None);
+    let reference = rendered(dir.path(), Path::new(&url));
+    // 20 pieces of 25 000 vertices of 20 bytes fit in 10 MiB; 21 do not.
+    let size = format!("{W}x{H}");
+    let args = [
+        "view",
+        &url,
+        "--size",
+        &size,
+        "--no-watch",
+        "--gpu-memory",
+        "10M",
+        "--piece-vertices",
+        "25000",
+    ];
+    let mut viewer = Killed(
+        x11::viewer(&display, &args, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let title = settled(&mut viewer, &display, started, "at first");
+    assert!(title.contains("— detail 50 % —"), "{title}");
+    let shown = window_pixels(&display);
+    // Part of the file: lit only where the whole is, and less of it.
+    let stray = shown
+        .iter()
+        .zip(&reference)
+        .filter(|(s, r)| **s != [0, 0, 0] && **r == [0, 0, 0])
+        .count();
+    assert_eq!(stray, 0, "lit where render has nothing");
+    assert!(
+        lit(&shown) > lit(&reference) / 2 && lit(&shown) <= lit(&reference),
+        "{} of {} lit",
+        lit(&shown),
+        lit(&reference)
+    );
+    let before = sent.load(Ordering::SeqCst);
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(sent.load(Ordering::SeqCst), before, "fetched more at rest");
+
+    // Zoomed in on the left of the galaxy.
+    let (x, y) = ((W / 4).to_string(), (H / 2).to_string());
+    xdotool(&display, &["mousemove", &x, &y]);
+    xdotool(&display, &["click", "--repeat", "12", "--delay", "30", "4"]);
+    // Settled at the new camera: the title says so once the frames of the zoom have drawn.
+    std::thread::sleep(Duration::from_millis(500));
+    let title = settled(&mut viewer, &display, started, "zoomed in");
+    assert!(title.contains("— detail 50 % —"), "{title}");
+    let shown = window_pixels(&display);
+    let camera = printed_camera(&mut viewer, &display);
+    let png = dir.path().join("zoomed.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .args(["render", &url, "-o"])
+        .arg(&png)
+        .args(["--size", &size])
+        .args(&camera)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
+    let zoomed: Vec<[u8; 3]> = image
+        .pixels()
+        .chunks_exact(4)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let differ = shown.iter().zip(&zoomed).filter(|(a, b)| a != b).count();
+    assert_eq!(
+        differ,
+        0,
+        "{differ} pixels differ from render {camera:?} ({} of {} lit)",
+        lit(&shown),
+        lit(&zoomed)
+    );
+}

@@ -44,6 +44,11 @@ pub enum LoadEvent {
     Piece(ResidentPiece),
     /// A whole piece on its way through, to be drawn once (files larger than the GPU budget).
     Streamed(StreamedPiece),
+    /// A piece left the GPU for one the view needs more (a COPC file larger than the budget).
+    Dropped(usize),
+    /// The pieces on the GPU are those the view needs most, as many as the budget holds: the
+    /// loader waits for the view to change (a COPC file larger than the budget).
+    Settled,
     /// Every piece has been read: the file's exact statistics.
     Done(VertexStats),
     /// Reading failed (the file changed, a read error, the GPU ran out of memory).

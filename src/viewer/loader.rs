@@ -16,7 +16,7 @@ use winit::event_loop::EventLoopProxy;
 use super::events::{
     LoadEvent, LoadFailure, Permit, ResidentPiece, SampledPiece, StreamedPiece, ViewerEvent,
 };
-use super::priority::{PieceQueue, SharedView};
+use super::priority::{PieceQueue, SharedView, Step};
 use crate::format::stats::{StatsAccumulator, VertexStats};
 use crate::format::vertex::Vertex;
 use crate::gpu::{
@@ -36,6 +36,38 @@ pub fn resident_stride(file_bytes: u64, budget: u64) -> u32 {
         1
     } else {
         u32::try_from(file_bytes.div_ceil(budget)).unwrap_or(u32::MAX)
+    }
+}
+
+/// How a file cut into pieces stays on the GPU within a memory budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Residency {
+    /// Every `stride`-th vertex of each piece stays.
+    pub stride: u32,
+    /// Pieces that may stay at once.
+    pub capacity: usize,
+}
+
+/// How `source`, in pieces of `per_piece` vertices, stays within `budget` bytes of GPU memory
+/// (0: no limit), counting the bytes it takes there (a compressed file takes more than its
+/// size). A coarse-first file (COPC) over the budget keeps whole pieces, as many as fit, the
+/// ones the view needs most ([`PieceQueue`]); any other keeps every `stride`-th vertex of all.
+pub fn residency(source: &VertexSource, per_piece: u64, budget: u64) -> Residency {
+    let per_piece = per_piece.max(1);
+    let pieces = usize::try_from(source.len().div_ceil(per_piece)).unwrap_or(usize::MAX);
+    let vertex = u64::from(source.gpu_layout().stride);
+    let bytes = source.len().saturating_mul(vertex);
+    let stride = resident_stride(bytes, budget);
+    if stride > 1 && source.is_coarse_first() {
+        let fit = budget / per_piece.saturating_mul(vertex).max(1);
+        return Residency {
+            stride: 1,
+            capacity: usize::try_from(fit).unwrap_or(usize::MAX).clamp(1, pieces),
+        };
+    }
+    Residency {
+        stride,
+        capacity: pieces,
     }
 }
 
@@ -155,6 +187,9 @@ pub struct LoadTarget {
     pub per_piece: u64,
     /// The camera as last drawn (a COPC file's pieces load in the order it says).
     pub view: SharedView,
+    /// Pieces that may be on the GPU at once. A coarse-first file (COPC) with more keeps those
+    /// the view needs most; any other file keeps every `stride`-th vertex of every piece.
+    pub capacity: usize,
 }
 
 /// How often a paused loading thread looks whether it may go on.
@@ -206,23 +241,45 @@ fn load(
     let mut stats = StatsAccumulator::default();
     let mut memory = PieceMemory::default();
     let spheres = source.node_spheres();
-    let order: Box<dyn Iterator<Item = u64>> = if spheres.is_empty() {
-        Box::new(load_order(source, pieces).into_iter())
+    let mut steps: Box<dyn FnMut() -> Option<Step>> = if spheres.is_empty() {
+        let mut order = load_order(source, pieces).into_iter();
+        Box::new(move || order.next().map(Step::Load))
     } else {
-        Box::new(PieceQueue::new(
+        let mut queue = PieceQueue::new(
             &spheres,
             target.per_piece,
             pieces,
+            target.capacity,
             target.view.clone(),
-        ))
+        );
+        Box::new(move || queue.step())
     };
-    for piece in order {
+    // Whether the loader last said it had nothing to do for the view.
+    let mut settled = false;
+    while let Some(step) = steps() {
         while fills.load(Ordering::Relaxed) > 0 && !cancel.load(Ordering::Relaxed) {
             std::thread::sleep(PAUSE_POLL);
         }
         if cancel.load(Ordering::Relaxed) {
             return Ok(());
         }
+        let piece = match step {
+            Step::Load(piece) => piece,
+            Step::Swap { drop, load } => {
+                // Told first, so the event loop lets it go before the next piece is made.
+                send(LoadEvent::Dropped(drop as usize));
+                load
+            }
+            Step::Wait => {
+                if !settled {
+                    send(LoadEvent::Settled);
+                    settled = true;
+                }
+                std::thread::sleep(PAUSE_POLL);
+                continue;
+            }
+        };
+        settled = false;
         let start = piece * target.per_piece;
         let end = (start + target.per_piece).min(source.len());
         let step = u64::from(stride);

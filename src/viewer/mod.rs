@@ -19,7 +19,7 @@ use thiserror::Error;
 
 pub use controls::{key_action, Action, CONTROLS};
 pub use cost::{FrameCost, FRAME_BUDGET};
-pub use loader::{default_budget, resident_stride, spread_order};
+pub use loader::{default_budget, residency, resident_stride, spread_order, Residency};
 pub use pick::{describe, describe_in, fields_of, nearest_lit, pick};
 
 use crate::gpu::{ColumnColors, GpuError, Ramp, RenderSettings};

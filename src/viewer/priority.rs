@@ -2,7 +2,9 @@
 //! look largest on screen now, as Potree chooses nodes (a node's bounding sphere, projected, in
 //! pixels). Coarse nodes are large, so the top levels come first; then the levels refine where
 //! the camera looks, and nodes outside the view wait until those inside have loaded (they are
-//! loaded too, when the file fits the GPU memory budget: the view may turn to them).
+//! loaded too, when the file fits the GPU memory budget: the view may turn to them). A file
+//! larger than the budget keeps the pieces that look largest: as the view moves, the piece
+//! that counts least makes way for one that counts much more.
 
 use std::sync::{Arc, Mutex};
 
@@ -51,18 +53,52 @@ pub fn projected(view: &LoadView, center: Vec3, radius: f32) -> f32 {
     }
 }
 
-/// The pieces of `per_piece` records still to load, each with the spheres of the nodes it
-/// holds part of, taken in the order the view says.
+/// What the loader does next for a file it may hold only part of on the GPU.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Load this piece: there is room.
+    Load(u64),
+    /// Drop the first piece and load the second: the second looks much larger on screen now.
+    Swap {
+        /// The resident piece that counts least.
+        drop: u64,
+        /// The piece that counts most of those not resident.
+        load: u64,
+    },
+    /// Nothing is worth changing for the view as it is: wait for it to change.
+    Wait,
+}
+
+/// How much larger on screen a piece must look than the least resident one to take its place:
+/// a margin against trading pieces back and forth whose sizes are close.
+const SWAP_MARGIN: f32 = 1.5;
+
+/// The pieces of `per_piece` records of a coarse-first file, each with the spheres of the nodes
+/// it holds part of, and which of them are on the GPU: the next to load is the one that looks
+/// largest under the current view; once `capacity` pieces are resident, a piece is dropped for
+/// one that looks [`SWAP_MARGIN`] times larger, as Potree keeps a point budget.
 pub struct PieceQueue {
-    left: Vec<(u64, Vec<(Vec3, f32)>)>,
+    spheres: Vec<Vec<(Vec3, f32)>>,
+    resident: Vec<bool>,
+    resident_count: usize,
+    capacity: usize,
     view: SharedView,
+    /// The view last found to need no change.
+    settled: Option<LoadView>,
 }
 
 impl PieceQueue {
-    /// `pieces` pieces of `per_piece` records over nodes `spheres` (record order).
-    pub fn new(spheres: &[NodeSphere], per_piece: u64, pieces: u64, view: SharedView) -> Self {
+    /// `pieces` pieces of `per_piece` records over nodes `spheres` (record order), of which
+    /// `capacity` may be resident at once.
+    pub fn new(
+        spheres: &[NodeSphere],
+        per_piece: u64,
+        pieces: u64,
+        capacity: usize,
+        view: SharedView,
+    ) -> Self {
         let per_piece = per_piece.max(1);
-        let mut left: Vec<(u64, Vec<(Vec3, f32)>)> = (0..pieces).map(|p| (p, Vec::new())).collect();
+        let mut by_piece: Vec<Vec<(Vec3, f32)>> = vec![Vec::new(); pieces as usize];
         for node in spheres {
             if node.count == 0 {
                 continue;
@@ -71,45 +107,84 @@ impl PieceQueue {
             let last = (node.first + node.count - 1) / per_piece;
             for piece in first..=last {
                 // A node past the pieces (a source shorter than its hierarchy says) is no one's.
-                if let Some((_, spheres)) = left.get_mut(piece as usize) {
+                if let Some(spheres) = by_piece.get_mut(piece as usize) {
                     spheres.push((node.center, node.radius));
                 }
             }
         }
-        PieceQueue { left, view }
+        PieceQueue {
+            resident: vec![false; by_piece.len()],
+            spheres: by_piece,
+            resident_count: 0,
+            capacity: capacity.max(1),
+            view,
+            settled: None,
+        }
+    }
+
+    /// What to do next; `None` once every piece is resident.
+    pub fn step(&mut self) -> Option<Step> {
+        if self.resident_count == self.spheres.len() {
+            return None;
+        }
+        let view = *self.view.lock().unwrap_or_else(|e| e.into_inner());
+        let full = self.resident_count >= self.capacity;
+        if full && (view.is_none() || view == self.settled) {
+            return Some(Step::Wait);
+        }
+        // Without a picture yet: in record order, coarsest first.
+        let score = |piece: usize| match view {
+            None => -(piece as f32),
+            Some(view) => self.spheres[piece]
+                .iter()
+                .map(|&(c, r)| projected(&view, c, r))
+                .fold(0.0f32, f32::max),
+        };
+        // Ties (equal scores) go to the earlier, coarser piece to load, the later to drop.
+        let (mut best, mut worst) = (None::<(usize, f32)>, None::<(usize, f32)>);
+        for piece in 0..self.spheres.len() {
+            let s = score(piece);
+            if self.resident[piece] {
+                if worst.is_none_or(|(_, w)| s <= w) {
+                    worst = Some((piece, s));
+                }
+            } else if best.is_none_or(|(_, b)| s > b) {
+                best = Some((piece, s));
+            }
+        }
+        let (load, best_score) = best?;
+        if !full {
+            self.resident[load] = true;
+            self.resident_count += 1;
+            return Some(Step::Load(load as u64));
+        }
+        match worst {
+            Some((drop, worst_score)) if best_score > worst_score * SWAP_MARGIN => {
+                self.resident[drop] = false;
+                self.resident[load] = true;
+                Some(Step::Swap {
+                    drop: drop as u64,
+                    load: load as u64,
+                })
+            }
+            _ => {
+                self.settled = view;
+                Some(Step::Wait)
+            }
+        }
     }
 }
 
+/// A queue that holds every piece yields them once each, in the order the view says.
 impl Iterator for PieceQueue {
     type Item = u64;
 
     fn next(&mut self) -> Option<u64> {
-        if self.left.is_empty() {
-            return None;
+        match self.step()? {
+            Step::Load(piece) => Some(piece),
+            // Only a queue too small for the file waits or swaps.
+            Step::Swap { .. } | Step::Wait => None,
         }
-        let view = *self.view.lock().unwrap_or_else(|e| e.into_inner());
-        let best = match view {
-            // No picture yet: in record order, coarsest first.
-            None => 0,
-            Some(view) => {
-                let score = |spheres: &[(Vec3, f32)]| {
-                    spheres
-                        .iter()
-                        .map(|&(c, r)| projected(&view, c, r))
-                        .fold(0.0f32, f32::max)
-                };
-                let mut best = (0, f32::MIN);
-                for (i, (_, spheres)) in self.left.iter().enumerate() {
-                    let s = score(spheres);
-                    // Ties (equal scores) go to the earlier, coarser piece.
-                    if s > best.1 {
-                        best = (i, s);
-                    }
-                }
-                best.0
-            }
-        };
-        Some(self.left.remove(best).0)
     }
 }
 
@@ -166,10 +241,83 @@ mod tests {
             },
         ];
         let shared: SharedView = Arc::new(Mutex::new(None));
-        let order: Vec<u64> = PieceQueue::new(&spheres, 100, 3, shared.clone()).collect();
+        let order: Vec<u64> = PieceQueue::new(&spheres, 100, 3, 3, shared.clone()).collect();
         assert_eq!(order, [0, 1, 2], "without a view: record order");
         *shared.lock().unwrap() = Some(view());
-        let order: Vec<u64> = PieceQueue::new(&spheres, 100, 3, shared).collect();
+        let order: Vec<u64> = PieceQueue::new(&spheres, 100, 3, 3, shared).collect();
         assert_eq!(order, [0, 2, 1]);
+    }
+
+    #[test]
+    fn a_full_queue_swaps_what_the_view_left_for_what_it_looks_at_and_then_waits() {
+        // The root, a node at the origin, a node far aside (x = 60): room for two.
+        let spheres = [
+            NodeSphere {
+                first: 0,
+                count: 100,
+                center: Vec3::ZERO,
+                radius: 50.0,
+            },
+            NodeSphere {
+                first: 100,
+                count: 100,
+                center: Vec3::new(60.0, 0.0, 0.0),
+                radius: 1.0,
+            },
+            NodeSphere {
+                first: 200,
+                count: 100,
+                center: Vec3::new(0.5, 0.0, 0.0),
+                radius: 1.0,
+            },
+        ];
+        let shared: SharedView = Arc::new(Mutex::new(None));
+        let mut queue = PieceQueue::new(&spheres, 100, 3, 2, shared.clone());
+        // No picture yet: record order, then nothing to decide on.
+        assert_eq!(queue.step(), Some(Step::Load(0)));
+        assert_eq!(queue.step(), Some(Step::Load(1)));
+        assert_eq!(queue.step(), Some(Step::Wait));
+        // Looking at the origin: the node aside gives way to the one in view, once.
+        *shared.lock().unwrap() = Some(view());
+        assert_eq!(queue.step(), Some(Step::Swap { drop: 1, load: 2 }));
+        assert_eq!(queue.step(), Some(Step::Wait));
+        assert_eq!(queue.step(), Some(Step::Wait));
+        // Turned to the node aside, from as far: back again, and the root stays throughout.
+        let proj = Mat4::perspective_rh(std::f32::consts::FRAC_PI_2, 1.0, 0.1, 100.0);
+        let look = Mat4::look_at_rh(
+            Vec3::new(60.0, 0.0, 10.0),
+            Vec3::new(60.0, 0.0, 0.0),
+            Vec3::Y,
+        );
+        *shared.lock().unwrap() = Some(LoadView {
+            view_proj: proj * look,
+            height: 1000.0,
+        });
+        assert_eq!(queue.step(), Some(Step::Swap { drop: 2, load: 1 }));
+        assert_eq!(queue.step(), Some(Step::Wait));
+    }
+
+    #[test]
+    fn pieces_of_like_size_are_not_traded() {
+        // Two nodes side by side in view, the same size: whichever is resident stays.
+        let spheres = [
+            NodeSphere {
+                first: 0,
+                count: 100,
+                center: Vec3::new(-0.5, 0.0, 0.0),
+                radius: 1.0,
+            },
+            NodeSphere {
+                first: 100,
+                count: 100,
+                center: Vec3::new(0.5, 0.0, 0.0),
+                radius: 1.1,
+            },
+        ];
+        let shared: SharedView = Arc::new(Mutex::new(None));
+        let mut queue = PieceQueue::new(&spheres, 100, 2, 1, shared.clone());
+        assert_eq!(queue.step(), Some(Step::Load(0)));
+        *shared.lock().unwrap() = Some(view());
+        assert_eq!(queue.step(), Some(Step::Wait));
     }
 }

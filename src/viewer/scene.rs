@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use super::cost::FrameCost;
 use super::events::{ResidentPiece, SampledPiece, StreamedPiece};
-use super::loader::{load_order, FillIn};
+use super::loader::{load_order, FillIn, Residency};
 use crate::format::stats::VertexStats;
 use crate::gpu::{GpuError, PointCloud, PointRenderer, Subsample};
 use crate::load::source::VertexSource;
@@ -36,6 +36,9 @@ pub struct Scene {
     pub generation: u64,
     /// Every `stride`-th vertex of the file stays on the GPU.
     pub stride: u32,
+    /// Pieces that may stay on the GPU at once: fewer than the file's for a coarse-first file
+    /// (COPC) larger than the budget, which keeps those the view needs most.
+    pub capacity: usize,
     /// Vertices in a piece of the file, as the loader cuts it.
     pub per_piece: u64,
     /// Added to file indices for draw orders: the files shown before this one hold that many
@@ -150,7 +153,7 @@ impl Scene {
     pub fn new(
         source: Arc<VertexSource>,
         generation: u64,
-        stride: u32,
+        residency: Residency,
         per_piece: u64,
         fills: Arc<AtomicUsize>,
     ) -> Scene {
@@ -158,7 +161,8 @@ impl Scene {
         Scene {
             source,
             generation,
-            stride,
+            stride: residency.stride,
+            capacity: residency.capacity.min(pieces),
             per_piece: per_piece.max(1),
             order_base: 0,
             stats: None,
@@ -241,7 +245,39 @@ impl Scene {
             *is = true;
         }
         self.resident.push(resident);
+        if self.keeps_part() {
+            // It loads again whenever the view asks for other parts.
+            self.loading = true;
+        }
         Ok(())
+    }
+
+    /// A piece has left the GPU (for one the view needs more). What it drew stays in the
+    /// picture until the view changes: those are the file's points, where they belong.
+    pub fn drop_piece(&mut self, piece: usize) {
+        if let Some(i) = self.resident.iter().position(|r| r.piece == piece) {
+            let gone = self.resident.remove(i);
+            self.resident_vertices -= gone.draw.vertex_count();
+        }
+        if let Some(is) = self.is_resident.get_mut(piece) {
+            *is = false;
+        }
+        if let Some(epoch) = self.covered.get_mut(piece) {
+            *epoch = 0;
+        }
+    }
+
+    /// Whether only part of the file can stay on the GPU, the part the view needs most.
+    pub fn keeps_part(&self) -> bool {
+        self.capacity < self.covered.len()
+    }
+
+    /// How much of the file is on the GPU, from 0 to 1.
+    pub fn resident_fraction(&self) -> f64 {
+        if self.source.is_empty() {
+            return 1.0;
+        }
+        (self.resident_vertices as f64 / self.source.len() as f64).min(1.0)
     }
 
     /// Adds a whole piece on its way through, to be drawn once at rest.
@@ -315,17 +351,25 @@ impl Scene {
         !(r.done() || self.is_covered(r.piece) || brought || coming)
     }
 
-    /// How much of the file has been loaded, from 0 to 1.
+    /// How much of what is to stay on the GPU has been loaded, from 0 to 1: the whole file, or
+    /// as many pieces as fit where only part of it stays.
     pub fn loaded_fraction(&self) -> f64 {
         if self.covered.is_empty() {
             return 1.0;
         }
-        self.resident.len() as f64 / self.covered.len() as f64
+        self.resident.len() as f64 / self.capacity.max(1) as f64
     }
 
     /// Whether the picture is complete: every vertex of the file drawn (or, by the pipeline
-    /// path, which keeps nothing between frames, every resident one).
+    /// path, which keeps nothing between frames, every resident one; or, where only part of
+    /// the file stays, every vertex of that part, the loader done for this view).
     pub fn complete(&self, loading: bool) -> bool {
+        if self.keeps_part() {
+            return !loading
+                && self.mode == Mode::Filling
+                && !self.samples_left()
+                && self.resident.iter().all(|r| r.done());
+        }
         if !self.accumulates {
             return !loading
                 && self.mode == Mode::Filling
@@ -339,7 +383,11 @@ impl Scene {
         if self.complete(loading) || self.source.is_empty() {
             return 1.0;
         }
-        let file = self.source.len() as f64;
+        // Where only part of the file stays, the picture is of that part.
+        let file = match self.keeps_part() {
+            true => self.resident_vertices.max(1) as f64,
+            false => self.source.len() as f64,
+        };
         let largest = self.samples.iter().map(|p| p.vertex_count()).max();
         let preview = largest.unwrap_or(0) as f64 / file;
         if self.mode != Mode::Filling {

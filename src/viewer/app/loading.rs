@@ -34,7 +34,6 @@ impl App {
     pub(super) fn new_scene(&mut self, source: Arc<VertexSource>) -> Option<Scene> {
         let gpu = self.gpu.as_ref()?;
         self.generations += 1;
-        let stride = loader::resident_stride(source.file_len(), self.budget.unwrap_or(0));
         // Pieces as large as one storage binding: each is one dispatch of the compute path, and
         // dispatches, not vertices, are what a frame of many small pieces spends its time on.
         let largest = crate::gpu::piece_vertices(&gpu.device);
@@ -43,10 +42,11 @@ impl App {
             // Small enough that choosing pieces by the view chooses places.
             per_piece = per_piece.min(loader::COARSE_FIRST_PIECE);
         }
+        let residency = loader::residency(&source, per_piece, self.budget.unwrap_or(0));
         let scene = Scene::new(
             source.clone(),
             self.generations,
-            stride,
+            residency,
             per_piece,
             self.fills.clone(),
         );
@@ -57,9 +57,10 @@ impl App {
                 queue: gpu.queue.clone(),
                 per_piece,
                 view: self.load_view.clone(),
+                capacity: residency.capacity,
             },
             source,
-            stride,
+            residency.stride,
             self.generations,
             scene.cancel.clone(),
             self.fills.clone(),
@@ -139,6 +140,25 @@ impl App {
             LoadEvent::Streamed(piece) => {
                 self.streamed(generation, piece);
             }
+            LoadEvent::Dropped(piece) => {
+                let scene = match is_incoming {
+                    true => self.incoming.as_mut(),
+                    false => self.scene.as_mut(),
+                };
+                if let Some(scene) = scene {
+                    scene.drop_piece(piece);
+                }
+            }
+            LoadEvent::Settled => {
+                let scene = match is_incoming {
+                    true => self.incoming.as_mut(),
+                    false => self.scene.as_mut(),
+                };
+                if let Some(scene) = scene {
+                    scene.loading = false;
+                }
+                self.redraw();
+            }
             LoadEvent::Done(stats) => {
                 if is_incoming {
                     // An empty file: nothing ever arrived to take the screen.
@@ -188,6 +208,14 @@ impl App {
             }
             LoadEvent::Piece(piece) => scene.add(device, renderer, piece),
             LoadEvent::Streamed(piece) => scene.add_streamed(device, renderer, piece),
+            LoadEvent::Dropped(piece) => {
+                scene.drop_piece(piece);
+                Ok(())
+            }
+            LoadEvent::Settled => {
+                scene.loading = false;
+                Ok(())
+            }
             LoadEvent::Done(stats) => {
                 scene.stats = Some(stats);
                 scene.loading = false;
@@ -217,7 +245,11 @@ impl App {
         match event {
             LoadEvent::Streamed(piece) => self.streamed(generation, piece),
             LoadEvent::Failed(failure) => self.failed(failure),
-            LoadEvent::Sampled(_) | LoadEvent::Piece(_) | LoadEvent::Done(_) => {}
+            LoadEvent::Sampled(_)
+            | LoadEvent::Piece(_)
+            | LoadEvent::Dropped(_)
+            | LoadEvent::Settled
+            | LoadEvent::Done(_) => {}
         }
     }
 

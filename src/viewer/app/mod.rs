@@ -503,6 +503,12 @@ impl App {
             if fraction < 1.0 {
                 title += &format!("{:.0} % drawn — ", (fraction * 100.0).floor());
             }
+            if shown.iter().any(|s| s.keeps_part()) {
+                // Part of a large COPC file stays on the GPU: how much.
+                let detail = weighted(&|s| s.resident_fraction()) * 100.0;
+                let digits = usize::from(detail < 10.0);
+                title += &format!("detail {detail:.digits$} % — ");
+            }
             if shown.iter().any(|s| s.loading) {
                 let loaded = weighted(&|s| s.loaded_fraction());
                 title += &format!("loading {:.0} % — ", (loaded * 100.0).floor());
@@ -616,6 +622,7 @@ impl App {
                         queue: queue.clone(),
                         per_piece: scene.per_piece,
                         view: self.load_view.clone(),
+                        capacity: scene.capacity,
                     },
                     scene.source.clone(),
                     scene.generation,

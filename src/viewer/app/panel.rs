@@ -77,8 +77,12 @@ impl App {
             "converted on upload"
         };
         rows.push(row("on the GPU", gpu));
-        let resident = scene.loaded_fraction() * 100.0;
-        rows.push(row("resident", format!("{resident:.0} %")));
+        let resident = scene.resident_fraction() * 100.0;
+        let part = match scene.keeps_part() {
+            true => ", the nodes the view needs most",
+            false => "",
+        };
+        rows.push(row("resident", format!("{resident:.0} %{part}")));
         rows
     }
 
