@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use common::headless::*;
-use common::serve::{serve, Mode};
+use common::serve::{serve, serve_counted, serve_with, Mode};
 
 fn copc() -> (String, Vec<u8>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/simple_with_page.copc.laz");
@@ -100,67 +100,91 @@ fn a_dropped_connection_is_tried_again_and_then_given_up() {
     assert_eq!(served.load(Ordering::SeqCst), 3);
 }
 
-/// A remote file of several blocks reads back exactly, wherever reads start and end, fetching
-/// each block once and neighbouring missing blocks in one request.
+/// Ranges of a remote file come back exactly, whatever their order: near ones share a request
+/// (with the bytes between them), far ones go [`IN_FLIGHT`] requests at a time, and none is
+/// asked for twice.
 #[test]
-fn a_remote_file_reads_its_bytes_by_coalesced_ranges() {
-    use std::io::{Read, Seek, SeekFrom};
-    use vertexview::load::http::{RemoteFile, BLOCK};
-    let bytes: Vec<u8> = (0..5 * BLOCK as usize + 1234)
-        .map(|i| (i * 7 % 251) as u8)
-        .collect();
-    let (url, served) = serve(bytes.clone(), Mode::Ranges);
-    let mut remote = RemoteFile::open(&url).unwrap();
-    assert_eq!(remote.len(), bytes.len() as u64);
-    // Blocks 1 to 3 in one request; then block 5 (the short last one).
-    let mut got = vec![0u8; 3 * BLOCK as usize];
-    remote.seek(SeekFrom::Start(BLOCK)).unwrap();
-    remote.read_exact(&mut got).unwrap();
-    assert!(got[..] == bytes[BLOCK as usize..4 * BLOCK as usize]);
-    let mut tail = Vec::new();
-    remote.seek(SeekFrom::End(-100)).unwrap();
-    remote.read_to_end(&mut tail).unwrap();
-    assert!(tail[..] == bytes[bytes.len() - 100..]);
-    assert_eq!(served.load(Ordering::SeqCst), 3);
-    // Within blocks already here: nothing more fetched.
-    for (at, n) in [
-        (10u64, 100usize),
-        (BLOCK - 3, 7),
-        (2 * BLOCK + 5, BLOCK as usize),
-    ] {
-        let mut part = vec![0u8; n];
-        remote.seek(SeekFrom::Start(at)).unwrap();
-        remote.read_exact(&mut part).unwrap();
-        assert!(part[..] == bytes[at as usize..at as usize + n], "{at}+{n}");
+fn ranges_come_back_exactly_by_coalesced_requests_several_in_flight() {
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+    use vertexview::load::http::{Ranges, COALESCE_GAP, IN_FLIGHT};
+    let len = 8u64 << 20;
+    let bytes: Vec<u8> = (0..len as usize).map(|i| (i * 7 % 251) as u8).collect();
+    let company = Arc::new(AtomicUsize::new(0));
+    let served = serve_with(bytes.clone(), Mode::Ranges, None, company.clone());
+    let (ranges, head) = Ranges::open(&served.url, 100).unwrap();
+    assert!(head[..] == bytes[..100]);
+    assert_eq!(ranges.len(), len);
+    // From now on a request waits until IN_FLIGHT of them have been in flight at once.
+    company.store(IN_FLIGHT, Ordering::SeqCst);
+    // Six places 1 MiB apart, each two ranges within the gap (asked for last first), and the
+    // file's last bytes: seven requests; an empty range asks for nothing.
+    let mut asked = Vec::new();
+    for k in (1..=6u64).rev() {
+        let at = k << 20;
+        asked.push(at + 1000 + COALESCE_GAP / 2..at + 5000 + COALESCE_GAP / 2);
+        asked.push(at..at + 1000);
     }
-    assert_eq!(served.load(Ordering::SeqCst), 3);
-    let traffic = remote.traffic();
-    assert_eq!((traffic.requests(), traffic.bytes()), (3, 4 * BLOCK + 1234));
+    asked.push(len - 10..len);
+    asked.push(500..500);
+    let started = Instant::now();
+    let got = ranges.get_many(&asked).unwrap();
+    for (r, g) in asked.iter().zip(&got) {
+        assert!(g[..] == bytes[r.start as usize..r.end as usize], "{r:?}");
+    }
+    assert_eq!(served.requests.load(Ordering::SeqCst), 1 + 7);
+    assert_eq!(served.most_at_once.load(Ordering::SeqCst), IN_FLIGHT);
+    // Never held up waiting for company: they were asked for together.
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let each = 5000 + COALESCE_GAP / 2;
+    let sent = 100 + 6 * each + 10;
+    assert_eq!(served.bytes.load(Ordering::SeqCst) as u64, sent);
+    let traffic = ranges.traffic();
+    assert_eq!((traffic.requests(), traffic.bytes()), (8, sent));
+    // A range past the end is an error, and asks for nothing.
+    let past = ranges
+        .get_many(std::slice::from_ref(&(len - 10..len + 1)))
+        .unwrap_err();
+    assert!(past.to_string().contains("not within the file"), "{past}");
+    assert_eq!(served.requests.load(Ordering::SeqCst), 8);
 }
 
-/// A read that needs a block kept from long ago and one not yet fetched, when the blocks kept
-/// are at their limit: the old one stays for it (it was once dropped first, failing the read).
+/// A COPC file of many nodes over HTTP: the same picture as from disk, each byte fetched about
+/// once (nodes by their own ranges, not rounded to blocks), in a few requests.
 #[test]
-fn a_remote_file_keeps_the_old_blocks_a_read_needs() {
-    use std::io::{Read, Seek, SeekFrom};
-    use vertexview::load::http::{RemoteFile, BLOCK};
-    let blocks = 80usize;
-    let bytes: Vec<u8> = (0..blocks * BLOCK as usize)
-        .map(|i| (i * 13 % 253) as u8)
-        .collect();
-    let (url, _) = serve(bytes.clone(), Mode::Ranges);
-    let mut remote = RemoteFile::open(&url).unwrap();
-    let mut read = |at: u64, n: usize| {
-        let mut part = vec![0u8; n];
-        remote.seek(SeekFrom::Start(at)).unwrap();
-        remote.read_exact(&mut part).unwrap();
-        assert!(part[..] == bytes[at as usize..at as usize + n], "{at}+{n}");
-    };
-    // Block 0 (the open fetched it) and 1, then 63 far ones, one request each: 65 fetched.
-    read(BLOCK, 10);
-    for b in 10..73u64 {
-        read(b * BLOCK, 10);
-    }
-    // Blocks 1 (kept, the oldest left) and 2 (not fetched) in one read.
-    read(2 * BLOCK - 5, 10);
+fn a_copc_file_of_many_nodes_renders_from_a_url_as_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw = dir.path().join("g.bin");
+    let copc = dir.path().join("g.copc.laz");
+    let gen = run(&[
+        "gen",
+        "--shape",
+        "galaxy",
+        "--count",
+        "300000",
+        "-o",
+        &s(&raw),
+    ]);
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let convert = run(&["convert", &s(&raw), &s(&copc)]);
+    assert!(convert.status.success(), "{}", stderr(&convert));
+    let bytes = std::fs::read(&copc).unwrap();
+    let (url, requests, sent) = serve_counted(bytes.clone(), Mode::Ranges, None);
+    let (disk, remote) = (dir.path().join("disk.png"), dir.path().join("url.png"));
+    assert!(render_to(&s(&copc), &disk, &[]).status.success());
+    let out = render_to(&url, &remote, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&disk).unwrap(),
+        std::fs::read(&remote).unwrap()
+    );
+    let (sent, len) = (sent.load(Ordering::SeqCst), bytes.len());
+    // Short gaps between the nodes a request spans come with them.
+    assert!(
+        len - len / 10 < sent && sent < len + len / 10,
+        "{sent} bytes sent of a {len}-byte file in {} requests",
+        requests.load(Ordering::SeqCst)
+    );
+    let requests = requests.load(Ordering::SeqCst);
+    assert!((3..60).contains(&requests), "{requests} requests");
 }

@@ -47,6 +47,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let stats = super::input::summarise(&file)?;
         let took = started.elapsed();
         summary(&mut out, &file, &kind, &stats, took)
+            .map_err(Failure::Write)
+            .and_then(|()| octree(&mut out, &file))
             .and_then(|()| match &traffic {
                 Some(t) => writeln!(
                     out,
@@ -54,10 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     t.bytes(),
                     t.requests(),
                     t.bytes() as f64 * 100.0 / file.file_len().max(1) as f64
-                ),
+                )
+                .map_err(Failure::Write),
                 None => Ok(()),
             })
-            .map_err(Failure::Write)
     };
     match written.and_then(|()| out.flush().map_err(Failure::Write)) {
         // `vertexview inspect --list big.bin | head` closes the pipe early: that is success.
@@ -66,6 +68,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(Failure::Read(e)) => Err(e.into()),
         Ok(()) => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// A COPC file's whole octree, a line a level (`--lod LEVEL` draws levels 0 to LEVEL), read
+/// through the source's own input (a URL's fetches counted with the rest).
+fn octree(out: &mut impl Write, file: &VertexSource) -> Result<(), Failure> {
+    let Some(levels) = vertexview::load::copc::octree(file) else {
+        return Ok(());
+    };
+    for level in levels.map_err(Failure::Read)? {
+        writeln!(
+            out,
+            "octree {:<5} {} nodes, {} points, spacing {}",
+            level.level, level.nodes, level.points, level.spacing
+        )
+        .map_err(Failure::Write)?;
+    }
+    Ok(())
 }
 
 /// Why a listing stopped: the file could not be read, or stdout could not be written.
@@ -224,19 +243,6 @@ fn summary(
     }
     if file.up() == Up::Z {
         writeln!(out, "up           z")?;
-    }
-    let path = file.path();
-    let copc = vertexview::load::http::is_url(path) || vertexview::load::copc::is_copc(path);
-    if matches!(kind, FileKind::Las(_)) && copc {
-        // A COPC file: its octree, level by level (`--lod LEVEL` draws levels 0 to LEVEL).
-        let levels = vertexview::load::copc::octree(file.path()).map_err(io::Error::other)?;
-        for level in levels {
-            writeln!(
-                out,
-                "octree {:<5} {} nodes, {} points, spacing {}",
-                level.level, level.nodes, level.points, level.spacing
-            )?;
-        }
     }
     Ok(())
 }

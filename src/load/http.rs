@@ -1,14 +1,17 @@
-//! [`RemoteFile`]: a file on an HTTP(S) server (object storage) read by range requests, as
-//! `Read + Seek`: blocks fetched on demand, neighbouring missing blocks coalesced into one
-//! request, a few kept. Bounded at every step: connecting gives up after
-//! [`CONNECT_TIMEOUT`], a request after [`REQUEST_TIMEOUT`], and a request that fails (a
-//! dropped connection, a short body, a server error) is tried [`ATTEMPTS`] times in all, with a
-//! growing pause, before the read fails. A server that does not honour range requests is an
-//! error at once, never a whole body taken for a piece of it.
+//! Files on an HTTP(S) server (object storage), read by range requests: [`Ranges`] fetches any
+//! byte ranges from any thread, neighbouring ranges coalesced into one request, up to
+//! [`IN_FLIGHT`] requests at once (how a COPC file's hierarchy pages and nodes are fetched).
+//!
+//! Bounded at every step: connecting gives up after [`CONNECT_TIMEOUT`], a request after
+//! [`REQUEST_TIMEOUT`], and a request that fails (a dropped connection, a short body, a server
+//! error) is tried [`ATTEMPTS`] times in all, with a growing pause, before the read fails. A
+//! server that does not honour range requests is an error at once, never a whole body taken for
+//! a piece of it.
 
-use std::io::{self, Read, Seek, SeekFrom};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::io::{self, Read};
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long connecting may take.
@@ -17,10 +20,14 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Tries of a request before the read fails.
 pub const ATTEMPTS: u32 = 3;
-/// Bytes fetched at least per request (a block).
-pub const BLOCK: u64 = 256 * 1024;
-/// Blocks kept.
-const KEPT: usize = 64;
+/// Requests [`Ranges::get_many`] keeps in flight at once: object storage answers each after a
+/// round trip of tens of milliseconds, so a few at once keep the line busy.
+pub const IN_FLIGHT: usize = 4;
+/// Ranges this close are fetched in one request, the bytes between them with them: cheaper
+/// than another round trip.
+pub const COALESCE_GAP: u64 = 64 * 1024;
+/// Coalesced requests stop growing at this size, so that several can be in flight.
+pub const COALESCE_MAX: u64 = 8 << 20;
 
 /// Whether `path` names a file on a web server rather than on disk.
 pub fn is_url(path: &std::path::Path) -> bool {
@@ -47,47 +54,41 @@ impl Traffic {
     }
 }
 
-/// A remote file read by range requests; see the module.
-pub struct RemoteFile {
+/// A file on a web server whose byte ranges any thread may fetch; see the module.
+pub struct Ranges {
     url: String,
     agent: ureq::Agent,
     len: u64,
-    pos: u64,
-    /// (block index, its bytes), the most recently used last.
-    blocks: Vec<(u64, Vec<u8>)>,
     traffic: Arc<Traffic>,
 }
 
-impl std::fmt::Debug for RemoteFile {
+impl std::fmt::Debug for Ranges {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RemoteFile")
+        f.debug_struct("Ranges")
             .field("url", &self.url)
             .field("len", &self.len)
             .finish()
     }
 }
 
-impl RemoteFile {
-    /// Opens `url`: one range request for its first block, which says how long the file is and
-    /// that the server honours ranges (and holds the header every reader reads first).
-    pub fn open(url: &str) -> io::Result<RemoteFile> {
+impl Ranges {
+    /// Opens `url` with one request for its first `first` bytes (at least one), which says how
+    /// long the file is and that the server honours ranges; returns those bytes too.
+    pub fn open(url: &str, first: u64) -> io::Result<(Ranges, Vec<u8>)> {
         let config = ureq::Agent::config_builder()
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(REQUEST_TIMEOUT))
             .http_status_as_error(false)
             .build();
-        let mut file = RemoteFile {
+        let mut ranges = Ranges {
             url: url.to_owned(),
             agent: config.into(),
             len: 0,
-            pos: 0,
-            blocks: Vec::new(),
             traffic: Arc::new(Traffic::default()),
         };
-        let (first, total) = file.get(0, BLOCK)?;
-        file.len = total;
-        file.blocks.push((0, first));
-        Ok(file)
+        let (bytes, total) = ranges.get(0, first.max(1))?;
+        ranges.len = total;
+        Ok((ranges, bytes))
     }
 
     /// The file's length in bytes.
@@ -100,9 +101,71 @@ impl RemoteFile {
         self.len == 0
     }
 
-    /// The requests and bytes this file (and its clones' reads) cost.
+    /// The requests and bytes fetching from this file has cost.
     pub fn traffic(&self) -> Arc<Traffic> {
         self.traffic.clone()
+    }
+
+    /// The bytes of each of `ranges` (within the file), in their order: ranges lying within
+    /// [`COALESCE_GAP`] of each other fetched by one request of at most [`COALESCE_MAX`] bytes
+    /// (a single larger range by one of its own), up to [`IN_FLIGHT`] requests at once.
+    pub fn get_many(&self, ranges: &[Range<u64>]) -> io::Result<Vec<Vec<u8>>> {
+        if let Some(r) = ranges.iter().find(|r| r.start > r.end || r.end > self.len) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "bytes {}..{} are not within the file's {} bytes",
+                    r.start, r.end, self.len
+                ),
+            ));
+        }
+        let requests = coalesce(ranges);
+        let next = AtomicUsize::new(0);
+        let bodies: Mutex<Vec<Option<Vec<u8>>>> = Mutex::new(vec![None; requests.len()]);
+        let failed: Mutex<Option<io::Error>> = Mutex::new(None);
+        let fetch = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(request) = requests.get(i) else {
+                return;
+            };
+            if failed.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+                return;
+            }
+            match self.get(request.span.start, request.span.end) {
+                Ok((body, _)) => bodies.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(body),
+                Err(e) => {
+                    failed
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_insert(e);
+                    return;
+                }
+            }
+        };
+        std::thread::scope(|scope| {
+            for _ in 1..IN_FLIGHT.min(requests.len()) {
+                scope.spawn(fetch);
+            }
+            fetch();
+        });
+        if let Some(e) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            return Err(e);
+        }
+        let bodies = bodies.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut out = vec![Vec::new(); ranges.len()];
+        for (request, body) in requests.iter().zip(bodies) {
+            let body = body.unwrap_or_default();
+            for &k in &request.parts {
+                let r = &ranges[k];
+                let from = (r.start - request.span.start) as usize;
+                let to = (r.end - request.span.start) as usize;
+                out[k] = body
+                    .get(from..to)
+                    .ok_or_else(|| io::Error::other("a coalesced answer is short"))?
+                    .to_vec();
+            }
+        }
+        Ok(out)
     }
 
     /// Bytes `start..end` (end > start), tried [`ATTEMPTS`] times, and the file's length as the
@@ -179,7 +242,7 @@ impl RemoteFile {
             )));
         }
         let want = end.min(total).saturating_sub(start);
-        let mut body = Vec::with_capacity(want as usize);
+        let mut body = Vec::with_capacity(want.min(COALESCE_MAX) as usize);
         response
             .body_mut()
             .as_reader()
@@ -196,85 +259,72 @@ impl RemoteFile {
         }
         Ok((body, total))
     }
+}
 
-    /// Makes blocks `first..=last` present, fetching the missing ones in runs of neighbours.
-    fn fetch(&mut self, first: u64, last: u64) -> io::Result<()> {
-        let mut block = first;
-        while block <= last {
-            if self.blocks.iter().any(|(b, _)| *b == block) {
-                block += 1;
+/// One request of [`Ranges::get_many`]: the span it asks for and the ranges it serves.
+#[derive(Debug, PartialEq)]
+struct Request {
+    span: Range<u64>,
+    parts: Vec<usize>,
+}
+
+/// `ranges` gathered into requests, in file order: each next range within [`COALESCE_GAP`] of
+/// the span so far joins it while the span stays within [`COALESCE_MAX`]. Empty ranges ask for
+/// nothing.
+fn coalesce(ranges: &[Range<u64>]) -> Vec<Request> {
+    let mut order: Vec<usize> = (0..ranges.len())
+        .filter(|&k| !ranges[k].is_empty())
+        .collect();
+    order.sort_by_key(|&k| (ranges[k].start, ranges[k].end));
+    let mut requests: Vec<Request> = Vec::new();
+    for k in order {
+        let r = &ranges[k];
+        if let Some(last) = requests.last_mut() {
+            let end = last.span.end.max(r.end);
+            if r.start <= last.span.end + COALESCE_GAP && end - last.span.start <= COALESCE_MAX {
+                last.span.end = end;
+                last.parts.push(k);
                 continue;
             }
-            let mut end = block;
-            while end < last && !self.blocks.iter().any(|(b, _)| *b == end + 1) {
-                end += 1;
-            }
-            let start = block * BLOCK;
-            let stop = ((end + 1) * BLOCK).min(self.len);
-            let (bytes, _) = self.get(start, stop)?;
-            for (i, chunk) in bytes.chunks(BLOCK as usize).enumerate() {
-                self.blocks.push((block + i as u64, chunk.to_vec()));
-            }
-            block = end + 1;
         }
-        // The oldest go first, but never one this read needs, however old.
-        let keep = KEPT.max((last - first + 1) as usize);
-        while self.blocks.len() > keep {
-            let Some(old) = self
-                .blocks
-                .iter()
-                .position(|(b, _)| !(first..=last).contains(b))
-            else {
-                break;
-            };
-            self.blocks.remove(old);
-        }
-        Ok(())
+        requests.push(Request {
+            span: r.clone(),
+            parts: vec![k],
+        });
     }
+    requests
 }
 
-impl Read for RemoteFile {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() || self.pos >= self.len {
-            return Ok(0);
-        }
-        let end = (self.pos + buf.len() as u64).min(self.len);
-        let (first, last) = (self.pos / BLOCK, (end - 1) / BLOCK);
-        self.fetch(first, last)?;
-        let mut done = 0;
-        while self.pos < end {
-            let block = self.pos / BLOCK;
-            let i = self
-                .blocks
-                .iter()
-                .position(|(b, _)| *b == block)
-                .ok_or_else(|| io::Error::other("a block fetched is gone"))?;
-            // The most recently used last.
-            let entry = self.blocks.remove(i);
-            let within = (self.pos - block * BLOCK) as usize;
-            let n = (entry.1.len().saturating_sub(within)).min((end - self.pos) as usize);
-            if n == 0 {
-                self.blocks.push(entry);
-                break;
-            }
-            buf[done..done + n].copy_from_slice(&entry.1[within..within + n]);
-            self.blocks.push(entry);
-            done += n;
-            self.pos += n as u64;
-        }
-        Ok(done)
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Seek for RemoteFile {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let new = match to {
-            SeekFrom::Start(p) => Some(p),
-            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
-            SeekFrom::End(d) => self.len.checked_add_signed(d),
-        };
-        self.pos = new
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
-        Ok(self.pos)
+    #[test]
+    fn near_ranges_share_a_request_far_and_large_ones_do_not() {
+        let gap = COALESCE_GAP;
+        let ranges = [
+            // Out of order, and one empty: asks for nothing.
+            5000 + gap..6000 + gap,
+            0..1000,
+            1000 + gap..5000 + gap,
+            7000..7000,
+            // Past the gap from the previous span.
+            10_000 + 3 * gap..10_100 + 3 * gap,
+            // Alone larger than a request may grow: its own request, and its neighbour one too.
+            20 * COALESCE_MAX..21 * COALESCE_MAX + 1,
+            21 * COALESCE_MAX + 1..21 * COALESCE_MAX + 2,
+        ];
+        let requests = coalesce(&ranges);
+        let spans: Vec<(Range<u64>, Vec<usize>)> =
+            requests.into_iter().map(|r| (r.span, r.parts)).collect();
+        assert_eq!(
+            spans,
+            [
+                (0..6000 + gap, vec![1, 2, 0]),
+                (10_000 + 3 * gap..10_100 + 3 * gap, vec![4]),
+                (20 * COALESCE_MAX..21 * COALESCE_MAX + 1, vec![5]),
+                (21 * COALESCE_MAX + 1..21 * COALESCE_MAX + 2, vec![6]),
+            ]
+        );
     }
 }

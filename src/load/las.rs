@@ -8,7 +8,6 @@
 //! fields: when every sampled channel is at most 255 the colours are taken as 8-bit (times 257).
 //! LAS is z-up.
 
-use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
@@ -86,29 +85,52 @@ fn standard_size(format: u8) -> usize {
     [20, 28, 26, 34, 57, 63, 30, 36, 38, 59, 67][usize::from(format.min(10))]
 }
 
-/// The extra bytes (LAS 1.4's Extra Bytes VLR, user `LASF_Spec`, record 4, among the `count`
-/// VLRs that `vlrs` holds, the bytes from the header's end to the point data) of single
-/// numbers: name, type and offset in the record. Their scale and offset, if any, are not
-/// applied: a colormap over stored values looks the same. VLRs that do not read give none.
-fn extra_bytes(vlrs: &[u8], count: u32, format: u8) -> Vec<(String, Code, usize)> {
+/// A variable-length record of a LAS header: who defined it, which of theirs, its bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Vlr {
+    pub user: String,
+    pub record: u16,
+    pub data: Vec<u8>,
+}
+
+/// The `count` VLRs that `bytes`, from the header's end to the point data, hold; as many as
+/// read whole.
+fn parse_vlrs(bytes: &[u8], count: u32) -> Vec<Vlr> {
     let mut at = 0usize;
-    let mut data = None;
+    let mut out = Vec::new();
     for _ in 0..count {
         // reserved (2), user id (16), record id (2), length after the header (2), description (32).
-        let Some(head) = vlrs.get(at..at + 54) else {
-            return Vec::new();
-        };
-        let user = String::from_utf8_lossy(&head[2..18]);
-        let record = u16::from_le_bytes([head[18], head[19]]);
-        let len = usize::from(u16::from_le_bytes([head[20], head[21]]));
-        let body = vlrs.get(at + 54..at + 54 + len);
-        if user.trim_end_matches('\0') == "LASF_Spec" && record == 4 {
-            data = body;
+        let Some(head) = bytes.get(at..at + 54) else {
             break;
-        }
+        };
+        let len = usize::from(u16::from_le_bytes([head[20], head[21]]));
+        let Some(data) = bytes.get(at + 54..at + 54 + len) else {
+            break;
+        };
+        out.push(Vlr {
+            user: String::from_utf8_lossy(&head[2..18])
+                .trim_end_matches('\0')
+                .to_owned(),
+            record: u16::from_le_bytes([head[18], head[19]]),
+            data: data.to_vec(),
+        });
         at += 54 + len;
     }
-    let Some(data) = data else {
+    out
+}
+
+/// The VLR `user`'s record `record`, if `vlrs` has it.
+pub(crate) fn find_vlr<'a>(vlrs: &'a [Vlr], user: &str, record: u16) -> Option<&'a [u8]> {
+    vlrs.iter()
+        .find(|v| v.user == user && v.record == record)
+        .map(|v| &v.data[..])
+}
+
+/// The extra bytes (LAS 1.4's Extra Bytes VLR, user `LASF_Spec`, record 4) of single numbers:
+/// name, type and offset in the record. Their scale and offset, if any, are not applied: a
+/// colormap over stored values looks the same. VLRs that do not read give none.
+fn extra_bytes(vlrs: &[Vlr], format: u8) -> Vec<(String, Code, usize)> {
+    let Some(data) = find_vlr(vlrs, "LASF_Spec", 4) else {
         return Vec::new();
     };
     let mut offset = standard_size(format);
@@ -158,15 +180,20 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
         mut records,
         mut info,
         point_data,
+        vlrs,
     } = read_header(path, &file)?;
     let source = if info.compressed {
         // Decompressed records stand from 0, one after the other.
         records.layout = records.layout.with_header(0);
         let record = records.layout.stride();
-        let laz = laz_records(&file, point_data, record).map_err(|message| LoadError::Header {
-            path: path.to_owned(),
-            message,
-        })?;
+        // The `laszip encoded` VLR says how the points were compressed.
+        let laz = find_vlr(&vlrs, "laszip encoded", 22204)
+            .ok_or("compressed points without the 'laszip encoded' VLR that says how".to_owned())
+            .and_then(|vlr| LazRecords::new(point_data, vlr, record))
+            .map_err(|message| LoadError::Header {
+                path: path.to_owned(),
+                message,
+            })?;
         VertexSource::from_laz(path, file, laz, records)?
     } else {
         VertexSource::from_open_file(path, file, records)?
@@ -177,11 +204,12 @@ pub fn open(path: &Path) -> Result<(VertexSource, LasInfo), LoadError> {
 
 /// What a LAS header says of its records: their layout (from the byte after the header, where
 /// the point data starts), count and columns; what `inspect` says of the file (its colours'
-/// scale not yet known); and where the point data starts.
+/// scale not yet known); where the point data starts; and its VLRs.
 pub(crate) struct LasRecords {
     pub records: Records,
     pub info: LasInfo,
     pub point_data: u64,
+    pub vlrs: Vec<Vlr>,
 }
 
 /// Reads the LAS header (and its extra bytes' descriptions) at the start of `input`, a file or
@@ -219,15 +247,15 @@ pub(crate) fn read_header<R: Read + Seek>(
     }
     let vlr_start = u64::from(header.header_size);
     let vlr_len = u64::from(header.offset_to_point_data).saturating_sub(vlr_start);
-    let mut vlrs = vec![0u8; vlr_len.min(1 << 24) as usize];
+    let mut vlr_bytes = vec![0u8; vlr_len.min(1 << 24) as usize];
     let read = input
         .seek(std::io::SeekFrom::Start(vlr_start))
-        .and_then(|_| input.read_exact(&mut vlrs));
+        .and_then(|_| input.read_exact(&mut vlr_bytes));
     if read.is_err() {
-        vlrs.clear();
+        vlr_bytes.clear();
     }
-    let vlr_count = header.number_of_variable_length_records;
-    for (name, code, offset) in extra_bytes(&vlrs, vlr_count, format) {
+    let vlrs = parse_vlrs(&vlr_bytes, header.number_of_variable_length_records);
+    for (name, code, offset) in extra_bytes(&vlrs, format) {
         // Names the spec cannot hold, and bytes past the record, are left out rather than
         // refusing the file.
         let fits = offset + code.size() <= record;
@@ -280,23 +308,6 @@ pub(crate) fn read_header<R: Read + Seek>(
         records,
         info,
         point_data,
+        vlrs,
     })
-}
-
-/// How a LAZ file's points were compressed: the `laszip encoded` VLR (record 22204), read from
-/// the file already open (later reads are positional, so its offset is free to move).
-fn laz_records(file: &File, point_data: u64, record_len: usize) -> Result<LazRecords, String> {
-    let mut handle = file
-        .try_clone()
-        .map_err(|e| format!("cannot read the VLRs: {e}"))?;
-    std::io::Seek::rewind(&mut handle).map_err(|e| format!("cannot read the VLRs: {e}"))?;
-    let reader = las::Reader::new(BufReader::new(handle))
-        .map_err(|e| format!("not a readable LAZ file: {e}"))?;
-    let vlr = reader
-        .header()
-        .vlrs()
-        .iter()
-        .find(|v| v.user_id == "laszip encoded" && v.record_id == 22204)
-        .ok_or("compressed points without the 'laszip encoded' VLR that says how")?;
-    LazRecords::new(point_data, &vlr.data, record_len)
 }

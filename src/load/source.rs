@@ -283,6 +283,14 @@ impl VertexSource {
         }
     }
 
+    /// The octree nodes of a COPC source.
+    pub(crate) fn copc_nodes(&self) -> Option<&super::copc::CopcNodes> {
+        match &self.origin {
+            Origin::Copc(nodes) => Some(nodes),
+            _ => None,
+        }
+    }
+
     /// Whether the records come coarsest first (a COPC file's octree, level by level): any
     /// prefix is an evenly spread sample of the whole, so samples are prefixes, and the viewer
     /// loads pieces in order, each level refining the whole picture.

@@ -51,7 +51,8 @@ pub struct Residency {
 /// How `source`, in pieces of `per_piece` vertices, stays within `budget` bytes of GPU memory
 /// (0: no limit), counting the bytes it takes there (a compressed file takes more than its
 /// size). A coarse-first file (COPC) over the budget keeps whole pieces, as many as fit, the
-/// ones the view needs most ([`PieceQueue`]); any other keeps every `stride`-th vertex of all.
+/// ones the view needs most (the loader's priority queue); any other keeps every `stride`-th
+/// vertex of all.
 pub fn residency(source: &VertexSource, per_piece: u64, budget: u64) -> Residency {
     let per_piece = per_piece.max(1);
     let pieces = usize::try_from(source.len().div_ceil(per_piece)).unwrap_or(usize::MAX);
