@@ -2,7 +2,10 @@
 files of a folder, and after every answer prints `SECONDS BYTES` (since it started, and the
 body bytes sent so far) on stdout, so a bench can say how much a client had fetched by when.
 
-  rangeserver.py DIR PORT
+  rangeserver.py DIR PORT [LATENCY]
+
+LATENCY (seconds, default 0) holds every answer back that long, as object storage's round
+trip does, so that requests in flight at once show what they are worth.
 """
 import os
 import re
@@ -12,6 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT, PORT = sys.argv[1], int(sys.argv[2])
+LATENCY = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0
 START = time.time()
 SENT = [0]
 LOCK = threading.Lock()
@@ -24,6 +28,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        time.sleep(LATENCY)
         path = os.path.join(ROOT, os.path.basename(self.path))
         if not os.path.isfile(path):
             self.send_error(404)
