@@ -383,15 +383,17 @@ impl Scene {
         if self.complete(loading) || self.source.is_empty() {
             return 1.0;
         }
-        // Where only part of the file stays, the picture is of that part.
+        let largest = self.samples.iter().map(|p| p.vertex_count()).max();
+        let largest = largest.unwrap_or(0);
+        // Where only part of the file stays, the picture is of that part, or of the sample
+        // where that is more (a sample can hold more than the budget's pieces of a small file).
         let file = match self.keeps_part() {
-            true => self.resident_vertices.max(1) as f64,
+            true => self.resident_vertices.max(largest).max(1) as f64,
             false => self.source.len() as f64,
         };
-        let largest = self.samples.iter().map(|p| p.vertex_count()).max();
-        let preview = largest.unwrap_or(0) as f64 / file;
+        let preview = largest as f64 / file;
         if self.mode != Mode::Filling {
-            return preview;
+            return preview.min(1.0);
         }
         let mut drawn = 0.0;
         for (piece, &epoch) in self.covered.iter().enumerate() {
@@ -407,7 +409,9 @@ impl Scene {
             .map(Resident::drawn)
             .sum::<f64>();
         let sampled = self.samples_at_rest() && self.samples_drawn > 0;
-        (drawn / file).max(if sampled { preview } else { 0.0 })
+        (drawn / file)
+            .max(if sampled { preview } else { 0.0 })
+            .min(1.0)
     }
 
     /// How long the picture at rest will take to complete, at the pace it has kept so far.
