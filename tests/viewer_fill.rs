@@ -29,14 +29,37 @@ fn galaxy(dir: &Path, count: u64) -> std::path::PathBuf {
     data
 }
 
+/// The bytes of a COPC file `convert` writes of a galaxy of `count` vertices, in `dir`.
+fn galaxy_copc(dir: &Path, count: u64) -> Vec<u8> {
+    let raw = galaxy(dir, count);
+    let copc = dir.join("galaxy.copc.laz");
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .arg("convert")
+        .args([&raw, &copc])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&copc).unwrap()
+}
+
 /// What `render` gives for `data` at the window's size, as RGB pixels.
 fn rendered(dir: &Path, data: &Path) -> Vec<[u8; 3]> {
+    rendered_with(dir, data, &[])
+}
+
+/// [`rendered`] with more flags (a camera).
+fn rendered_with(dir: &Path, data: &Path, extra: &[String]) -> Vec<[u8; 3]> {
     let png = dir.join("render.png");
     let size = format!("{W}x{H}");
     let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
         .args(["render", data.to_str().unwrap(), "-o"])
         .arg(&png)
         .args(["--size", &size])
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -214,19 +237,7 @@ fn a_file_over_the_gpu_memory_cap_fills_in_to_the_render_and_then_rests() {
 fn a_copc_url_shows_its_top_levels_first_then_fills_in() {
     let (_server, display) = xvfb();
     let dir = tempfile::tempdir().unwrap();
-    let raw = galaxy(dir.path(), 2_000_000);
-    let copc = dir.path().join("galaxy.copc.laz");
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .arg("convert")
-        .args([&raw, &copc])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(&copc).unwrap();
+    let bytes = galaxy_copc(dir.path(), 2_000_000);
     let len = bytes.len();
     let (open_url, _, _) = serve::serve_counted(bytes.clone(), serve::Mode::Ranges, None);
     let reference = rendered(dir.path(), Path::new(&open_url));
@@ -323,19 +334,7 @@ fn printed_camera(viewer: &mut Killed, display: &str) -> Vec<String> {
 fn a_copc_url_over_the_budget_keeps_what_the_view_needs_and_trades_as_it_moves() {
     let (_server, display) = xvfb();
     let dir = tempfile::tempdir().unwrap();
-    let raw = galaxy(dir.path(), 1_000_000);
-    let copc = dir.path().join("galaxy.copc.laz");
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .arg("convert")
-        .args([&raw, &copc])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bytes = std::fs::read(&copc).unwrap();
+    let bytes = galaxy_copc(dir.path(), 1_000_000);
     let (url, _, sent) = serve::serve_counted(bytes, serve::Mode::Ranges, None);
     let reference = rendered(dir.path(), Path::new(&url));
     // 20 pieces of 25 000 vertices of 20 bytes fit in 10 MiB; 21 do not.
@@ -389,25 +388,7 @@ fn a_copc_url_over_the_budget_keeps_what_the_view_needs_and_trades_as_it_moves()
     assert!(title.contains("— detail 50 % —"), "{title}");
     let shown = window_pixels(&display);
     let camera = printed_camera(&mut viewer, &display);
-    let png = dir.path().join("zoomed.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .args(["render", &url, "-o"])
-        .arg(&png)
-        .args(["--size", &size])
-        .args(&camera)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
-    let zoomed: Vec<[u8; 3]> = image
-        .pixels()
-        .chunks_exact(4)
-        .map(|p| [p[0], p[1], p[2]])
-        .collect();
+    let zoomed = rendered_with(dir.path(), Path::new(&url), &camera);
     let differ = shown.iter().zip(&zoomed).filter(|(a, b)| a != b).count();
     assert_eq!(
         differ,
