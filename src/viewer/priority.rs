@@ -202,6 +202,22 @@ mod tests {
         }
     }
 
+    /// A root over everything, then two small nodes of 100 records each: one far aside
+    /// (x = 60), one at the origin, in view.
+    fn root_aside_and_centre() -> [NodeSphere; 3] {
+        let node = |first, center, radius| NodeSphere {
+            first,
+            count: 100,
+            center,
+            radius,
+        };
+        [
+            node(0, Vec3::ZERO, 50.0),
+            node(100, Vec3::new(60.0, 0.0, 0.0), 1.0),
+            node(200, Vec3::new(0.5, 0.0, 0.0), 1.0),
+        ]
+    }
+
     #[test]
     fn near_is_larger_than_far_and_outside_counts_little() {
         let v = view();
@@ -219,27 +235,7 @@ mod tests {
 
     #[test]
     fn pieces_come_coarse_first_then_where_the_camera_looks() {
-        // A root over everything, then two small nodes: one in view, one far aside.
-        let spheres = [
-            NodeSphere {
-                first: 0,
-                count: 100,
-                center: Vec3::ZERO,
-                radius: 50.0,
-            },
-            NodeSphere {
-                first: 100,
-                count: 100,
-                center: Vec3::new(60.0, 0.0, 0.0),
-                radius: 1.0,
-            },
-            NodeSphere {
-                first: 200,
-                count: 100,
-                center: Vec3::new(0.5, 0.0, 0.0),
-                radius: 1.0,
-            },
-        ];
+        let spheres = root_aside_and_centre();
         let shared: SharedView = Arc::new(Mutex::new(None));
         let order: Vec<u64> = PieceQueue::new(&spheres, 100, 3, 3, shared.clone()).collect();
         assert_eq!(order, [0, 1, 2], "without a view: record order");
@@ -250,27 +246,8 @@ mod tests {
 
     #[test]
     fn a_full_queue_swaps_what_the_view_left_for_what_it_looks_at_and_then_waits() {
-        // The root, a node at the origin, a node far aside (x = 60): room for two.
-        let spheres = [
-            NodeSphere {
-                first: 0,
-                count: 100,
-                center: Vec3::ZERO,
-                radius: 50.0,
-            },
-            NodeSphere {
-                first: 100,
-                count: 100,
-                center: Vec3::new(60.0, 0.0, 0.0),
-                radius: 1.0,
-            },
-            NodeSphere {
-                first: 200,
-                count: 100,
-                center: Vec3::new(0.5, 0.0, 0.0),
-                radius: 1.0,
-            },
-        ];
+        // Room for two.
+        let spheres = root_aside_and_centre();
         let shared: SharedView = Arc::new(Mutex::new(None));
         let mut queue = PieceQueue::new(&spheres, 100, 3, 2, shared.clone());
         // No picture yet: record order, then nothing to decide on.
