@@ -721,3 +721,46 @@ fn copc_levels_read_as_laspy_reads_them() {
     let out = run(&["inspect", &copc, "--resolution", "0"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A COPC file whose hierarchy lies (a node with a negative point count, then one whose chunk
+/// lies past the end): every command says so in one line, naming the node, and exits 1.
+#[test]
+fn a_copc_hierarchy_that_lies_is_one_line_and_exit_1() {
+    let bytes = std::fs::read(data("simple_with_page.copc.laz")).unwrap();
+    // The info VLR's payload starts after the header (375 bytes) and the VLR's own 54; the root
+    // page's offset is its sixth number. The page's first entry is the root node.
+    let info = 375 + 54;
+    let root = u64::from_le_bytes(bytes[info + 40..info + 48].try_into().unwrap()) as usize;
+    assert_eq!(
+        &bytes[root..root + 16],
+        &[0; 16],
+        "the first entry is the root"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let lying = dir.path().join("lying.copc.laz");
+    let mut count = bytes.clone();
+    count[root + 28..root + 32].copy_from_slice(&(-7i32).to_le_bytes());
+    let mut chunk = bytes.clone();
+    chunk[root + 16..root + 24].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    for (lie, why) in [
+        (count, "octree node 0-0-0-0 has -7 points"),
+        (chunk, "is not within the file's"),
+    ] {
+        std::fs::write(&lying, lie).unwrap();
+        let png = s(&dir.path().join("x.png"));
+        for args in [
+            vec!["inspect", &s(&lying)],
+            vec!["render", &s(&lying), "-o", &png],
+            vec!["render", &s(&lying), "--lod", "0", "-o", &png],
+        ] {
+            let out = run(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+            assert!(
+                err.contains("its octree hierarchy does not read") && err.contains(why),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}

@@ -68,6 +68,13 @@ pub struct Key {
     pub z: i32,
 }
 
+/// As COPC and EPT name nodes: `L-X-Y-Z`.
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}-{}-{}", self.l, self.x, self.y, self.z)
+    }
+}
+
 impl Key {
     /// Whether the key names a cell of the octree.
     fn is_valid(&self) -> bool {
@@ -146,7 +153,7 @@ pub fn read_nodes(
                 let (byte_size, point_count) = (i(24), i(28));
                 if !key.is_valid() {
                     return Err(invalid(format!(
-                        "a hierarchy entry names no octree node ({key:?})"
+                        "a hierarchy entry names no octree node ({key})"
                     )));
                 }
                 if key.l > deepest {
@@ -168,7 +175,7 @@ pub fn read_nodes(
                         let size = u64::try_from(byte_size).unwrap_or(0);
                         if size == 0 || offset.checked_add(size).is_none_or(|end| end > file_len) {
                             return Err(invalid(format!(
-                                "octree node {key:?}'s chunk (bytes {offset}, {byte_size} long) is not within the file's {file_len} bytes"
+                                "octree node {key}'s chunk (bytes {offset}, {byte_size} long) is not within the file's {file_len} bytes"
                             )));
                         }
                         nodes.push(Node {
@@ -180,7 +187,7 @@ pub fn read_nodes(
                     }
                     n => {
                         return Err(invalid(format!(
-                            "octree node {key:?} has {n} points in the hierarchy"
+                            "octree node {key} has {n} points in the hierarchy"
                         )))
                     }
                 }

@@ -213,17 +213,10 @@ impl CopcNodes {
     }
 
     fn node_error(&self, node: &Node, e: &io::Error) -> io::Error {
-        let k = node.key;
+        let (path, key) = (self.path.display(), node.key);
         io::Error::new(
             e.kind(),
-            format!(
-                "{}: cannot read octree node {}-{}-{}-{}: {e}",
-                self.path.display(),
-                k.l,
-                k.x,
-                k.y,
-                k.z
-            ),
+            format!("{path}: cannot read octree node {key}: {e}"),
         )
     }
 }
