@@ -228,9 +228,7 @@ fn ply_and_las_open_in_every_command() {
 #[test]
 fn convert_round_trips_and_plyfile_reads_what_we_write() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = dir.path().join("helix.bin");
-    let out = run(&["gen", "--shape", "helix", "--count", "3000", "-o", &s(&raw)]);
-    assert!(out.status.success());
+    let raw = gen(dir.path(), "helix.bin", "helix", "3000");
     for (ply, flags) in [("b.ply", vec![]), ("a.ply", vec!["--ascii"])] {
         let ply = dir.path().join(ply);
         let mut args = vec!["convert", s(&raw).leak() as &str, s(&ply).leak()];
@@ -303,9 +301,7 @@ fn python_float(v: f32) -> String {
 #[test]
 fn convert_refuses_outputs_it_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in.bin");
-    let o = run(&["gen", "--shape", "cube", "--count", "100", "-o", &s(&input)]);
-    assert!(o.status.success());
+    let input = gen(dir.path(), "in.bin", "cube", "100");
     for name in ["out.copc.laz", "OUT.LAS"] {
         let out = dir.path().join(name);
         let o = run(&["convert", &s(&input), &s(&out), "--ascii"]);
@@ -328,17 +324,7 @@ fn convert_refuses_outputs_it_cannot_write() {
 #[test]
 fn convert_writes_copc_that_laspy_reads() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = dir.path().join("galaxy.bin");
-    let out = run(&[
-        "gen",
-        "--shape",
-        "galaxy",
-        "--count",
-        "300000",
-        "-o",
-        &s(&raw),
-    ]);
-    assert!(out.status.success());
+    let raw = gen(dir.path(), "galaxy.bin", "galaxy", "300000");
     let copc = dir.path().join("galaxy.copc.laz");
     let out = run(&["convert", &s(&raw), &s(&copc)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -405,17 +391,7 @@ print(h.version, h.point_format.id, len(p), same, *levels)
 #[test]
 fn convert_writes_las_and_laz_that_laspy_reads() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = dir.path().join("galaxy.bin");
-    let out = run(&[
-        "gen",
-        "--shape",
-        "galaxy",
-        "--count",
-        "5000",
-        "-o",
-        &s(&raw),
-    ]);
-    assert!(out.status.success());
+    let raw = gen(dir.path(), "galaxy.bin", "galaxy", "5000");
     let vertices: Vec<vertexview::Vertex> =
         bytemuck::pod_collect_to_vec(&std::fs::read(&raw).unwrap());
     for name in ["g.las", "g.laz"] {

@@ -154,18 +154,8 @@ fn ranges_come_back_exactly_by_coalesced_requests_several_in_flight() {
 #[test]
 fn a_copc_file_of_many_nodes_renders_from_a_url_as_from_disk() {
     let dir = tempfile::tempdir().unwrap();
-    let raw = dir.path().join("g.bin");
+    let raw = gen(dir.path(), "g.bin", "galaxy", "300000");
     let copc = dir.path().join("g.copc.laz");
-    let gen = run(&[
-        "gen",
-        "--shape",
-        "galaxy",
-        "--count",
-        "300000",
-        "-o",
-        &s(&raw),
-    ]);
-    assert!(gen.status.success(), "{}", stderr(&gen));
     let convert = run(&["convert", &s(&raw), &s(&copc)]);
     assert!(convert.status.success(), "{}", stderr(&convert));
     let bytes = std::fs::read(&copc).unwrap();

@@ -3,7 +3,7 @@
 //! vertexview's own lines.
 
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -32,13 +32,6 @@ fn run_with_file_size_limit(args: &[&str], limit: u64) -> Output {
         });
     }
     command.output().unwrap()
-}
-
-fn gen(dir: &Path, name: &str, shape: &str, count: &str) -> PathBuf {
-    let path = dir.join(name);
-    let out = run(&["gen", "--shape", shape, "--count", count, "-o", &s(&path)]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    path
 }
 
 /// Temporary files vertexview left in `dir`.

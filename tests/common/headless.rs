@@ -1,6 +1,6 @@
 //! The binary as a headless CI job runs it: no display, no desktop session, nothing on stdin.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 /// `vertexview` with no display and none of Mesa's session variables: every line it prints on
@@ -32,4 +32,12 @@ pub fn stderr(o: &Output) -> String {
 
 pub fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
+}
+
+/// `vertexview gen --shape SHAPE --count COUNT` into `dir/name`, which must succeed.
+pub fn gen(dir: &Path, name: &str, shape: &str, count: &str) -> PathBuf {
+    let path = dir.join(name);
+    let out = run(&["gen", "--shape", shape, "--count", count, "-o", &s(&path)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    path
 }
