@@ -6,7 +6,7 @@ mod serve;
 mod x11;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,16 +33,7 @@ fn galaxy(dir: &Path, count: u64) -> std::path::PathBuf {
 fn galaxy_copc(dir: &Path, count: u64) -> Vec<u8> {
     let raw = galaxy(dir, count);
     let copc = dir.join("galaxy.copc.laz");
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .arg("convert")
-        .args([&raw, &copc])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    vertexview_ok([Path::new("convert"), &raw, &copc], dir);
     std::fs::read(&copc).unwrap()
 }
 
@@ -55,18 +46,10 @@ fn rendered(dir: &Path, data: &Path) -> Vec<[u8; 3]> {
 fn rendered_with(dir: &Path, data: &Path, extra: &[String]) -> Vec<[u8; 3]> {
     let png = dir.join("render.png");
     let size = format!("{W}x{H}");
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .args(["render", data.to_str().unwrap(), "-o"])
-        .arg(&png)
-        .args(["--size", &size])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut args: Vec<std::ffi::OsString> = vec!["render".into(), data.into(), "-o".into()];
+    args.extend([png.clone().into(), "--size".into(), size.into()]);
+    args.extend(extra.iter().map(Into::into));
+    vertexview_ok(args, dir);
     let image = vertexview::gpu::image::RgbaImage::read_png(&png).unwrap();
     image
         .pixels()

@@ -270,16 +270,7 @@ fn a_screenshot_and_the_printed_command_give_the_same_pixels() {
         .skip(1)
         .map(|w| w.trim_matches('\'').to_owned())
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
-        .args(&words)
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    vertexview_ok(&words, dir.path());
     let rendered =
         vertexview::gpu::image::RgbaImage::read_png(dir.path().join("view.png")).unwrap();
     let saved = vertexview::gpu::image::RgbaImage::read_png(&shot).unwrap();

@@ -178,6 +178,25 @@ pub fn window_pixels(display: &str) -> Vec<[u8; 3]> {
         .collect()
 }
 
+/// Runs `vertexview ARGS` in `cwd` (a command without a window: convert, render), which must
+/// succeed; its output.
+pub fn vertexview_ok<S: AsRef<std::ffi::OsStr>>(
+    args: impl IntoIterator<Item = S>,
+    cwd: &Path,
+) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_vertexview"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs xdotool on `display`; its output, trimmed. Fails the test if it fails.
 pub fn xdotool(display: &str, args: &[&str]) -> String {
     let out = Command::new("xdotool")
