@@ -79,14 +79,17 @@ pub fn is_copc(path: &Path) -> bool {
 }
 
 /// The levels of the whole octree, root first, of a source [`open_levels`] opened, whatever
-/// depth it reads (read again through its input: a URL's fetches count with the rest); `None`
-/// for other sources.
+/// depth it reads (where it reads fewer levels, the hierarchy is read again through its input:
+/// a URL's fetches count with the rest); `None` for other sources.
 pub fn octree(source: &VertexSource) -> Option<Result<Vec<OctreeLevel>, LoadError>> {
     let copc = source.copc_nodes()?;
     let info = &copc.info;
-    let all = match nodes(source.path(), &copc.input, info, None) {
-        Ok(all) => all,
-        Err(e) => return Some(Err(e)),
+    let all = match copc.deepest {
+        None => copc.nodes.iter().map(|(_, node)| *node).collect(),
+        Some(_) => match nodes(source.path(), &copc.input, info, None) {
+            Ok(all) => all,
+            Err(e) => return Some(Err(e)),
+        },
     };
     let mut levels: Vec<OctreeLevel> = Vec::new();
     for node in all {
@@ -160,7 +163,8 @@ pub fn open_levels(
             laz::LazVlr::from_buffer(data)
                 .map_err(|e| error(path, format!("its LAZ VLR does not read: {e}")))
         })?;
-    let mut entries = nodes(path, &input, &info, depth.deepest(info.spacing))?;
+    let deepest = depth.deepest(info.spacing);
+    let mut entries = nodes(path, &input, &info, deepest)?;
     // Level by level; within one, along a Z-order curve, so that the records of a piece of the
     // viewer's lie together in space (it loads first the pieces nearest the camera).
     entries.sort_by_key(|n| (n.key.l, n.key.z_order()));
@@ -177,6 +181,7 @@ pub fn open_levels(
         input,
         vlr,
         info,
+        deepest,
         nodes,
         stride: records.layout.stride(),
         decoded: Mutex::new(Vec::new()),

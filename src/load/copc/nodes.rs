@@ -32,6 +32,8 @@ pub(crate) struct CopcNodes {
     pub(super) vlr: laz::LazVlr,
     /// The octree's cube.
     pub(super) info: CopcInfo,
+    /// The deepest level read (`None`: all of them).
+    pub(super) deepest: Option<u32>,
     /// Each node with the index of its first record.
     pub(super) nodes: Vec<(u64, Node)>,
     /// Bytes of a decoded record.
